@@ -1,0 +1,252 @@
+#include "model/batch_builder.h"
+
+#include <cstring>
+
+#include "common/json_escape.h"
+#include "model/names.h"
+#include "model/timestamp.h"
+
+namespace ingot::model {
+
+void BatchBuilder::Reset(const BuilderOptions& options) {
+  options_ = options;
+  batch_.Clear();
+  batch_.AddColumn(std::string(kTimestampColumn), ColumnType::kTimestamp);
+  nodes_.clear();
+  nodes_.emplace_back();  // kRoot
+  child_index_.clear();
+  extra_column_ = kUnresolved;
+  min_ts_ = std::numeric_limits<std::int64_t>::max();
+  max_ts_ = std::numeric_limits<std::int64_t>::min();
+  ResetRecordState();
+}
+
+void BatchBuilder::ResetRecordState() {
+  row_ = batch_.num_rows();
+  has_timestamp_ = false;
+  timestamp_error_.clear();
+  extra_.clear();
+}
+
+BatchBuilder::FieldId BatchBuilder::Child(FieldId parent, std::string_view raw_key) {
+  {
+    Node& p = nodes_[parent];
+    const std::size_t n = p.children.size();
+    if (p.next_child_hint < n) {
+      const FieldId guess = p.children[p.next_child_hint];
+      if (nodes_[guess].raw_key == raw_key) {
+        p.next_child_hint = p.next_child_hint + 1 == n ? 0 : p.next_child_hint + 1;
+        return guess;
+      }
+    }
+  }
+  lookup_key_.assign(reinterpret_cast<const char*>(&parent), sizeof parent);
+  lookup_key_.append(raw_key);
+  if (auto it = child_index_.find(lookup_key_); it != child_index_.end()) {
+    Node& p = nodes_[parent];
+    for (std::uint32_t i = 0; i < p.children.size(); ++i) {
+      if (p.children[i] == it->second) {
+        p.next_child_hint = i + 1 == p.children.size() ? 0 : i + 1;
+        break;
+      }
+    }
+    return it->second;
+  }
+  const auto id = static_cast<FieldId>(nodes_.size());
+  Node node;
+  node.raw_key = raw_key;
+  node.depth = nodes_[parent].depth + 1;
+  if (parent != kRoot) {
+    node.name = nodes_[parent].name;
+    node.name.push_back('_');
+  }
+  AppendFormattedKey(raw_key, node.name);
+  if (node.name == kTimestampColumn) node.column = kTimestampNode;
+  nodes_.push_back(std::move(node));
+  child_index_.emplace(lookup_key_, id);
+  Node& p = nodes_[parent];
+  p.children.push_back(id);
+  p.next_child_hint = 0;  // a new key means the order changed; start predicting from the top
+  return id;
+}
+
+std::int32_t BatchBuilder::ResolveColumn(Node& node) {
+  if (node.name == kExtraColumn) return node.column = kOverflow;
+  const int existing = batch_.FindColumn(node.name);
+  if (existing >= 0) return node.column = existing;
+  // Keep one slot for `_extra`, which is created on demand.
+  const std::size_t reserved = extra_column_ >= 0 ? 0 : 1;
+  if (batch_.num_columns() + reserved >= options_.max_columns) return node.column = kOverflow;
+  return node.column = kUnresolved;  // created by Add with the first value's type
+}
+
+void BatchBuilder::BeginRecord() { ResetRecordState(); }
+
+void BatchBuilder::AddInt(FieldId field, std::int64_t v) { Add(field, Value::Int(v)); }
+
+void BatchBuilder::AddUint(FieldId field, std::uint64_t v) {
+  if (v <= static_cast<std::uint64_t>(std::numeric_limits<std::int64_t>::max())) {
+    Add(field, Value::Int(static_cast<std::int64_t>(v)));
+  } else {
+    Add(field, Value::Double(static_cast<double>(v)));
+  }
+}
+
+void BatchBuilder::AddDouble(FieldId field, double v) { Add(field, Value::Double(v)); }
+
+void BatchBuilder::AddBool(FieldId field, bool v) { Add(field, Value::Bool(v)); }
+
+void BatchBuilder::AddString(FieldId field, std::string_view v) {
+  Add(field, Value::String(v, false));
+}
+
+void BatchBuilder::AddJsonText(FieldId field, std::string_view json) {
+  Add(field, Value::String(json, true));
+}
+
+void BatchBuilder::SetTimestamp(std::int64_t micros) {
+  has_timestamp_ = true;
+  timestamp_ = micros;
+  timestamp_error_.clear();
+}
+
+void BatchBuilder::AddTimestampValue(const Value& v) {
+  std::optional<std::int64_t> micros;
+  switch (v.type) {
+    case ColumnType::kInt64: micros = EpochToMicros(v.i); break;
+    case ColumnType::kFloat64: micros = EpochToMicros(v.d); break;
+    case ColumnType::kString:
+      if (!v.json_text) micros = ParseTimestamp(v.s);
+      break;
+    default: break;
+  }
+  if (micros) {
+    SetTimestamp(*micros);
+    return;
+  }
+  timestamp_error_ = "_timestamp ";
+  if (v.type == ColumnType::kString) {
+    AppendJsonString(v.s.substr(0, 64), timestamp_error_);
+  }
+  timestamp_error_ += " is not a timestamp (expected epoch s/ms/us/ns or RFC 3339 text)";
+}
+
+void BatchBuilder::AddToExtra(const Node& node, const Value& v) {
+  extra_.push_back(extra_.empty() ? '{' : ',');
+  AppendJsonString(node.name, extra_);
+  extra_.push_back(':');
+  switch (v.type) {
+    case ColumnType::kString:
+      if (v.json_text) {
+        extra_ += v.s;
+      } else {
+        AppendJsonString(v.s, extra_);
+      }
+      break;
+    default: AppendScalarText(v, extra_); break;
+  }
+}
+
+void BatchBuilder::AppendScalarText(const Value& v, std::string& out) {
+  switch (v.type) {
+    case ColumnType::kBool: out += v.i ? "true" : "false"; break;
+    case ColumnType::kInt64: AppendIntText(v.i, out); break;
+    case ColumnType::kFloat64: AppendDoubleText(v.d, out); break;
+    case ColumnType::kString: out += v.s; break;
+    case ColumnType::kTimestamp: break;
+  }
+}
+
+void BatchBuilder::Add(FieldId field, const Value& v) {
+  Node& node = nodes_[field];
+  if (node.column == kUnresolved) ResolveColumn(node);
+  if (node.column == kTimestampNode) {
+    AddTimestampValue(v);
+    return;
+  }
+  if (node.column == kOverflow) {
+    AddToExtra(node, v);
+    return;
+  }
+  if (node.column == kUnresolved) {
+    node.column = static_cast<std::int32_t>(batch_.AddColumn(node.name, v.type));
+  }
+  Column& col = batch_.column(static_cast<std::size_t>(node.column));
+  if (col.rows() > row_) {  // a second value for this column in one record
+    AddToExtra(node, v);
+    return;
+  }
+  col.PadNullsTo(row_);
+  const ColumnType wide = WidenedType(col.type(), v.type);
+  if (wide != col.type()) col.WidenTo(wide);
+  switch (col.type()) {
+    case ColumnType::kBool: col.AppendBool(v.i != 0); break;
+    case ColumnType::kInt64: col.AppendInt(v.i); break;
+    case ColumnType::kFloat64:
+      col.AppendDouble(v.type == ColumnType::kFloat64 ? v.d : static_cast<double>(v.i));
+      break;
+    case ColumnType::kString:
+      if (v.type == ColumnType::kString) {
+        col.AppendString(v.s);
+      } else {
+        value_text_.clear();
+        AppendScalarText(v, value_text_);
+        col.AppendString(value_text_);
+      }
+      break;
+    case ColumnType::kTimestamp: break;  // only the `_timestamp` node writes here
+  }
+}
+
+bool BatchBuilder::EndRecord(std::string* error) {
+  if (!timestamp_error_.empty()) {
+    *error = timestamp_error_;
+    AbortRecord();
+    return false;
+  }
+  const std::int64_t ts = has_timestamp_ ? timestamp_ : options_.now_us;
+  if (ts < options_.min_timestamp_us || ts > options_.max_timestamp_us) {
+    *error = "_timestamp " + FormatTimestamp(ts) + " is outside the accepted window [" +
+             FormatTimestamp(options_.min_timestamp_us) + ", " +
+             FormatTimestamp(options_.max_timestamp_us) + "]";
+    AbortRecord();
+    return false;
+  }
+  Column& ts_col = batch_.column(0);
+  ts_col.PadNullsTo(row_);
+  ts_col.AppendInt(ts);
+  if (!extra_.empty()) {
+    if (extra_column_ == kUnresolved) {
+      extra_column_ = batch_.FindColumn(kExtraColumn);
+      if (extra_column_ < 0) {
+        extra_column_ = static_cast<std::int32_t>(
+            batch_.AddColumn(std::string(kExtraColumn), ColumnType::kString));
+      }
+    }
+    extra_.push_back('}');
+    Column& extra_col = batch_.column(static_cast<std::size_t>(extra_column_));
+    extra_col.PadNullsTo(row_);
+    extra_col.AppendString(extra_);
+  }
+  batch_.CommitRow();
+  if (ts < min_ts_) min_ts_ = ts;
+  if (ts > max_ts_) max_ts_ = ts;
+  ResetRecordState();
+  return true;
+}
+
+void BatchBuilder::AbortRecord() {
+  batch_.TruncateRows(row_);
+  ResetRecordState();
+}
+
+RecordBatch& BatchBuilder::Finish() {
+  for (std::size_t i = 0; i < batch_.num_columns(); ++i) {
+    batch_.column(i).PadNullsTo(batch_.num_rows());
+  }
+  batch_.DropEmptyColumns();
+  // Column indexes may have moved; a builder is reused only after Reset().
+  return batch_;
+}
+
+}  // namespace ingot::model

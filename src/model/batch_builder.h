@@ -1,0 +1,160 @@
+// BatchBuilder: what every decoder writes records into. It applies the normalization rules of
+// DESIGN.md while the decoder walks its input, so no intermediate row or map is ever built:
+//
+//   builder.BeginRecord();
+//   auto level = builder.Child(BatchBuilder::kRoot, "level");   // raw key as the client sent it
+//   builder.AddString(level, "INFO");
+//   if (!builder.EndRecord(&error)) ...                          // record rolled back, rest goes
+//   on
+//
+// Field ids name a path of raw keys (root -> "metadata" -> "host"); the builder maps each to a
+// column once (key formatting, flattening depth, column cap) and remembers it, so repeated records
+// cost a key comparison per field. It predicts the next key from the previous record's order.
+//
+// Not thread-safe: one builder per request (or per thread, reused with Reset()).
+#pragma once
+
+#include <cstdint>
+#include <limits>
+#include <string>
+#include <string_view>
+#include <unordered_map>
+#include <vector>
+
+#include "model/record_batch.h"
+
+namespace ingot::model {
+
+struct BuilderOptions {
+  // Column names have at most this many key segments; deeper objects are stored as JSON text in
+  // the column of their depth-th ancestor. 0 = unlimited.
+  std::uint32_t max_depth = 3;
+  // Columns a batch may have (`_timestamp` and `_extra` included); further fields go to `_extra`.
+  std::uint32_t max_columns = 1000;
+  // `_timestamp` of records that have none.
+  std::int64_t now_us = 0;
+  // Records whose `_timestamp` falls outside [min_timestamp_us, max_timestamp_us] are rejected.
+  std::int64_t min_timestamp_us = std::numeric_limits<std::int64_t>::min();
+  std::int64_t max_timestamp_us = std::numeric_limits<std::int64_t>::max();
+};
+
+class BatchBuilder {
+ public:
+  using FieldId = std::uint32_t;
+  static constexpr FieldId kRoot = 0;
+
+  BatchBuilder() { Reset(BuilderOptions{}); }
+  explicit BatchBuilder(const BuilderOptions& options) { Reset(options); }
+
+  // Starts a new, empty batch; keeps allocated memory where it can.
+  void Reset(const BuilderOptions& options);
+
+  // The field named `raw_key` under `parent` (kRoot for top-level keys). Cheap when keys come in
+  // the same order as in the previous record.
+  FieldId Child(FieldId parent, std::string_view raw_key);
+  // True when an object value of `field` should be walked into (its keys become columns); false
+  // when the object must be stored as JSON text with AddJsonText because of the depth limit.
+  bool Flattens(FieldId field) const {
+    return options_.max_depth == 0 || nodes_[field].depth < options_.max_depth;
+  }
+
+  void BeginRecord();
+  void AddInt(FieldId field, std::int64_t v);
+  void AddUint(FieldId field, std::uint64_t v);  // above INT64_MAX -> float64
+  void AddDouble(FieldId field, double v);
+  void AddBool(FieldId field, bool v);
+  void AddString(FieldId field, std::string_view v);
+  // An array, or an object below the depth limit, as JSON text (stored as a string value).
+  void AddJsonText(FieldId field, std::string_view json);
+  // Sets the record's `_timestamp` directly (e.g. HEC `time`), overriding any field value.
+  void SetTimestamp(std::int64_t micros);
+  // Finishes the record. On failure (bad or out-of-window `_timestamp`) the record is removed
+  // from the batch, `*error` says why, and false is returned; the batch is as before BeginRecord.
+  bool EndRecord(std::string* error);
+  // Removes the record being built (e.g. the decoder found malformed input half-way).
+  void AbortRecord();
+
+  // Pads every column to the row count and drops columns no record filled. Call once, after the
+  // last record, before reading batch().
+  RecordBatch& Finish();
+  RecordBatch& batch() { return batch_; }
+  std::size_t records() const { return batch_.num_rows(); }
+  // Smallest and largest `_timestamp` of the records in the batch (meaningless when empty).
+  std::int64_t min_timestamp() const { return min_ts_; }
+  std::int64_t max_timestamp() const { return max_ts_; }
+
+ private:
+  static constexpr std::int32_t kUnresolved = -1;
+  static constexpr std::int32_t kOverflow = -2;  // over the column cap: values go to `_extra`
+  static constexpr std::int32_t kTimestampNode = -3;
+
+  struct Node {
+    std::string raw_key;
+    std::string name;  // full column name
+    std::uint32_t depth = 0;
+    std::int32_t column = kUnresolved;
+    std::vector<FieldId> children;
+    std::uint32_t next_child_hint = 0;  // index in children of the key expected next
+  };
+
+  struct Value {
+    ColumnType type = ColumnType::kInt64;
+    std::int64_t i = 0;  // kInt64, kBool
+    double d = 0;        // kFloat64
+    std::string_view s;  // kString
+    bool json_text = false;
+
+    static Value Int(std::int64_t v) {
+      Value x;
+      x.i = v;
+      return x;
+    }
+    static Value Double(double v) {
+      Value x;
+      x.type = ColumnType::kFloat64;
+      x.d = v;
+      return x;
+    }
+    static Value Bool(bool v) {
+      Value x;
+      x.type = ColumnType::kBool;
+      x.i = v;
+      return x;
+    }
+    static Value String(std::string_view v, bool json) {
+      Value x;
+      x.type = ColumnType::kString;
+      x.s = v;
+      x.json_text = json;
+      return x;
+    }
+  };
+
+  void Add(FieldId field, const Value& v);
+  std::int32_t ResolveColumn(Node& node);
+  void AddToExtra(const Node& node, const Value& v);
+  void AddTimestampValue(const Value& v);
+  static void AppendScalarText(const Value& v, std::string& out);
+  void ResetRecordState();
+
+  BuilderOptions options_;
+  RecordBatch batch_;
+  std::vector<Node> nodes_;
+  // (parent id, raw key) -> child, for lookups the hint misses.
+  std::unordered_map<std::string, FieldId> child_index_;
+  std::string lookup_key_;  // scratch for child_index_ lookups
+  std::string value_text_;  // scratch for numbers written into string columns
+  std::int32_t extra_column_ = kUnresolved;
+
+  // State of the record being built.
+  std::size_t row_ = 0;
+  bool has_timestamp_ = false;
+  std::int64_t timestamp_ = 0;
+  std::string timestamp_error_;
+  std::string extra_;  // JSON object text of fields that went to `_extra`
+
+  std::int64_t min_ts_ = std::numeric_limits<std::int64_t>::max();
+  std::int64_t max_ts_ = std::numeric_limits<std::int64_t>::min();
+};
+
+}  // namespace ingot::model

@@ -1,0 +1,269 @@
+#include "model/batch_builder.h"
+
+#include <gtest/gtest.h>
+
+#include "model/timestamp.h"
+
+namespace ingot::model {
+namespace {
+
+constexpr std::int64_t kNow = 1'700'000'000'000'000;
+
+BuilderOptions Options() {
+  BuilderOptions o;
+  o.now_us = kNow;
+  return o;
+}
+
+const Column& Col(BatchBuilder& b, std::string_view name) {
+  const int i = b.batch().FindColumn(name);
+  EXPECT_GE(i, 0) << "no column " << name;
+  return b.batch().column(static_cast<std::size_t>(i < 0 ? 0 : i));
+}
+
+TEST(BatchBuilder, FlattensNestedKeysUpToTheDepthLimit) {
+  BatchBuilder b(Options());
+  b.BeginRecord();
+  // {"a":{"b":{"c":{"d":1}}}} with depth 3: a_b_c holds {"d":1} as text.
+  auto a = b.Child(BatchBuilder::kRoot, "a");
+  ASSERT_TRUE(b.Flattens(a));
+  auto ab = b.Child(a, "b");
+  ASSERT_TRUE(b.Flattens(ab));
+  auto abc = b.Child(ab, "c");
+  ASSERT_FALSE(b.Flattens(abc));
+  b.AddJsonText(abc, R"({"d":1})");
+  std::string err;
+  ASSERT_TRUE(b.EndRecord(&err));
+  b.Finish();
+  EXPECT_EQ(Col(b, "a_b_c").string_at(0), R"({"d":1})");
+}
+
+TEST(BatchBuilder, UnlimitedDepthWhenZero) {
+  BuilderOptions o = Options();
+  o.max_depth = 0;
+  BatchBuilder b(o);
+  BatchBuilder::FieldId f = BatchBuilder::kRoot;
+  for (int i = 0; i < 10; ++i) {
+    ASSERT_TRUE(b.Flattens(f));
+    f = b.Child(f, "k");
+  }
+}
+
+TEST(BatchBuilder, FormatsKeysAndFindsTimestampUnderAnyName) {
+  struct Case {
+    std::string_view key, column;
+  };
+  const Case cases[] = {{"@timestamp", "_timestamp"}, {"Kubernetes.Pod", "kubernetes_pod"}};
+  for (const auto& c : cases) {
+    BatchBuilder b(Options());
+    b.BeginRecord();
+    b.AddString(b.Child(BatchBuilder::kRoot, c.key), "2023-11-14T22:13:20Z");
+    std::string err;
+    ASSERT_TRUE(b.EndRecord(&err)) << err;
+    b.Finish();
+    EXPECT_GE(b.batch().FindColumn(c.column), 0) << c.key;
+  }
+}
+
+TEST(BatchBuilder, TimestampFromFieldOrIngestTime) {
+  BatchBuilder b(Options());
+  std::string err;
+  b.BeginRecord();
+  b.AddInt(b.Child(BatchBuilder::kRoot, "_timestamp"), 1'600'000'000'000);  // ms
+  ASSERT_TRUE(b.EndRecord(&err));
+  b.BeginRecord();
+  b.AddString(b.Child(BatchBuilder::kRoot, "msg"), "no time");
+  ASSERT_TRUE(b.EndRecord(&err));
+  b.Finish();
+  const Column& ts = b.batch().column(0);
+  EXPECT_EQ(ts.name(), "_timestamp");
+  EXPECT_EQ(ts.type(), ColumnType::kTimestamp);
+  EXPECT_EQ(ts.ints(), (std::vector<std::int64_t>{1'600'000'000'000'000, kNow}));
+  EXPECT_EQ(b.min_timestamp(), 1'600'000'000'000'000);
+  EXPECT_EQ(b.max_timestamp(), kNow);
+}
+
+TEST(BatchBuilder, RecordOutsideTheWindowFailsAndLeavesNoTrace) {
+  BuilderOptions o = Options();
+  o.min_timestamp_us = kNow - 3'600'000'000;
+  o.max_timestamp_us = kNow + 60'000'000;
+  BatchBuilder b(o);
+  std::string err;
+  b.BeginRecord();
+  b.AddString(b.Child(BatchBuilder::kRoot, "msg"), "kept");
+  ASSERT_TRUE(b.EndRecord(&err));
+
+  b.BeginRecord();
+  b.AddString(b.Child(BatchBuilder::kRoot, "msg"), "too old");
+  b.AddInt(b.Child(BatchBuilder::kRoot, "new_col"), 5);
+  b.AddInt(b.Child(BatchBuilder::kRoot, "_timestamp"), 1'000'000'000);
+  EXPECT_FALSE(b.EndRecord(&err));
+  EXPECT_NE(err.find("outside the accepted window"), std::string::npos) << err;
+
+  b.BeginRecord();
+  b.AddString(b.Child(BatchBuilder::kRoot, "msg"), "future");
+  b.AddInt(b.Child(BatchBuilder::kRoot, "_timestamp"), (kNow + 3'600'000'000) / 1000);
+  EXPECT_FALSE(b.EndRecord(&err));
+
+  b.Finish();
+  EXPECT_EQ(b.records(), 1u);
+  EXPECT_EQ(b.batch().FindColumn("new_col"), -1);  // created by the failed record only
+  EXPECT_EQ(Col(b, "msg").value_count(), 1u);
+}
+
+TEST(BatchBuilder, BadTimestampTextFailsTheRecordWithAClearMessage) {
+  BatchBuilder b(Options());
+  std::string err;
+  b.BeginRecord();
+  b.AddString(b.Child(BatchBuilder::kRoot, "_timestamp"), "yesterday");
+  EXPECT_FALSE(b.EndRecord(&err));
+  EXPECT_NE(err.find("\"yesterday\" is not a timestamp"), std::string::npos) << err;
+  b.BeginRecord();
+  b.AddBool(b.Child(BatchBuilder::kRoot, "_timestamp"), true);
+  EXPECT_FALSE(b.EndRecord(&err));
+}
+
+TEST(BatchBuilder, WidensInsteadOfRejecting) {
+  struct Case {
+    const char* name;
+    std::function<void(BatchBuilder&, BatchBuilder::FieldId)> first, second;
+    ColumnType want;
+    std::vector<std::string> want_text;  // for string results
+  };
+  const Case cases[] = {
+      {"int then float",
+       [](auto& b, auto f) { b.AddInt(f, 2); },
+       [](auto& b, auto f) { b.AddDouble(f, 2.5); },
+       ColumnType::kFloat64,
+       {}},
+      {"float then int",
+       [](auto& b, auto f) { b.AddDouble(f, 2.5); },
+       [](auto& b, auto f) { b.AddInt(f, 2); },
+       ColumnType::kFloat64,
+       {}},
+      {"bool then int",
+       [](auto& b, auto f) { b.AddBool(f, true); },
+       [](auto& b, auto f) { b.AddInt(f, 7); },
+       ColumnType::kInt64,
+       {}},
+      {"int then string",
+       [](auto& b, auto f) { b.AddInt(f, 200); },
+       [](auto& b, auto f) { b.AddString(f, "OK"); },
+       ColumnType::kString,
+       {"200", "OK"}},
+      {"string then bool",
+       [](auto& b, auto f) { b.AddString(f, "x"); },
+       [](auto& b, auto f) { b.AddBool(f, false); },
+       ColumnType::kString,
+       {"x", "false"}},
+      {"string then float",
+       [](auto& b, auto f) { b.AddString(f, "x"); },
+       [](auto& b, auto f) { b.AddDouble(f, 0.25); },
+       ColumnType::kString,
+       {"x", "0.25"}},
+  };
+  for (const auto& c : cases) {
+    BatchBuilder b(Options());
+    std::string err;
+    b.BeginRecord();
+    c.first(b, b.Child(BatchBuilder::kRoot, "v"));
+    ASSERT_TRUE(b.EndRecord(&err));
+    b.BeginRecord();
+    c.second(b, b.Child(BatchBuilder::kRoot, "v"));
+    ASSERT_TRUE(b.EndRecord(&err));
+    b.Finish();
+    const Column& v = Col(b, "v");
+    EXPECT_EQ(v.type(), c.want) << c.name;
+    EXPECT_EQ(v.value_count(), 2u) << c.name;
+    for (std::size_t i = 0; i < c.want_text.size(); ++i) {
+      EXPECT_EQ(v.string_at(i), c.want_text[i]) << c.name;
+    }
+  }
+}
+
+TEST(BatchBuilder, FieldsOverTheColumnCapGoToExtra) {
+  BuilderOptions o = Options();
+  o.max_columns = 4;  // _timestamp, a, b, and one kept for _extra
+  BatchBuilder b(o);
+  std::string err;
+  b.BeginRecord();
+  b.AddInt(b.Child(BatchBuilder::kRoot, "a"), 1);
+  b.AddInt(b.Child(BatchBuilder::kRoot, "b"), 2);
+  b.AddString(b.Child(BatchBuilder::kRoot, "c"), "three");
+  b.AddDouble(b.Child(BatchBuilder::kRoot, "d"), 4.5);
+  ASSERT_TRUE(b.EndRecord(&err));
+  b.Finish();
+  EXPECT_EQ(b.batch().num_columns(), 4u);
+  EXPECT_EQ(Col(b, "_extra").string_at(0), R"({"c":"three","d":4.5})");
+}
+
+TEST(BatchBuilder, SecondValueForAColumnGoesToExtra) {
+  BatchBuilder b(Options());
+  std::string err;
+  b.BeginRecord();
+  // {"a.b": 1, "a": {"b": 2}} both format to a_b.
+  b.AddInt(b.Child(BatchBuilder::kRoot, "a.b"), 1);
+  b.AddInt(b.Child(b.Child(BatchBuilder::kRoot, "a"), "b"), 2);
+  ASSERT_TRUE(b.EndRecord(&err));
+  b.Finish();
+  EXPECT_EQ(Col(b, "a_b").ints(), (std::vector<std::int64_t>{1}));
+  EXPECT_EQ(Col(b, "_extra").string_at(0), R"({"a_b":2})");
+}
+
+TEST(BatchBuilder, SparseColumnsArePaddedWithNulls) {
+  BatchBuilder b(Options());
+  std::string err;
+  for (int i = 0; i < 5; ++i) {
+    b.BeginRecord();
+    b.AddInt(b.Child(BatchBuilder::kRoot, i % 2 ? "odd" : "even"), i);
+    ASSERT_TRUE(b.EndRecord(&err));
+  }
+  b.Finish();
+  EXPECT_EQ(Col(b, "even").defined(), (std::vector<std::uint8_t>{1, 0, 1, 0, 1}));
+  EXPECT_EQ(Col(b, "odd").defined(), (std::vector<std::uint8_t>{0, 1, 0, 1, 0}));
+}
+
+TEST(BatchBuilder, KeyOrderChangesStillFindTheSameColumns) {
+  BatchBuilder b(Options());
+  std::string err;
+  const char* orders[][3] = {{"x", "y", "z"}, {"z", "x", "y"}, {"y", "z", "x"}};
+  for (auto& order : orders) {
+    b.BeginRecord();
+    for (const char* k : order) b.AddString(b.Child(BatchBuilder::kRoot, k), k);
+    ASSERT_TRUE(b.EndRecord(&err));
+  }
+  b.Finish();
+  ASSERT_EQ(b.batch().num_columns(), 4u);
+  for (const char* k : {"x", "y", "z"}) {
+    const Column& c = Col(b, k);
+    ASSERT_EQ(c.value_count(), 3u);
+    for (std::size_t i = 0; i < 3; ++i) EXPECT_EQ(c.string_at(i), k);
+  }
+}
+
+TEST(BatchBuilder, HugeUnsignedBecomesFloat) {
+  BatchBuilder b(Options());
+  std::string err;
+  b.BeginRecord();
+  b.AddUint(b.Child(BatchBuilder::kRoot, "u"), 18'000'000'000'000'000'000ULL);
+  ASSERT_TRUE(b.EndRecord(&err));
+  b.Finish();
+  EXPECT_EQ(Col(b, "u").type(), ColumnType::kFloat64);
+}
+
+TEST(BatchBuilder, AbortRecordRemovesPartialValues) {
+  BatchBuilder b(Options());
+  std::string err;
+  b.BeginRecord();
+  b.AddInt(b.Child(BatchBuilder::kRoot, "a"), 1);
+  ASSERT_TRUE(b.EndRecord(&err));
+  b.BeginRecord();
+  b.AddInt(b.Child(BatchBuilder::kRoot, "a"), 2);
+  b.AbortRecord();
+  b.Finish();
+  EXPECT_EQ(b.records(), 1u);
+  EXPECT_EQ(Col(b, "a").ints(), (std::vector<std::int64_t>{1}));
+}
+
+}  // namespace
+}  // namespace ingot::model

@@ -1,0 +1,91 @@
+// Column: the values of one field across the rows of a RecordBatch, stored the way Parquet wants
+// them: one definition byte per row, and only the defined values, packed.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "model/column_type.h"
+
+namespace ingot::model {
+
+class Column {
+ public:
+  Column(std::string name, ColumnType type) : name_(std::move(name)), type_(type) {}
+
+  const std::string& name() const { return name_; }
+  ColumnType type() const { return type_; }
+
+  // Rows this column has a definition byte for (equal to the batch's row count once a record ends).
+  std::size_t rows() const { return defined_.size(); }
+  // Non-null values held.
+  std::size_t value_count() const;
+  // defined()[r] is 1 when row r has a value, 0 when it is null.
+  const std::vector<std::uint8_t>& defined() const { return defined_; }
+
+  // Packed non-null values, one vector per type family; only the one matching type() is used.
+  const std::vector<std::int64_t>& ints() const { return ints_; }  // kInt64, kTimestamp
+  const std::vector<double>& doubles() const { return doubles_; }
+  const std::vector<std::uint8_t>& bools() const { return bools_; }
+  // kString: value i is bytes()[offsets()[i], offsets()[i+1]).
+  const std::vector<std::uint32_t>& offsets() const { return offsets_; }
+  const std::vector<char>& bytes() const { return bytes_; }
+  std::string_view string_at(std::size_t i) const {
+    return {bytes_.data() + offsets_[i], offsets_[i + 1] - offsets_[i]};
+  }
+
+  // Appends one row. The value must match type(); callers widen first (see WidenTo).
+  void AppendNull() { defined_.push_back(0); }
+  void AppendInt(std::int64_t v) {
+    defined_.push_back(1);
+    ints_.push_back(v);
+  }
+  void AppendDouble(double v) {
+    defined_.push_back(1);
+    doubles_.push_back(v);
+  }
+  void AppendBool(bool v) {
+    defined_.push_back(1);
+    bools_.push_back(v ? 1 : 0);
+  }
+  void AppendString(std::string_view v);
+  // Appends nulls until rows() == n.
+  void PadNullsTo(std::size_t n) { defined_.resize(n, 0); }
+  // Removes rows from the end until rows() == n, with their values.
+  void TruncateRows(std::size_t n);
+
+  // Converts every stored value to `t` (which must be WidenedType(type(), t)).
+  void WidenTo(ColumnType t);
+  // Appends rows [begin, end) of `src`, converting values to this column's type, which must be
+  // at least as wide as src's.
+  void AppendRowsFrom(const Column& src, std::size_t begin, std::size_t end);
+  // Appends one row of `src` (slow path used when rows are regrouped).
+  void AppendRowFrom(const Column& src, std::size_t row, std::size_t value_index);
+
+  // Reserves room for `rows` rows and `bytes` bytes of string data.
+  void Reserve(std::size_t rows, std::size_t string_bytes);
+  // Bytes of memory the column's buffers hold (capacity, not size: what the budget pays for).
+  std::size_t MemoryBytes() const;
+  void Clear();
+
+ private:
+  std::string name_;
+  ColumnType type_;
+  std::vector<std::uint8_t> defined_;
+  std::vector<std::int64_t> ints_;
+  std::vector<double> doubles_;
+  std::vector<std::uint8_t> bools_;
+  std::vector<std::uint32_t> offsets_{0};
+  std::vector<char> bytes_;
+};
+
+// Text form used when a non-string value lands in a string column: JSON spelling, so that
+// `true`, `12` and `1.5` read back as they were sent.
+void AppendValueText(const Column& c, std::size_t value_index, std::string& out);
+void AppendIntText(std::int64_t v, std::string& out);
+void AppendDoubleText(double v, std::string& out);
+
+}  // namespace ingot::model
