@@ -1,0 +1,48 @@
+// What a protocol decoder produces from one request: records grouped by destination stream, each
+// stream's records already in columns (a BatchBuilder), with per-stream success/failure counts.
+//
+// A decoder either returns an error Status for the request as a whole (malformed body: nothing of
+// it is stored) or fills a Decoded in which individual records may have failed (e.g. a timestamp
+// outside the accepted window) while the rest go on.
+#pragma once
+
+#include <memory>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "model/batch_builder.h"
+
+namespace ingot::protocols {
+
+struct StreamRecords {
+  std::string name;  // sanitized stream name
+  model::BatchBuilder builder;
+  std::size_t failed = 0;
+  std::string first_error;  // message of the first failed record, for the response
+
+  void RecordFailure(std::string_view message) {
+    if (failed++ == 0) first_error = message;
+  }
+};
+
+class Decoded {
+ public:
+  explicit Decoded(const model::BuilderOptions& options) : options_(options) {}
+
+  // The records of stream `name` (already sanitized, non-empty), created on first use.
+  StreamRecords& Stream(std::string_view name);
+
+  std::vector<std::unique_ptr<StreamRecords>>& streams() { return streams_; }
+  const std::vector<std::unique_ptr<StreamRecords>>& streams() const { return streams_; }
+  // Finishes every stream's batch (see BatchBuilder::Finish).
+  void Finish();
+  std::size_t successful() const;
+  std::size_t failed() const;
+
+ private:
+  model::BuilderOptions options_;
+  std::vector<std::unique_ptr<StreamRecords>> streams_;
+};
+
+}  // namespace ingot::protocols

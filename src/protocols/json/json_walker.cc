@@ -1,0 +1,109 @@
+#include "protocols/json/json_walker.h"
+
+#include <charconv>
+
+namespace ingot::protocols::json {
+
+using simdjson::error_code;
+using simdjson::ondemand::json_type;
+using FieldId = model::BatchBuilder::FieldId;
+
+simdjson::ondemand::parser& ThreadParser() {
+  thread_local simdjson::ondemand::parser parser;
+  return parser;
+}
+
+error_code WalkObject(simdjson::ondemand::object object, model::BatchBuilder& builder,
+                      FieldId parent) {
+  for (auto field_result : object) {
+    simdjson::ondemand::field field;
+    INGOT_JSON_TRY(std::move(field_result).get(field));
+    std::string_view key;
+    INGOT_JSON_TRY(field.unescaped_key().get(key));
+    INGOT_JSON_TRY(WalkValue(field.value(), builder, builder.Child(parent, key)));
+  }
+  return simdjson::SUCCESS;
+}
+
+error_code WalkValue(simdjson::ondemand::value value, model::BatchBuilder& builder, FieldId field) {
+  json_type type;
+  INGOT_JSON_TRY(value.type().get(type));
+  switch (type) {
+    case json_type::object: {
+      simdjson::ondemand::object object;
+      INGOT_JSON_TRY(value.get_object().get(object));
+      if (builder.Flattens(field)) return WalkObject(object, builder, field);
+      std::string_view raw;
+      INGOT_JSON_TRY(object.raw_json().get(raw));
+      builder.AddJsonText(field, raw);
+      return simdjson::SUCCESS;
+    }
+    case json_type::array: {
+      simdjson::ondemand::array array;
+      INGOT_JSON_TRY(value.get_array().get(array));
+      std::string_view raw;
+      INGOT_JSON_TRY(array.raw_json().get(raw));
+      builder.AddJsonText(field, raw);
+      return simdjson::SUCCESS;
+    }
+    case json_type::string: {
+      std::string_view s;
+      INGOT_JSON_TRY(value.get_string().get(s));
+      builder.AddString(field, s);
+      return simdjson::SUCCESS;
+    }
+    case json_type::number: {
+      simdjson::ondemand::number number;
+      if (value.get_number().get(number) == simdjson::SUCCESS) {
+        if (number.is_int64()) {
+          builder.AddInt(field, number.get_int64());
+        } else if (number.is_uint64()) {
+          builder.AddUint(field, number.get_uint64());
+        } else {
+          builder.AddDouble(field, number.get_double());
+        }
+        return simdjson::SUCCESS;
+      }
+      // Integers beyond 64 bits: keep them as the closest double rather than failing.
+      std::string_view token = value.raw_json_token();
+      double d;
+      auto [end, ec] = std::from_chars(token.data(), token.data() + token.size(), d);
+      if (ec != std::errc() || end == token.data()) return simdjson::NUMBER_ERROR;
+      builder.AddDouble(field, d);
+      return simdjson::SUCCESS;
+    }
+    case json_type::boolean: {
+      bool b;
+      INGOT_JSON_TRY(value.get_bool().get(b));
+      builder.AddBool(field, b);
+      return simdjson::SUCCESS;
+    }
+    case json_type::null: {
+      bool is_null;
+      INGOT_JSON_TRY(value.is_null().get(is_null));
+      if (!is_null) return simdjson::INCORRECT_TYPE;
+      return simdjson::SUCCESS;  // null is an absent value, not a column
+    }
+  }
+  return simdjson::INCORRECT_TYPE;
+}
+
+std::string_view JsonTypeName(json_type type) {
+  switch (type) {
+    case json_type::array: return "an array";
+    case json_type::object: return "an object";
+    case json_type::number: return "a number";
+    case json_type::string: return "a string";
+    case json_type::boolean: return "a boolean";
+    case json_type::null: return "null";
+  }
+  return "unknown";
+}
+
+std::string ErrorText(error_code error) {
+  std::string text = simdjson::error_message(error);
+  while (!text.empty() && (text.back() == '.' || text.back() == ' ')) text.pop_back();
+  return text;
+}
+
+}  // namespace ingot::protocols::json

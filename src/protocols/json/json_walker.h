@@ -1,0 +1,47 @@
+// Walks simdjson on-demand values straight into a BatchBuilder: objects are flattened into
+// columns (up to the builder's depth limit), arrays and deeper objects are stored as JSON text,
+// nulls are absent values. Shared by every JSON-based protocol (_json, _multi, _bulk, HEC).
+#pragma once
+
+#include <simdjson.h>
+
+#include <string>
+#include <string_view>
+
+#include "model/batch_builder.h"
+
+namespace ingot::protocols::json {
+
+// Request bodies handed to the JSON decoders must have this many readable bytes after their end
+// (the HTTP layer guarantees it); simdjson reads ahead in 64-byte blocks.
+inline constexpr std::size_t kPadding = simdjson::SIMDJSON_PADDING;
+
+// One on-demand parser per thread, reused across requests so its buffers are allocated once.
+simdjson::ondemand::parser& ThreadParser();
+
+// Adds every field of `object` under `parent` to the record being built.
+simdjson::error_code WalkObject(simdjson::ondemand::object object, model::BatchBuilder& builder,
+                                model::BatchBuilder::FieldId parent);
+// Adds `value` as the value of `field`.
+simdjson::error_code WalkValue(simdjson::ondemand::value value, model::BatchBuilder& builder,
+                               model::BatchBuilder::FieldId field);
+
+// True when `doc` has been read to its end (nothing follows the value just walked).
+inline bool AtEnd(simdjson::ondemand::document& doc) {
+  const char* location;
+  return doc.current_location().get(location) == simdjson::OUT_OF_BOUNDS;
+}
+
+// "string", "number", ... for messages.
+std::string_view JsonTypeName(simdjson::ondemand::json_type type);
+// simdjson's message for `error`, without its trailing period.
+std::string ErrorText(simdjson::error_code error);
+
+}  // namespace ingot::protocols::json
+
+// Returns the error of a simdjson_result/error_code expression from the enclosing function.
+#define INGOT_JSON_TRY(expr)                  \
+  do {                                        \
+    ::simdjson::error_code _e = (expr);       \
+    if (_e != ::simdjson::SUCCESS) return _e; \
+  } while (0)

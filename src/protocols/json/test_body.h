@@ -1,0 +1,23 @@
+// Test helper: a request body with the padding the decoders require after it.
+#pragma once
+
+#include <string>
+#include <string_view>
+
+#include "protocols/json/json_walker.h"
+
+namespace ingot::protocols::json {
+
+class TestBody {
+ public:
+  explicit TestBody(std::string_view text) : storage_(text), size_(text.size()) {
+    storage_.append(kPadding, '\0');
+  }
+  std::string_view view() const { return {storage_.data(), size_}; }
+
+ private:
+  std::string storage_;
+  std::size_t size_;
+};
+
+}  // namespace ingot::protocols::json
