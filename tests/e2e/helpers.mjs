@@ -21,3 +21,80 @@ export async function query(sql) {
     conn.closeSync();
   }
 }
+
+import { spawn } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+
+export const ingotBinary = path.join(buildDir, 'ingot');
+
+// A fresh temporary directory, removed by the returned cleanup function.
+export function tempDir(prefix = 'ingot-e2e-') {
+  return fs.mkdtempSync(path.join(os.tmpdir(), prefix));
+}
+
+// Starts `ingot serve` on a free port with a fresh data directory. Resolves once the server says
+// where it listens. `stop()` sends SIGTERM and resolves with the exit code.
+export async function startServer(extraArgs = [], { dataDir = tempDir() } = {}) {
+  const args = ['serve', '--data-dir', dataDir, '--http-addr', '127.0.0.1:0', ...extraArgs];
+  const child = spawn(ingotBinary, args, { stdio: ['ignore', 'inherit', 'pipe'] });
+  let log = '';
+  const exited = new Promise((resolve) => child.on('exit', (code, signal) => resolve({ code, signal })));
+  const url = await new Promise((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`server did not start:\n${log}`)), 15000);
+    child.stderr.on('data', (chunk) => {
+      log += chunk;
+      const m = /listening on (http:\/\/[0-9.]+:\d+)/.exec(log);
+      if (m) {
+        clearTimeout(timer);
+        resolve(m[1]);
+      }
+    });
+    child.on('exit', (code) => {
+      clearTimeout(timer);
+      reject(new Error(`server exited with ${code} before listening:\n${log}`));
+    });
+  });
+  return {
+    url,
+    dataDir,
+    log: () => log,
+    async stop() {
+      child.kill('SIGTERM');
+      const { code } = await exited;
+      return code;
+    },
+    async kill() {
+      child.kill('SIGKILL');
+      await exited;
+    },
+  };
+}
+
+// POSTs `body` (string or Buffer) and returns { status, headers, text, json }.
+export async function post(url, body, headers = {}) {
+  const res = await fetch(url, { method: 'POST', body, headers });
+  const text = await res.text();
+  let json;
+  try {
+    json = JSON.parse(text);
+  } catch {
+    json = undefined;
+  }
+  return { status: res.status, headers: res.headers, text, json };
+}
+
+// Every Parquet file under `dir`.
+export function parquetFiles(dir) {
+  if (!fs.existsSync(dir)) return [];
+  return fs
+    .readdirSync(dir, { recursive: true })
+    .filter((f) => f.endsWith('.parquet'))
+    .map((f) => path.join(dir, f));
+}
+
+// SQL for reading all Parquet files of one stream, as users are told to read them.
+export function streamSource(dataDir, org, stream, type = 'logs') {
+  const glob = path.join(dataDir, 'files', org, type, stream, '**', '*.parquet');
+  return `read_parquet('${glob}', hive_partitioning=true, union_by_name=true)`;
+}

@@ -1,0 +1,38 @@
+#!/usr/bin/env bash
+# Installs what ingot needs on Debian 12, idempotently.
+#   scripts/install-deps.sh          build dependencies (Debian packages)
+#   scripts/install-deps.sh --test   also what the tests and benchmarks need: clang for the
+#                                    fuzzers, Python's Elasticsearch client, Node.js and the npm
+#                                    packages of tests/e2e (DuckDB, OpenTelemetry exporters)
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+with_tests=0
+[[ "${1:-}" == "--test" ]] && with_tests=1
+
+packages=(
+  build-essential cmake ninja-build pkg-config git
+  libsimdjson-dev libboost-dev libzstd-dev liblz4-dev libsnappy-dev libdeflate-dev
+  libthrift-dev thrift-compiler libxxhash-dev libspdlog-dev libfmt-dev libcli11-dev
+  libtoml11-dev libgtest-dev libgmock-dev libbenchmark-dev libcurl4-openssl-dev
+)
+if (( with_tests )); then
+  packages+=(clang libclang-rt-14-dev clang-format python3 python3-elasticsearch)
+  command -v node >/dev/null && command -v npm >/dev/null || packages+=(nodejs npm)
+fi
+
+missing=()
+for p in "${packages[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+if (( ${#missing[@]} )); then
+  sudo=""
+  [[ $(id -u) -ne 0 ]] && sudo="sudo"
+  echo "installing: ${missing[*]}" >&2
+  $sudo apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq "${missing[@]}" >/dev/null
+fi
+
+if (( with_tests )); then
+  (cd tests/e2e && npm ci --no-audit --no-fund --loglevel=error)
+fi

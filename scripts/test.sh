@@ -1,0 +1,25 @@
+#!/usr/bin/env bash
+# Builds ingot with warnings as errors and runs every test: unit tests (ctest), end-to-end tests
+# against the real server and DuckDB (tests/e2e), a bounded run of every fuzzer, and the format
+# check. Exits non-zero on the first failure.
+#   FUZZ_SECONDS=N   seconds per fuzzer (default 20)
+set -euo pipefail
+cd "$(dirname "$0")/.."
+step() { printf '\n=== %s\n' "$*" >&2; }
+
+step "format check"
+git ls-files '*.h' '*.cc' | xargs clang-format --dry-run --Werror
+
+step "build (warnings are errors)"
+scripts/build.sh -DINGOT_WERROR=ON
+
+step "unit tests"
+ctest --test-dir build --output-on-failure -j "$(nproc)" --timeout 300
+
+step "end-to-end tests"
+(cd tests/e2e && INGOT_BUILD_DIR="$PWD/../../build" node --test --test-concurrency=1)
+
+step "fuzzers"
+scripts/fuzz.sh "${FUZZ_SECONDS:-20}"
+
+step "all tests passed"

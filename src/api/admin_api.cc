@@ -1,0 +1,155 @@
+#include "api/admin_api.h"
+
+#include "http/response.h"
+
+namespace ingot::api {
+
+namespace {
+
+// Appends one sample: name{labels} value.
+void Sample(std::string& out, std::string_view name, std::string_view labels, double value) {
+  out += name;
+  if (!labels.empty()) {
+    out += '{';
+    out += labels;
+    out += '}';
+  }
+  out += ' ';
+  char buf[32];
+  const int n = std::snprintf(buf, sizeof buf, "%.17g", value);
+  out.append(buf, static_cast<std::size_t>(n));
+  out += '\n';
+}
+
+void Help(std::string& out, std::string_view name, std::string_view type, std::string_view help) {
+  out += "# HELP ";
+  out += name;
+  out += ' ';
+  out += help;
+  out += "\n# TYPE ";
+  out += name;
+  out += ' ';
+  out += type;
+  out += '\n';
+}
+
+template <typename T>
+double Load(const std::atomic<T>& a) {
+  return static_cast<double>(a.load(std::memory_order_relaxed));
+}
+
+// Escapes a label value (backslash, quote, newline) per the exposition format.
+std::string Label(std::string_view key, std::string_view value) {
+  std::string out(key);
+  out += "=\"";
+  for (char c : value) {
+    if (c == '\\' || c == '"') out += '\\';
+    if (c == '\n') {
+      out += "\\n";
+      continue;
+    }
+    out += c;
+  }
+  out += '"';
+  return out;
+}
+
+}  // namespace
+
+Status AdminApi::Register(http::Router& router) {
+  INGOT_RETURN_IF_ERROR(router.Add("GET", "/healthz", [](http::ExchangePtr e) {
+    http::Response r;
+    r.body = R"({"status":"ok"})";
+    e->Respond(std::move(r));
+  }));
+  INGOT_RETURN_IF_ERROR(router.Add("GET", "/readyz", [this](http::ExchangePtr e) {
+    if (!ready_.load()) {
+      http::Response r = http::ErrorResponse(503, "not ready");
+      r.headers.emplace_back("Retry-After", "1");
+      e->Respond(std::move(r));
+      return;
+    }
+    http::Response r;
+    r.body = R"({"status":"ready"})";
+    e->Respond(std::move(r));
+  }));
+  return router.Add("GET", "/metrics", [this](http::ExchangePtr e) {
+    http::Response r;
+    r.content_type = "text/plain; version=0.0.4";
+    r.body = RenderMetrics();
+    e->Respond(std::move(r));
+  });
+}
+
+std::string AdminApi::RenderMetrics() const {
+  std::string out;
+  out.reserve(8192);
+  if (const http::Server* server = sources_.server) {
+    const auto& routes = server->router().routes();
+    Help(out, "ingot_http_requests_total", "counter", "HTTP requests by route and status.");
+    for (const auto& route : routes) {
+      const std::string labels =
+          Label("method", route->method) + "," + Label("route", route->pattern);
+      for (int status = 100; status < 600; ++status) {
+        const auto n = route->stats.responses_with_status(status);
+        if (n > 0)
+          Sample(out, "ingot_http_requests_total",
+                 labels + ",status=\"" + std::to_string(status) + "\"", static_cast<double>(n));
+      }
+    }
+    for (int status = 100; status < 600; ++status) {
+      const auto n = server->stats().unrouted.responses_with_status(status);
+      if (n > 0)
+        Sample(out, "ingot_http_requests_total",
+               "method=\"\",route=\"\",status=\"" + std::to_string(status) + "\"",
+               static_cast<double>(n));
+    }
+    Help(out, "ingot_http_request_body_bytes_total", "counter",
+         "Request body bytes as received (before Content-Encoding is undone), by route.");
+    for (const auto& route : routes) {
+      Sample(out, "ingot_http_request_body_bytes_total",
+             Label("method", route->method) + "," + Label("route", route->pattern),
+             Load(route->stats.wire_bytes));
+    }
+    Help(out, "ingot_http_connections_open", "gauge", "Open HTTP connections.");
+    Sample(out, "ingot_http_connections_open", "", Load(server->stats().connections_open));
+    Help(out, "ingot_http_connections_rejected_total", "counter",
+         "Connections answered 503 because of the connection cap.");
+    Sample(out, "ingot_http_connections_rejected_total", "",
+           Load(server->stats().connections_rejected));
+  }
+  if (const ingest::Ingester* ingester = sources_.ingester) {
+    Help(out, "ingot_records_ingested_total", "counter", "Records acknowledged.");
+    Sample(out, "ingot_records_ingested_total", "", Load(ingester->stats().records));
+    Help(out, "ingot_records_rejected_total", "counter",
+         "Records rejected one by one (e.g. _timestamp outside the accepted window).");
+    Sample(out, "ingot_records_rejected_total", "", Load(ingester->stats().failed_records));
+  }
+  if (const memtable::Memtable* memtable = sources_.memtable) {
+    Help(out, "ingot_memtable_bytes", "gauge", "Bytes held by records not yet sealed for Parquet.");
+    Sample(out, "ingot_memtable_bytes", "", static_cast<double>(memtable->memory_bytes()));
+    Help(out, "ingot_memtable_partitions", "gauge", "Open memtable partitions (stream and hour).");
+    Sample(out, "ingot_memtable_partitions", "", static_cast<double>(memtable->partitions()));
+  }
+  if (const memtable::Persister* persister = sources_.persister) {
+    const auto& s = persister->stats();
+    Help(out, "ingot_persist_backlog_partitions", "gauge",
+         "Sealed partitions waiting for Parquet.");
+    Sample(out, "ingot_persist_backlog_partitions", "", Load(s.queued_partitions));
+    Help(out, "ingot_persist_backlog_bytes", "gauge",
+         "Memory of sealed partitions waiting for Parquet.");
+    Sample(out, "ingot_persist_backlog_bytes", "", Load(s.queued_bytes));
+    Help(out, "ingot_parquet_files_total", "counter", "Parquet files written.");
+    Sample(out, "ingot_parquet_files_total", "", Load(s.files));
+    Help(out, "ingot_parquet_bytes_total", "counter", "Bytes of Parquet files written.");
+    Sample(out, "ingot_parquet_bytes_total", "", Load(s.bytes));
+    Help(out, "ingot_parquet_rows_total", "counter", "Rows written to Parquet files.");
+    Sample(out, "ingot_parquet_rows_total", "", Load(s.rows));
+    Help(out, "ingot_persist_failures_total", "counter",
+         "Failed attempts to write a Parquet file (retried).");
+    Sample(out, "ingot_persist_failures_total", "", Load(s.failures));
+  }
+  return out;
+}
+
+}  // namespace ingot::api

@@ -1,0 +1,42 @@
+// Operational endpoints: GET /healthz (the process is up), GET /readyz (ready to ingest),
+// GET /metrics (Prometheus text format, version 0.0.4).
+#pragma once
+
+#include <atomic>
+#include <functional>
+#include <string>
+
+#include "common/status.h"
+#include "http/router.h"
+#include "http/server.h"
+#include "ingest/ingester.h"
+#include "memtable/memtable.h"
+#include "memtable/persister.h"
+
+namespace ingot::api {
+
+// What /metrics reads. Pointers are borrowed; the server (set after it is built) may be null.
+struct MetricsSources {
+  const http::Server* server = nullptr;
+  const ingest::Ingester* ingester = nullptr;
+  const memtable::Memtable* memtable = nullptr;
+  const memtable::Persister* persister = nullptr;
+};
+
+class AdminApi {
+ public:
+  explicit AdminApi(MetricsSources sources) : sources_(sources) {}
+
+  Status Register(http::Router& router);
+  void set_server(const http::Server* server) { sources_.server = server; }
+  void set_ready(bool ready) { ready_.store(ready); }
+
+  // The /metrics body.
+  std::string RenderMetrics() const;
+
+ private:
+  MetricsSources sources_;
+  std::atomic<bool> ready_{false};
+};
+
+}  // namespace ingot::api

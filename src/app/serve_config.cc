@@ -1,0 +1,136 @@
+#include "app/serve_config.h"
+
+#include <toml.hpp>
+
+#include "common/units.h"
+#include "model/names.h"
+#include "parquet/codec.h"
+
+namespace ingot::app {
+
+namespace {
+
+// --name with INGOT_NAME (dashes become underscores, upper case).
+std::string EnvName(std::string_view flag) {
+  std::string env = "INGOT_";
+  for (char c : flag) env.push_back(c == '-' ? '_' : static_cast<char>(std::toupper(c)));
+  return env;
+}
+
+template <typename T>
+void Flag(CLI::App& cmd, const std::string& name, T& value, const std::string& help) {
+  cmd.add_option("--" + name, value, help)->envname(EnvName(name))->capture_default_str();
+}
+
+}  // namespace
+
+void ServeConfig::AddFlags(CLI::App& cmd) {
+  cmd.add_option("--config", config_file,
+                 "TOML file of settings (keys are flag names: data-dir = \"/var/lib/ingot\"); "
+                 "flags and INGOT_* variables override it")
+      ->envname("INGOT_CONFIG");
+  Flag(cmd, "data-dir", data_dir, "Directory for ingot's data: Parquet files under files/");
+  Flag(cmd, "http-addr", http_addr, "HTTP listen address, host:port (port 0 = any free port)");
+  Flag(cmd, "io-threads", io_threads,
+       "HTTP I/O threads, which also decode requests (0 = one per core)");
+  Flag(cmd, "persist-threads", persist_threads,
+       "Threads that encode and write Parquet files (0 = one per core)");
+  Flag(cmd, "max-body-size", max_body_size, "Largest request body as sent (413 above)");
+  Flag(cmd, "max-decoded-size", max_decoded_size,
+       "Largest request body after gzip/zstd decoding (413 above)");
+  Flag(cmd, "max-file-age", max_file_age,
+       "Longest time a record waits in memory before its Parquet file is written");
+  Flag(cmd, "max-file-rows", max_file_rows, "Rows after which a Parquet file is written");
+  Flag(cmd, "max-file-size", max_file_size,
+       "Memory of buffered records after which a Parquet file is written");
+  Flag(cmd, "compression", compression, "Parquet compression: zstd, snappy, lz4 or none");
+  Flag(cmd, "zstd-level", zstd_level, "zstd level (0 = ingot's default)");
+  Flag(cmd, "flatten-depth", flatten_depth,
+       "Key segments a column name may have; deeper objects are kept as JSON text (0 = no limit)");
+  Flag(cmd, "max-columns", max_columns,
+       "Columns per stream and file; further fields go to the _extra JSON column");
+  Flag(cmd, "max-past", max_past,
+       "Reject records whose _timestamp is older than this (e.g. 7d; 0 = accept any)");
+  Flag(cmd, "max-future", max_future,
+       "Reject records whose _timestamp is further ahead than this (e.g. 1h; 0 = accept any)");
+  Flag(cmd, "hec-default-stream", hec_default_stream, "Stream of HEC events that name no index");
+  Flag(cmd, "log-level", log_level, "trace, debug, info, warn, error");
+}
+
+Status ServeConfig::ApplyConfigFile(CLI::App& cmd) {
+  if (config_file.empty()) return Status::Ok();
+  toml::value data;
+  try {
+    data = toml::parse(config_file);
+  } catch (const std::exception& e) {
+    return Status::InvalidInput("config file " + config_file + ": " + e.what());
+  }
+  if (!data.is_table())
+    return Status::InvalidInput("config file " + config_file + " is not a table");
+  for (const auto& [key, value] : data.as_table()) {
+    CLI::Option* opt = nullptr;
+    try {
+      opt = cmd.get_option("--" + key);
+    } catch (const CLI::OptionNotFound&) {
+      return Status::InvalidInput("config file " + config_file + ": unknown setting \"" + key +
+                                  "\"");
+    }
+    if (key == "config") return Status::InvalidInput("config file cannot name another config file");
+    if (opt->count() > 0) continue;  // set by a flag or an environment variable
+    std::string text;
+    if (value.is_string()) {
+      text = value.as_string().str;
+    } else if (value.is_integer()) {
+      text = std::to_string(value.as_integer());
+    } else if (value.is_floating()) {
+      text = std::to_string(value.as_floating());
+    } else if (value.is_boolean()) {
+      text = value.as_boolean() ? "true" : "false";
+    } else {
+      return Status::InvalidInput("config file " + config_file + ": \"" + key +
+                                  "\" must be a string, number or boolean");
+    }
+    try {
+      opt->add_result(text);
+      opt->run_callback();
+    } catch (const CLI::Error& e) {
+      return Status::InvalidInput("config file " + config_file + ": " + key + ": " + e.what());
+    }
+  }
+  return Status::Ok();
+}
+
+Status ServeConfig::Resolve() {
+  auto bytes = [](const std::string& flag, const std::string& text, std::uint64_t& out) {
+    auto r = ParseBytes(text);
+    if (!r.ok()) return Status::InvalidInput("--" + flag + ": " + r.status().message());
+    out = *r;
+    return Status::Ok();
+  };
+  auto duration = [](const std::string& flag, const std::string& text, std::int64_t& out) {
+    auto r = ParseDurationMicros(text);
+    if (!r.ok()) return Status::InvalidInput("--" + flag + ": " + r.status().message());
+    out = *r;
+    return Status::Ok();
+  };
+  INGOT_RETURN_IF_ERROR(bytes("max-body-size", max_body_size, max_body_bytes));
+  INGOT_RETURN_IF_ERROR(bytes("max-decoded-size", max_decoded_size, max_decoded_bytes));
+  INGOT_RETURN_IF_ERROR(bytes("max-file-size", max_file_size, max_file_bytes));
+  INGOT_RETURN_IF_ERROR(duration("max-file-age", max_file_age, max_file_age_us));
+  INGOT_RETURN_IF_ERROR(duration("max-past", max_past, max_past_us));
+  INGOT_RETURN_IF_ERROR(duration("max-future", max_future, max_future_us));
+  if (max_file_age_us <= 0) return Status::InvalidInput("--max-file-age must be positive");
+  if (max_file_rows == 0) return Status::InvalidInput("--max-file-rows must be positive");
+  if (max_columns < 2) return Status::InvalidInput("--max-columns must be at least 2");
+  if (auto codec = parquet::ParseCodec(compression); !codec.ok()) {
+    return Status::InvalidInput("--compression: " + codec.status().message());
+  }
+  if (data_dir.empty()) return Status::InvalidInput("--data-dir must not be empty");
+  if (model::SanitizeStreamName(hec_default_stream).empty()) {
+    return Status::InvalidInput("--hec-default-stream must not be empty");
+  }
+  hec_default_stream = model::SanitizeStreamName(hec_default_stream);
+  return Status::Ok();
+}
+
+}  // namespace ingot::app

@@ -1,0 +1,51 @@
+// Everything `ingot serve` can be told, with its default. Each setting has a flag
+// (--data-dir), an environment variable (INGOT_DATA_DIR) and a config-file key (data-dir), in
+// that order of precedence (DESIGN.md "Running").
+#pragma once
+
+#include <CLI/CLI.hpp>
+#include <cstdint>
+#include <string>
+
+#include "common/status.h"
+
+namespace ingot::app {
+
+struct ServeConfig {
+  std::string config_file;
+  std::string data_dir = "./data";
+  std::string http_addr = "127.0.0.1:5080";
+  unsigned io_threads = 0;
+  unsigned persist_threads = 0;
+  std::string max_body_size = "64MiB";
+  std::string max_decoded_size = "256MiB";
+  std::string max_file_age = "60s";
+  std::size_t max_file_rows = 1'000'000;
+  std::string max_file_size = "256MiB";
+  std::string compression = "zstd";
+  int zstd_level = 0;  // 0: the Parquet writer's default
+  unsigned flatten_depth = 3;
+  unsigned max_columns = 1000;
+  std::string max_past = "0";
+  std::string max_future = "0";
+  std::string hec_default_stream = "default";
+  std::string log_level = "info";
+
+  // Parsed forms, filled by Resolve().
+  std::uint64_t max_body_bytes = 0;
+  std::uint64_t max_decoded_bytes = 0;
+  std::int64_t max_file_age_us = 0;
+  std::uint64_t max_file_bytes = 0;
+  std::int64_t max_past_us = 0;
+  std::int64_t max_future_us = 0;
+
+  // Adds the flags (with their environment variables) to `command`.
+  void AddFlags(CLI::App& command);
+  // Applies the config file's keys to the flags that neither the command line nor the
+  // environment set. Call after parsing.
+  Status ApplyConfigFile(CLI::App& command);
+  // Checks values and fills the parsed forms.
+  Status Resolve();
+};
+
+}  // namespace ingot::app

@@ -1,0 +1,148 @@
+#include "memtable/memtable.h"
+
+#include <functional>
+#include <map>
+
+#include "model/timestamp.h"
+
+namespace ingot::memtable {
+
+namespace {
+
+void AppendStreamPrefix(const model::StreamKey& key, std::string& out) {
+  out += key.org;
+  out.push_back('\0');
+  out += model::StreamTypeName(key.type);
+  out.push_back('\0');
+  out += key.stream;
+  out.push_back('\0');
+}
+
+}  // namespace
+
+Memtable::Memtable(const MemtableOptions& options, SealSink sink)
+    : options_(options),
+      sink_(std::move(sink)),
+      shards_(std::max<std::size_t>(options.shards, 1)) {}
+
+Memtable::Shard& Memtable::ShardFor(const model::StreamKey& key) {
+  std::size_t h = std::hash<std::string_view>{}(key.stream);
+  h ^= std::hash<std::string_view>{}(key.org) * 31 + static_cast<std::size_t>(key.type);
+  return shards_[h % shards_.size()];
+}
+
+void Memtable::WidenToStreamTypes(Shard& shard, const model::StreamKey& key,
+                                  model::RecordBatch& batch) {
+  std::string name;
+  AppendStreamPrefix(key, name);
+  const std::size_t prefix = name.size();
+  for (std::size_t i = 0; i < batch.num_columns(); ++i) {
+    model::Column& column = batch.column(i);
+    name.resize(prefix);
+    name += column.name();
+    auto [it, inserted] = shard.column_types.try_emplace(name, column.type());
+    if (inserted) continue;
+    const model::ColumnType wide = model::WidenedType(it->second, column.type());
+    it->second = wide;
+    if (column.type() != wide) column.WidenTo(wide);
+  }
+}
+
+std::unique_ptr<Memtable::Partition> Memtable::AppendLocked(
+    Shard& shard, const model::StreamKey& key, std::int64_t hour, const model::RecordBatch& batch,
+    const std::vector<std::uint32_t>* rows) {
+  thread_local std::string partition_name;
+  partition_name.clear();
+  AppendStreamPrefix(key, partition_name);
+  partition_name += std::to_string(hour);
+  auto it = shard.partitions.find(partition_name);
+  if (it == shard.partitions.end()) {
+    auto p = std::make_unique<Partition>();
+    p->key = key;
+    p->hour = hour;
+    p->created_us = model::NowMicros();
+    it = shard.partitions.emplace(partition_name, std::move(p)).first;
+  }
+  Partition& p = *it->second;
+  if (rows == nullptr) {
+    p.batch.Append(batch);
+  } else {
+    p.batch.AppendRows(batch, *rows);
+  }
+  WidenToStreamTypes(shard, key, p.batch);
+  const std::size_t bytes = p.batch.MemoryBytes();
+  memory_bytes_.fetch_add(bytes - p.memory_bytes, std::memory_order_relaxed);
+  p.memory_bytes = bytes;
+  if (p.batch.num_rows() < options_.max_partition_rows && bytes < options_.max_partition_bytes) {
+    return nullptr;
+  }
+  auto sealed = std::move(it->second);
+  shard.partitions.erase(it);
+  return sealed;
+}
+
+void Memtable::Append(const model::StreamKey& key, const model::RecordBatch& batch,
+                      std::int64_t min_ts, std::int64_t max_ts) {
+  if (batch.num_rows() == 0) return;
+  Shard& shard = ShardFor(key);
+  std::vector<std::unique_ptr<Partition>> to_seal;
+  const std::int64_t first_hour = model::HourOf(min_ts);
+  if (first_hour == model::HourOf(max_ts)) {
+    std::lock_guard lock(shard.mu);
+    if (auto p = AppendLocked(shard, key, first_hour, batch, nullptr))
+      to_seal.push_back(std::move(p));
+  } else {
+    // Rows of several hours (rare: a request straddling an hour boundary, or a backfill).
+    std::map<std::int64_t, std::vector<std::uint32_t>> rows_by_hour;
+    const auto& ts = batch.column(0).ints();
+    for (std::uint32_t r = 0; r < ts.size(); ++r) rows_by_hour[model::HourOf(ts[r])].push_back(r);
+    std::lock_guard lock(shard.mu);
+    for (const auto& [hour, rows] : rows_by_hour) {
+      if (auto p = AppendLocked(shard, key, hour, batch, &rows)) to_seal.push_back(std::move(p));
+    }
+  }
+  for (auto& p : to_seal) Seal(std::move(p));
+}
+
+void Memtable::Seal(std::unique_ptr<Partition> partition) {
+  memory_bytes_.fetch_sub(partition->memory_bytes, std::memory_order_relaxed);
+  SealedPartition sealed;
+  sealed.key = std::move(partition->key);
+  sealed.hour = partition->hour;
+  sealed.batch = std::move(partition->batch);
+  sealed.memory_bytes = partition->memory_bytes;
+  sink_(std::move(sealed));
+}
+
+void Memtable::SealExpired(std::int64_t now_us) { SealCreatedBefore(now_us - options_.max_age_us); }
+
+void Memtable::SealAll() { SealCreatedBefore(std::numeric_limits<std::int64_t>::max()); }
+
+void Memtable::SealCreatedBefore(std::int64_t cutoff_us) {
+  for (Shard& shard : shards_) {
+    std::vector<std::unique_ptr<Partition>> to_seal;
+    {
+      std::lock_guard lock(shard.mu);
+      for (auto it = shard.partitions.begin(); it != shard.partitions.end();) {
+        if (it->second->created_us <= cutoff_us) {
+          to_seal.push_back(std::move(it->second));
+          it = shard.partitions.erase(it);
+        } else {
+          ++it;
+        }
+      }
+    }
+    for (auto& p : to_seal) Seal(std::move(p));
+  }
+}
+
+std::size_t Memtable::partitions() const {
+  std::size_t n = 0;
+  for (const Shard& shard : shards_) {
+    std::lock_guard lock(shard.mu);
+    n += shard.partitions.size();
+  }
+  return n;
+}
+
+}  // namespace ingot::memtable

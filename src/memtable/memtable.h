@@ -1,0 +1,101 @@
+// Memtable: the records acknowledged but not yet in Parquet, held as columns, one partition per
+// (org, type, stream, hour). Requests append to it from their own threads; a partition is sealed
+// and handed to the persist stage when it reaches its row or byte limit, when it gets too old, or
+// at shutdown.
+//
+// Concurrency: state is sharded by stream; an append takes only its stream's shard lock, for the
+// time of a memcpy of the request's columns (DESIGN.md rule 3). Sealed partitions are handed over
+// outside the lock.
+#pragma once
+
+#include <atomic>
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <unordered_map>
+#include <vector>
+
+#include "model/record_batch.h"
+#include "model/stream_key.h"
+
+namespace ingot::memtable {
+
+struct MemtableOptions {
+  // A partition is sealed when it holds this many rows...
+  std::size_t max_partition_rows = 1'000'000;
+  // ...or its column buffers hold this many bytes...
+  std::size_t max_partition_bytes = 256 << 20;
+  // ...or its first record arrived this long ago (checked by SealExpired).
+  std::int64_t max_age_us = 60'000'000;
+  std::size_t shards = 64;
+};
+
+// A partition on its way to a Parquet file.
+struct SealedPartition {
+  model::StreamKey key;
+  std::int64_t hour = 0;  // since the epoch (model::HourOf)
+  model::RecordBatch batch;
+  std::size_t memory_bytes = 0;  // what the memtable accounted for it
+};
+
+class Memtable {
+ public:
+  // Receives sealed partitions; called without any memtable lock held, from the thread that
+  // caused the seal (a request thread, the age ticker, or the shutdown path).
+  using SealSink = std::function<void(SealedPartition&&)>;
+
+  Memtable(const MemtableOptions& options, SealSink sink);
+  Memtable(const Memtable&) = delete;
+  Memtable& operator=(const Memtable&) = delete;
+
+  // Appends the rows of `batch` (which has a `_timestamp` column 0 whose values lie in
+  // [min_ts, max_ts]) to the partitions of `key`, splitting by hour when they span several.
+  void Append(const model::StreamKey& key, const model::RecordBatch& batch, std::int64_t min_ts,
+              std::int64_t max_ts);
+
+  // Seals partitions whose first record is older than max_age_us at `now_us`.
+  void SealExpired(std::int64_t now_us);
+  // Seals every partition (shutdown, or tests).
+  void SealAll();
+
+  // Bytes held by unsealed partitions.
+  std::size_t memory_bytes() const { return memory_bytes_.load(std::memory_order_relaxed); }
+  std::size_t partitions() const;
+
+ private:
+  struct Partition {
+    model::StreamKey key;
+    std::int64_t hour = 0;
+    std::int64_t created_us = 0;
+    model::RecordBatch batch;
+    std::size_t memory_bytes = 0;
+  };
+
+  struct Shard {
+    mutable std::mutex mu;
+    // Keyed by "<org>\0<type>\0<stream>\0<hour>".
+    std::unordered_map<std::string, std::unique_ptr<Partition>> partitions;
+    // Widest type seen per "<org>\0<type>\0<stream>\0<column>": keeps a stream's column types
+    // monotonic across files, so readers never see a column narrow again.
+    std::unordered_map<std::string, model::ColumnType> column_types;
+  };
+
+  Shard& ShardFor(const model::StreamKey& key);
+  // REQUIRES: shard.mu held. Appends rows [begin,end) or `rows` of `batch` to the hour's
+  // partition; returns the partition when it must be sealed.
+  std::unique_ptr<Partition> AppendLocked(Shard& shard, const model::StreamKey& key,
+                                          std::int64_t hour, const model::RecordBatch& batch,
+                                          const std::vector<std::uint32_t>* rows);
+  void WidenToStreamTypes(Shard& shard, const model::StreamKey& key, model::RecordBatch& batch);
+  void Seal(std::unique_ptr<Partition> partition);
+  void SealCreatedBefore(std::int64_t cutoff_us);
+
+  const MemtableOptions options_;
+  const SealSink sink_;
+  std::vector<Shard> shards_;
+  std::atomic<std::size_t> memory_bytes_{0};
+};
+
+}  // namespace ingot::memtable

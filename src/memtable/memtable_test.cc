@@ -1,0 +1,134 @@
+#include "memtable/memtable.h"
+
+#include <gtest/gtest.h>
+
+#include "model/batch_builder.h"
+#include "model/timestamp.h"
+
+namespace ingot::memtable {
+namespace {
+
+constexpr std::int64_t kHour = model::kMicrosPerHour;
+constexpr std::int64_t kBase = 1'700'000'000'000'000 / kHour * kHour;  // an hour boundary
+
+struct Request {
+  model::BatchBuilder builder;
+  explicit Request(std::initializer_list<std::pair<std::int64_t, std::int64_t>> ts_and_value,
+                   bool as_string = false) {
+    model::BuilderOptions o;
+    o.now_us = kBase;
+    builder.Reset(o);
+    std::string err;
+    for (auto [ts, v] : ts_and_value) {
+      builder.BeginRecord();
+      builder.SetTimestamp(ts);
+      auto f = builder.Child(model::BatchBuilder::kRoot, "v");
+      if (as_string) {
+        builder.AddString(f, "s" + std::to_string(v));
+      } else {
+        builder.AddInt(f, v);
+      }
+      EXPECT_TRUE(builder.EndRecord(&err)) << err;
+    }
+    builder.Finish();
+  }
+  const model::RecordBatch& batch() { return builder.batch(); }
+};
+
+struct Sink {
+  std::vector<SealedPartition> sealed;
+  Memtable::SealSink fn() {
+    return [this](SealedPartition&& p) { sealed.push_back(std::move(p)); };
+  }
+};
+
+const model::StreamKey kKey{"org", model::StreamType::kLogs, "app"};
+
+void Append(Memtable& m, Request& r, const model::StreamKey& key = kKey) {
+  m.Append(key, r.batch(), r.builder.min_timestamp(), r.builder.max_timestamp());
+}
+
+TEST(Memtable, AccumulatesUntilTheRowLimitThenSeals) {
+  Sink sink;
+  MemtableOptions o;
+  o.max_partition_rows = 4;
+  Memtable m(o, sink.fn());
+  Request a({{kBase, 1}, {kBase + 1, 2}});
+  Append(m, a);
+  EXPECT_TRUE(sink.sealed.empty());
+  EXPECT_EQ(m.partitions(), 1u);
+  EXPECT_GT(m.memory_bytes(), 0u);
+  Request b({{kBase + 2, 3}, {kBase + 3, 4}});
+  Append(m, b);
+  ASSERT_EQ(sink.sealed.size(), 1u);
+  EXPECT_EQ(m.partitions(), 0u);
+  EXPECT_EQ(m.memory_bytes(), 0u);
+  const auto& batch = sink.sealed[0].batch;
+  EXPECT_EQ(batch.num_rows(), 4u);
+  EXPECT_EQ(batch.column(static_cast<std::size_t>(batch.FindColumn("v"))).ints(),
+            (std::vector<std::int64_t>{1, 2, 3, 4}));
+  EXPECT_EQ(sink.sealed[0].key, kKey);
+  EXPECT_EQ(sink.sealed[0].hour, model::HourOf(kBase));
+}
+
+TEST(Memtable, SplitsRequestsThatSpanHours) {
+  Sink sink;
+  Memtable m(MemtableOptions{}, sink.fn());
+  Request r({{kBase - 1, 1}, {kBase, 2}, {kBase + kHour, 3}, {kBase + 5, 4}});
+  Append(m, r);
+  EXPECT_EQ(m.partitions(), 3u);
+  m.SealAll();
+  ASSERT_EQ(sink.sealed.size(), 3u);
+  std::map<std::int64_t, std::vector<std::int64_t>> by_hour;
+  for (auto& p : sink.sealed) {
+    const auto& v = p.batch.column(static_cast<std::size_t>(p.batch.FindColumn("v"))).ints();
+    by_hour[p.hour] = v;
+  }
+  const std::int64_t h = model::HourOf(kBase);
+  EXPECT_EQ(by_hour[h - 1], (std::vector<std::int64_t>{1}));
+  EXPECT_EQ(by_hour[h], (std::vector<std::int64_t>{2, 4}));
+  EXPECT_EQ(by_hour[h + 1], (std::vector<std::int64_t>{3}));
+}
+
+TEST(Memtable, StreamsAndOrgsAreSeparate) {
+  Sink sink;
+  Memtable m(MemtableOptions{}, sink.fn());
+  Request r({{kBase, 1}});
+  Append(m, r);
+  Append(m, r, {"org", model::StreamType::kLogs, "other"});
+  Append(m, r, {"org2", model::StreamType::kLogs, "app"});
+  Append(m, r, {"org", model::StreamType::kTraces, "app"});
+  EXPECT_EQ(m.partitions(), 4u);
+}
+
+TEST(Memtable, SealExpiredSealsOnlyOldPartitions) {
+  Sink sink;
+  MemtableOptions o;
+  o.max_age_us = 1'000'000;
+  Memtable m(o, sink.fn());
+  Request r({{kBase, 1}});
+  Append(m, r);
+  m.SealExpired(model::NowMicros());
+  EXPECT_TRUE(sink.sealed.empty());
+  m.SealExpired(model::NowMicros() + 2'000'000);
+  EXPECT_EQ(sink.sealed.size(), 1u);
+}
+
+TEST(Memtable, ColumnTypesNeverNarrowAcrossFilesOfAStream) {
+  Sink sink;
+  MemtableOptions o;
+  o.max_partition_rows = 1;
+  Memtable m(o, sink.fn());
+  Request text({{kBase, 1}}, /*as_string=*/true);
+  Request number({{kBase, 2}});
+  Append(m, text);
+  Append(m, number);
+  ASSERT_EQ(sink.sealed.size(), 2u);
+  const auto& second = sink.sealed[1].batch;
+  const auto& v = second.column(static_cast<std::size_t>(second.FindColumn("v")));
+  EXPECT_EQ(v.type(), model::ColumnType::kString);
+  EXPECT_EQ(v.string_at(0), "2");
+}
+
+}  // namespace
+}  // namespace ingot::memtable

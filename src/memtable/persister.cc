@@ -1,0 +1,126 @@
+#include "memtable/persister.h"
+
+#include <spdlog/spdlog.h>
+
+#include <chrono>
+
+#include "common/json_escape.h"
+#include "model/timestamp.h"
+#include "storage/layout.h"
+#include "storage/parquet_file.h"
+
+namespace ingot::memtable {
+
+namespace {
+
+// ingot's view of the file's columns, stored in the Parquet key-value metadata as
+// [{"name":"_timestamp","type":"timestamp"},...] so tools can read the original types back.
+std::string SchemaJson(const model::RecordBatch& batch) {
+  std::string out = "[";
+  for (std::size_t i = 0; i < batch.num_columns(); ++i) {
+    if (i) out.push_back(',');
+    out += "{\"name\":";
+    AppendJsonString(batch.column(i).name(), out);
+    out += ",\"type\":\"";
+    out += model::ColumnTypeName(batch.column(i).type());
+    out += "\"}";
+  }
+  out += "]";
+  return out;
+}
+
+}  // namespace
+
+Persister::Persister(const PersisterOptions& options, storage::FileSystem& fs)
+    : options_(options), fs_(fs) {
+  for (std::size_t i = 0; i < std::max<std::size_t>(options_.threads, 1); ++i) {
+    workers_.emplace_back([this] { Work(); });
+  }
+}
+
+Persister::~Persister() {
+  // Workers finish the queue before they exit; only a partition that keeps failing is given up.
+  {
+    std::lock_guard lock(mu_);
+    stopping_ = true;
+  }
+  work_cv_.notify_all();
+  for (auto& t : workers_) t.join();
+}
+
+void Persister::Submit(SealedPartition&& partition) {
+  stats_.queued_partitions.fetch_add(1, std::memory_order_relaxed);
+  stats_.queued_bytes.fetch_add(partition.memory_bytes, std::memory_order_relaxed);
+  {
+    std::lock_guard lock(mu_);
+    queue_.push_back(std::move(partition));
+  }
+  work_cv_.notify_one();
+}
+
+void Persister::Drain() {
+  std::unique_lock lock(mu_);
+  idle_cv_.wait(lock, [this] { return queue_.empty() && in_flight_ == 0; });
+}
+
+void Persister::Work() {
+  for (;;) {
+    SealedPartition partition;
+    {
+      std::unique_lock lock(mu_);
+      work_cv_.wait(lock, [this] { return stopping_ || !queue_.empty(); });
+      if (queue_.empty()) return;  // stopping, nothing left
+      partition = std::move(queue_.front());
+      queue_.pop_front();
+      ++in_flight_;
+    }
+    Persist(partition);
+    stats_.queued_partitions.fetch_sub(1, std::memory_order_relaxed);
+    stats_.queued_bytes.fetch_sub(partition.memory_bytes, std::memory_order_relaxed);
+    {
+      std::lock_guard lock(mu_);
+      --in_flight_;
+    }
+    idle_cv_.notify_all();
+  }
+}
+
+std::string Persister::NextFileName() {
+  // Creation time first so that names sort by age; the sequence keeps names of one process
+  // unique, and RenameNoReplace guards against anything else.
+  return std::to_string(model::NowMicros()) + "_" +
+         std::to_string(file_sequence_.fetch_add(1, std::memory_order_relaxed)) + ".parquet";
+}
+
+bool Persister::Persist(SealedPartition& partition) {
+  const std::string dir = storage::PartitionDir(options_.data_dir, partition.key, partition.hour);
+  parquet::WriterOptions writer = options_.writer;
+  writer.key_value_metadata.emplace_back("ingot.schema", SchemaJson(partition.batch));
+  int delay_ms = options_.retry_delay_ms;
+  for (;;) {
+    auto published = storage::PublishParquetFile(fs_, dir, NextFileName(), partition.batch, writer);
+    if (published.ok()) {
+      stats_.files.fetch_add(1, std::memory_order_relaxed);
+      stats_.bytes.fetch_add(published->bytes, std::memory_order_relaxed);
+      stats_.rows.fetch_add(partition.batch.num_rows(), std::memory_order_relaxed);
+      spdlog::debug("wrote {} ({} rows, {} bytes)", published->path, partition.batch.num_rows(),
+                    published->bytes);
+      return true;
+    }
+    stats_.failures.fetch_add(1, std::memory_order_relaxed);
+    spdlog::error("persisting {} rows to {} failed, retrying in {} ms: {}",
+                  partition.batch.num_rows(), dir, delay_ms, published.status().ToString());
+    {
+      std::unique_lock lock(mu_);
+      if (work_cv_.wait_for(lock, std::chrono::milliseconds(delay_ms),
+                            [this] { return stopping_; })) {
+        spdlog::critical("shutting down with {} rows of {} not persisted",
+                         partition.batch.num_rows(), dir);
+        return false;
+      }
+    }
+    delay_ms = std::min(delay_ms * 2, options_.max_retry_delay_ms);
+  }
+}
+
+}  // namespace ingot::memtable

@@ -1,0 +1,78 @@
+// Persister: the stage that turns sealed memtable partitions into Parquet files, on its own
+// worker threads so that encoding and compression never run on a request thread, and file I/O
+// (write, fsync, rename) never blocks decoding (DESIGN.md rule 7).
+//
+// A partition that fails to persist (disk full, I/O error) is kept and retried with backoff;
+// nothing is dropped. Drain() waits until every submitted partition is in a file.
+#pragma once
+
+#include <atomic>
+#include <condition_variable>
+#include <cstdint>
+#include <deque>
+#include <functional>
+#include <mutex>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "memtable/memtable.h"
+#include "parquet/writer_options.h"
+#include "storage/file_system.h"
+
+namespace ingot::memtable {
+
+struct PersisterOptions {
+  std::string data_dir = "data";
+  std::size_t threads = 1;
+  parquet::WriterOptions writer;
+  // First delay before retrying a failed write; doubles up to max_retry_delay_ms.
+  int retry_delay_ms = 100;
+  int max_retry_delay_ms = 5000;
+};
+
+struct PersisterStats {
+  std::atomic<std::uint64_t> files{0};
+  std::atomic<std::uint64_t> bytes{0};
+  std::atomic<std::uint64_t> rows{0};
+  std::atomic<std::uint64_t> failures{0};
+  std::atomic<std::size_t> queued_partitions{0};
+  std::atomic<std::size_t> queued_bytes{0};  // memtable bytes of partitions waiting or in flight
+};
+
+class Persister {
+ public:
+  Persister(const PersisterOptions& options, storage::FileSystem& fs);
+  // Persists what is queued, then stops the workers (a partition still failing is given up).
+  ~Persister();
+  Persister(const Persister&) = delete;
+  Persister& operator=(const Persister&) = delete;
+
+  // Queues a partition. Thread-safe; never blocks on I/O.
+  void Submit(SealedPartition&& partition);
+  // Blocks until every partition submitted so far is published.
+  void Drain();
+
+  const PersisterStats& stats() const { return stats_; }
+
+ private:
+  void Work();
+  // Writes one partition; retries until it succeeds or the persister stops.
+  bool Persist(SealedPartition& partition);
+  std::string NextFileName();
+
+  const PersisterOptions options_;
+  storage::FileSystem& fs_;
+  PersisterStats stats_;
+  std::atomic<std::uint64_t> file_sequence_{0};
+
+  std::mutex mu_;
+  std::condition_variable work_cv_;
+  std::condition_variable idle_cv_;
+  std::deque<SealedPartition> queue_;  // GUARDED_BY(mu_)
+  std::size_t in_flight_ = 0;          // GUARDED_BY(mu_)
+  bool stopping_ = false;              // GUARDED_BY(mu_)
+  std::vector<std::thread> workers_;
+};
+
+}  // namespace ingot::memtable

@@ -1,0 +1,89 @@
+#include "memtable/persister.h"
+
+#include <gtest/gtest.h>
+#include <unistd.h>
+
+#include <filesystem>
+
+#include "model/batch_builder.h"
+#include "storage/fault_injection.h"
+
+namespace ingot::memtable {
+namespace {
+
+namespace fs = std::filesystem;
+
+SealedPartition MakePartition(int rows) {
+  model::BatchBuilder b;
+  model::BuilderOptions o;
+  o.now_us = 1'700'000'000'000'000;
+  b.Reset(o);
+  std::string err;
+  for (int i = 0; i < rows; ++i) {
+    b.BeginRecord();
+    b.AddInt(b.Child(model::BatchBuilder::kRoot, "n"), i);
+    EXPECT_TRUE(b.EndRecord(&err));
+  }
+  SealedPartition p;
+  p.key = {"org", model::StreamType::kLogs, "app"};
+  p.hour = model::HourOf(o.now_us);
+  p.batch = std::move(b.Finish());
+  p.memory_bytes = p.batch.MemoryBytes();
+  return p;
+}
+
+std::vector<fs::path> ParquetFiles(const fs::path& root) {
+  std::vector<fs::path> files;
+  if (!fs::exists(root)) return files;
+  for (const auto& e : fs::recursive_directory_iterator(root)) {
+    if (e.is_regular_file()) files.push_back(e.path());
+  }
+  return files;
+}
+
+class PersisterTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    root_ = fs::temp_directory_path() /
+            ("ingot_persister_" + std::to_string(::getpid()) + "_" +
+             ::testing::UnitTest::GetInstance()->current_test_info()->name());
+    fs::remove_all(root_);
+    options_.data_dir = root_.string();
+    options_.threads = 2;
+    options_.retry_delay_ms = 1;
+  }
+  void TearDown() override { fs::remove_all(root_); }
+  fs::path root_;
+  PersisterOptions options_;
+};
+
+TEST_F(PersisterTest, WritesEachPartitionToItsHourDirectory) {
+  Persister persister(options_, storage::PosixFileSystem());
+  for (int i = 0; i < 5; ++i) persister.Submit(MakePartition(10 + i));
+  persister.Drain();
+  const auto files = ParquetFiles(root_);
+  ASSERT_EQ(files.size(), 5u);
+  for (const auto& f : files) {
+    EXPECT_EQ(f.parent_path(), root_ / "files/org/logs/app/date=2023-11-14/hour=22");
+    EXPECT_EQ(f.extension(), ".parquet");
+  }
+  EXPECT_EQ(persister.stats().files.load(), 5u);
+  EXPECT_EQ(persister.stats().rows.load(), 10u + 11 + 12 + 13 + 14);
+  EXPECT_EQ(persister.stats().queued_partitions.load(), 0u);
+  EXPECT_EQ(persister.stats().queued_bytes.load(), 0u);
+}
+
+TEST_F(PersisterTest, RetriesUntilTheDiskAcceptsTheFile) {
+  storage::FaultInjectingFileSystem faulty(storage::PosixFileSystem());
+  faulty.FailNext(storage::FaultInjectingFileSystem::kAppend,
+                  Status::ResourceExhausted("injected ENOSPC"), 3);
+  Persister persister(options_, faulty);
+  persister.Submit(MakePartition(7));
+  persister.Drain();
+  EXPECT_EQ(ParquetFiles(root_).size(), 1u);
+  EXPECT_EQ(persister.stats().failures.load(), 3u);
+  EXPECT_EQ(persister.stats().rows.load(), 7u);
+}
+
+}  // namespace
+}  // namespace ingot::memtable
