@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
 # Installs what ingot needs on Debian 12, idempotently.
-#   scripts/install-deps.sh          build dependencies (Debian packages)
+#   scripts/install-deps.sh          build dependencies (Debian packages), plus Node.js and the
+#                                    npm packages of tests/e2e (DuckDB's client, used by
+#                                    scripts/query to read the Parquet files)
 #   scripts/install-deps.sh --test   also what the tests and benchmarks need: clang for the
-#                                    fuzzers, Python's Elasticsearch client, Node.js and the npm
-#                                    packages of tests/e2e (DuckDB, OpenTelemetry exporters)
+#                                    fuzzers, clang-format, Python's Elasticsearch client, zstd
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -16,9 +17,9 @@ packages=(
   libthrift-dev thrift-compiler libxxhash-dev libspdlog-dev libfmt-dev libcli11-dev
   libtoml11-dev libgtest-dev libgmock-dev libbenchmark-dev libcurl4-openssl-dev
 )
+command -v node >/dev/null && command -v npm >/dev/null || packages+=(nodejs npm)
 if (( with_tests )); then
-  packages+=(clang libclang-rt-14-dev clang-format python3 python3-elasticsearch)
-  command -v node >/dev/null && command -v npm >/dev/null || packages+=(nodejs npm)
+  packages+=(clang libclang-rt-14-dev clang-format python3 python3-elasticsearch zstd)
 fi
 
 missing=()
@@ -33,6 +34,4 @@ if (( ${#missing[@]} )); then
   DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq "${missing[@]}" >/dev/null
 fi
 
-if (( with_tests )); then
-  (cd tests/e2e && npm ci --no-audit --no-fund --loglevel=error)
-fi
+(cd tests/e2e && npm ci --no-audit --no-fund --loglevel=error)

@@ -94,6 +94,7 @@ int RunServe(const ServeConfig& config) {
   memtable_options.max_partition_rows = config.max_file_rows;
   memtable_options.max_partition_bytes = config.max_file_bytes;
   memtable_options.max_age_us = config.max_file_age_us;
+  memtable_options.max_columns = config.max_columns;
   memtable::Memtable memtable(memtable_options, [&persister](memtable::SealedPartition&& p) {
     persister.Submit(std::move(p));
   });

@@ -27,7 +27,7 @@ struct ServeConfig {
   unsigned flatten_depth = 3;
   unsigned max_columns = 1000;
   std::string max_past = "0";
-  std::string max_future = "0";
+  std::string max_future = "1d";
   std::string hec_default_stream = "default";
   std::string log_level = "info";
 

@@ -3,6 +3,7 @@
 #include <functional>
 #include <map>
 
+#include "model/extra_column.h"
 #include "model/timestamp.h"
 
 namespace ingot::memtable {
@@ -48,8 +49,31 @@ void Memtable::WidenToStreamTypes(Shard& shard, const model::StreamKey& key,
   }
 }
 
+void Memtable::EnforceColumnCap(const model::RecordBatch& partition,
+                                model::RecordBatch& batch) const {
+  std::size_t columns = partition.num_columns();
+  bool has_extra = partition.FindColumn(model::kExtraColumn) >= 0;
+  std::vector<std::string> overflow;
+  for (std::size_t i = 0; i < batch.num_columns(); ++i) {
+    const std::string& name = batch.column(i).name();
+    if (partition.FindColumn(name) >= 0) continue;
+    if (name == model::kExtraColumn) {
+      has_extra = true;
+      ++columns;
+      continue;
+    }
+    // Keep a slot for `_extra` while there is none.
+    if (columns + (has_extra ? 0 : 1) < options_.max_columns) {
+      ++columns;
+    } else {
+      overflow.push_back(name);
+    }
+  }
+  if (!overflow.empty()) model::MoveColumnsToExtra(batch, overflow);
+}
+
 std::unique_ptr<Memtable::Partition> Memtable::AppendLocked(
-    Shard& shard, const model::StreamKey& key, std::int64_t hour, const model::RecordBatch& batch,
+    Shard& shard, const model::StreamKey& key, std::int64_t hour, model::RecordBatch& batch,
     const std::vector<std::uint32_t>* rows) {
   thread_local std::string partition_name;
   partition_name.clear();
@@ -64,6 +88,9 @@ std::unique_ptr<Memtable::Partition> Memtable::AppendLocked(
     it = shard.partitions.emplace(partition_name, std::move(p)).first;
   }
   Partition& p = *it->second;
+  if (p.batch.num_columns() + batch.num_columns() > options_.max_columns) {
+    EnforceColumnCap(p.batch, batch);
+  }
   if (rows == nullptr) {
     p.batch.Append(batch);
   } else {
@@ -81,8 +108,8 @@ std::unique_ptr<Memtable::Partition> Memtable::AppendLocked(
   return sealed;
 }
 
-void Memtable::Append(const model::StreamKey& key, const model::RecordBatch& batch,
-                      std::int64_t min_ts, std::int64_t max_ts) {
+void Memtable::Append(const model::StreamKey& key, model::RecordBatch& batch, std::int64_t min_ts,
+                      std::int64_t max_ts) {
   if (batch.num_rows() == 0) return;
   Shard& shard = ShardFor(key);
   std::vector<std::unique_ptr<Partition>> to_seal;

@@ -29,6 +29,9 @@ struct MemtableOptions {
   std::size_t max_partition_bytes = 256 << 20;
   // ...or its first record arrived this long ago (checked by SealExpired).
   std::int64_t max_age_us = 60'000'000;
+  // Columns a partition (and so a file) may have, `_timestamp` and `_extra` included; the fields
+  // of further columns are moved into `_extra` (model::MoveColumnsToExtra).
+  std::size_t max_columns = 1000;
   std::size_t shards = 64;
 };
 
@@ -52,7 +55,8 @@ class Memtable {
 
   // Appends the rows of `batch` (which has a `_timestamp` column 0 whose values lie in
   // [min_ts, max_ts]) to the partitions of `key`, splitting by hour when they span several.
-  void Append(const model::StreamKey& key, const model::RecordBatch& batch, std::int64_t min_ts,
+  // `batch` may be modified: columns over the partition's column cap move into `_extra`.
+  void Append(const model::StreamKey& key, model::RecordBatch& batch, std::int64_t min_ts,
               std::int64_t max_ts);
 
   // Seals partitions whose first record is older than max_age_us at `now_us`.
@@ -86,8 +90,11 @@ class Memtable {
   // REQUIRES: shard.mu held. Appends rows [begin,end) or `rows` of `batch` to the hour's
   // partition; returns the partition when it must be sealed.
   std::unique_ptr<Partition> AppendLocked(Shard& shard, const model::StreamKey& key,
-                                          std::int64_t hour, const model::RecordBatch& batch,
+                                          std::int64_t hour, model::RecordBatch& batch,
                                           const std::vector<std::uint32_t>* rows);
+  // REQUIRES: shard.mu held. Moves the columns of `batch` that `partition` has no room for into
+  // `_extra`.
+  void EnforceColumnCap(const model::RecordBatch& partition, model::RecordBatch& batch) const;
   void WidenToStreamTypes(Shard& shard, const model::StreamKey& key, model::RecordBatch& batch);
   void Seal(std::unique_ptr<Partition> partition);
   void SealCreatedBefore(std::int64_t cutoff_us);

@@ -32,7 +32,7 @@ struct Request {
     }
     builder.Finish();
   }
-  const model::RecordBatch& batch() { return builder.batch(); }
+  model::RecordBatch& batch() { return builder.batch(); }
 };
 
 struct Sink {
@@ -128,6 +128,33 @@ TEST(Memtable, ColumnTypesNeverNarrowAcrossFilesOfAStream) {
   const auto& v = second.column(static_cast<std::size_t>(second.FindColumn("v")));
   EXPECT_EQ(v.type(), model::ColumnType::kString);
   EXPECT_EQ(v.string_at(0), "2");
+}
+
+TEST(Memtable, FieldsOverThePartitionColumnCapMoveToExtra) {
+  Sink sink;
+  MemtableOptions o;
+  o.max_columns = 4;  // _timestamp, v, one more, _extra
+  Memtable m(o, sink.fn());
+  Request first({{kBase, 1}});
+  Append(m, first);
+  model::BatchBuilder wide;
+  model::BuilderOptions bo;
+  bo.now_us = kBase;
+  wide.Reset(bo);
+  std::string err;
+  wide.BeginRecord();
+  for (const char* name : {"a", "b", "c"})
+    wide.AddInt(wide.Child(model::BatchBuilder::kRoot, name), 7);
+  ASSERT_TRUE(wide.EndRecord(&err));
+  wide.Finish();
+  m.Append(kKey, wide.batch(), wide.min_timestamp(), wide.max_timestamp());
+  m.SealAll();
+  ASSERT_EQ(sink.sealed.size(), 1u);
+  const auto& batch = sink.sealed[0].batch;
+  EXPECT_EQ(batch.num_columns(), 4u);
+  const int extra = batch.FindColumn("_extra");
+  ASSERT_GE(extra, 0);
+  EXPECT_EQ(batch.column(static_cast<std::size_t>(extra)).string_at(0), R"({"b":7,"c":7})");
 }
 
 }  // namespace
