@@ -1,0 +1,41 @@
+#include "http/padded_buffer.h"
+
+#include <algorithm>
+#include <cassert>
+#include <cstring>
+
+namespace ingot::http {
+
+void PaddedBuffer::Reserve(std::size_t n, std::size_t cap) {
+  if (capacity_ > 0 && n <= capacity()) return;
+  // Page-sized steps: the allocator hands out whole pages for large blocks anyway.
+  constexpr std::size_t kPage = 4096;
+  std::size_t want = std::max(n, std::min(capacity() * 2, std::max(n, cap)));
+  want = (want + kBodyPadding + kPage - 1) / kPage * kPage;
+  // make_unique_for_overwrite: zero-filling would touch every page up front, which is exactly the
+  // first-touch cost reuse is meant to avoid.
+  auto fresh = std::make_unique_for_overwrite<char[]>(want);
+  if (size_ > 0) std::memcpy(fresh.get(), data_.get(), size_);
+  data_ = std::move(fresh);
+  capacity_ = want;
+}
+
+void PaddedBuffer::Append(const char* p, std::size_t n) {
+  assert(size_ + n <= capacity());
+  std::memcpy(data_.get() + size_, p, n);
+  size_ += n;
+}
+
+void PaddedBuffer::SealPadding() {
+  if (capacity_ == 0) Reserve(0, 0);
+  std::memset(data_.get() + size_, 0, kBodyPadding);
+}
+
+void PaddedBuffer::ShrinkTo(std::size_t retain) {
+  if (capacity() <= retain) return;
+  data_.reset();
+  size_ = 0;
+  capacity_ = 0;
+}
+
+}  // namespace ingot::http

@@ -1,0 +1,548 @@
+// End-to-end tests of the HTTP server: a real server on 127.0.0.1:0 and real clients (libcurl, or
+// a raw socket where the test needs control over the bytes).
+#include "http/server.h"
+
+#include <gtest/gtest.h>
+#include <libdeflate.h>
+#include <zstd.h>
+
+#include <atomic>
+#include <chrono>
+#include <condition_variable>
+#include <fstream>
+#include <future>
+#include <mutex>
+#include <string>
+#include <thread>
+
+#include "http/padded_buffer.h"
+#include "http/test_client.h"
+
+namespace ingot::http {
+namespace {
+
+using namespace std::chrono_literals;
+using testing::BodyOf;
+using testing::CurlClient;
+using testing::RawConnection;
+using testing::StatusOf;
+
+std::string Gzip(std::string_view in) {
+  libdeflate_compressor* c = libdeflate_alloc_compressor(6);
+  std::string out(libdeflate_gzip_compress_bound(c, in.size()), '\0');
+  out.resize(libdeflate_gzip_compress(c, in.data(), in.size(), out.data(), out.size()));
+  libdeflate_free_compressor(c);
+  return out;
+}
+
+std::string Zstd(std::string_view in) {
+  std::string out(ZSTD_compressBound(in.size()), '\0');
+  out.resize(ZSTD_compress(out.data(), out.size(), in.data(), in.size(), 3));
+  return out;
+}
+
+std::string Text(std::size_t n) {
+  std::string s;
+  while (s.size() < n) s += "{\"msg\":\"line " + std::to_string(s.size()) + "\"}\n";
+  s.resize(n);
+  return s;
+}
+
+// Peak resident set of this process, in bytes.
+std::size_t PeakRss() {
+  std::ifstream status("/proc/self/status");
+  std::string line;
+  while (std::getline(status, line)) {
+    if (line.rfind("VmHWM:", 0) == 0) return std::stoul(line.substr(6)) * 1024;
+  }
+  return 0;
+}
+
+// Lets a test hold a handler until it says so, and know when the handler has started.
+class Gate {
+ public:
+  void Arrive() {
+    std::lock_guard l(mu_);
+    arrived_ = true;
+    cv_.notify_all();
+  }
+  bool WaitArrived(std::chrono::milliseconds t) {
+    std::unique_lock l(mu_);
+    return cv_.wait_for(l, t, [&] { return arrived_; });
+  }
+
+ private:
+  std::mutex mu_;
+  std::condition_variable cv_;
+  bool arrived_ = false;
+};
+
+// Responds from a thread of its own after `delay`, like a WAL group commit would.
+void RespondLater(ExchangePtr ex, std::chrono::milliseconds delay, std::string body) {
+  std::thread([ex = std::move(ex), delay, body = std::move(body)] {
+    std::this_thread::sleep_for(delay);
+    Response r;
+    r.content_type = "text/plain";
+    r.body = body;
+    ex->Respond(std::move(r));
+  }).detach();
+}
+
+class ServerTest : public ::testing::Test {
+ protected:
+  ServerTest() {
+    options.address = "127.0.0.1:0";
+    options.io_threads = 2;
+    options.max_body_bytes = 1 << 20;
+    options.max_decoded_bytes = 4 << 20;
+  }
+
+  // Registers the routes every test uses, then `extra`, and starts the server.
+  void Start(const std::function<void(Router&)>& extra = nullptr) {
+    Router router;
+    auto ok = [](Status s) { ASSERT_TRUE(s.ok()) << s.ToString(); };
+    ok(router.Add("POST", "/api/{org}/{stream}/_json", [](ExchangePtr ex) {
+      const Request& r = ex->request();
+      Response resp;
+      resp.content_type = "text/plain";
+      resp.body = "org=" + std::string(r.param("org")) +
+                  " stream=" + std::string(r.param("stream")) + " query=" + std::string(r.query) +
+                  " route=" + std::string(r.route) + " body=" + std::string(r.body);
+      ex->Respond(std::move(resp));
+    }));
+    ok(router.Add("POST", "/api/{org}/_bulk", [](ExchangePtr ex) {
+      Response resp;
+      resp.body = "org=" + std::string(ex->request().param("org"));
+      ex->Respond(std::move(resp));
+    }));
+    ok(router.Add("POST", "/api/v1/write/msgpack", [](ExchangePtr ex) {
+      Response resp;
+      resp.status = 204;
+      ex->Respond(std::move(resp));
+    }));
+    ok(router.Add("POST", "/echo", [](ExchangePtr ex) {
+      const Request& r = ex->request();
+      Response resp;
+      resp.content_type = "application/octet-stream";
+      resp.body = std::string(r.body);
+      resp.headers.emplace_back("X-Wire-Bytes", std::to_string(r.wire_body_bytes));
+      ex->Respond(std::move(resp));
+    }));
+    // Answers "ok" when the body is followed by kBodyPadding readable zero bytes.
+    ok(router.Add("POST", "/padding", [](ExchangePtr ex) {
+      const std::string_view body = ex->request().body;
+      bool zero = body.data() != nullptr;
+      for (std::size_t i = 0; zero && i < kBodyPadding; ++i)
+        zero = body.data()[body.size() + i] == 0;
+      Response resp;
+      resp.body = zero ? "ok" : "bad";
+      ex->Respond(std::move(resp));
+    }));
+    ok(router.Add("GET", "/hello", [](ExchangePtr ex) {
+      Response resp;
+      resp.content_type = "text/plain";
+      resp.body = "hello";
+      ex->Respond(std::move(resp));
+    }));
+    ok(router.Add("HEAD", "/hello", [](ExchangePtr ex) {
+      Response resp;
+      resp.content_type = "text/plain";
+      resp.body = "hello";
+      ex->Respond(std::move(resp));
+    }));
+    ok(router.Add("GET", "/throws", [](ExchangePtr) { throw std::runtime_error("boom"); }));
+    ok(router.Add("GET", "/drops", [](ExchangePtr) {}));
+    if (extra) extra(router);
+    server = std::make_unique<Server>(options, std::move(router));
+    ASSERT_TRUE(server->Start().ok());
+    ASSERT_NE(server->port(), 0);
+  }
+
+  std::string Url(std::string_view path) const {
+    return "http://127.0.0.1:" + std::to_string(server->port()) + std::string(path);
+  }
+
+  ServerOptions options;
+  std::unique_ptr<Server> server;
+};
+
+TEST_F(ServerTest, RoutesWithParamsAndQuery) {
+  Start();
+  CurlClient c;
+  auto r = c.Post(Url("/api/acme/app_logs/_json?since=1&x=y"), "[{}]");
+  ASSERT_EQ(r.curl_code, 0);
+  EXPECT_EQ(r.status, 200);
+  EXPECT_EQ(r.body,
+            "org=acme stream=app_logs query=since=1&x=y route=/api/{org}/{stream}/_json "
+            "body=[{}]");
+  EXPECT_NE(r.headers.find("Content-Type: text/plain"), std::string::npos);
+  EXPECT_NE(r.headers.find("Date: "), std::string::npos);
+
+  r = c.Post(Url("/api/v1/_bulk"), "{}");  // literal "v1" exists, but only {org}/_bulk fits
+  EXPECT_EQ(r.body, "org=v1");
+  r = c.Post(Url("/api/my%20org/_bulk"), "{}");
+  EXPECT_EQ(r.body, "org=my org");
+  r = c.Post(Url("/api/v1/write/msgpack"), "x");
+  EXPECT_EQ(r.status, 204);
+  EXPECT_EQ(r.body, "");
+  EXPECT_EQ(server->router().routes()[0]->stats.requests.load(), 1u);
+  EXPECT_EQ(server->router().routes()[0]->stats.responses_with_status(200), 1u);
+}
+
+TEST_F(ServerTest, KeepAliveReusesOneConnection) {
+  Start();
+  CurlClient c;
+  for (int i = 0; i < 5; ++i) {
+    auto r = c.Post(Url("/echo"), "request " + std::to_string(i));
+    ASSERT_EQ(r.curl_code, 0);
+    EXPECT_EQ(r.body, "request " + std::to_string(i));
+    EXPECT_EQ(r.new_connections, i == 0 ? 1 : 0) << i;
+  }
+  auto r = c.Get(Url("/hello"));
+  EXPECT_EQ(r.body, "hello");
+  EXPECT_EQ(server->stats().connections_accepted.load(), 1u);
+}
+
+TEST_F(ServerTest, NotFoundAndMethodNotAllowedAreJson) {
+  Start();
+  CurlClient c;
+  auto r = c.Post(Url("/nope"), "{}");
+  EXPECT_EQ(r.status, 404);
+  EXPECT_EQ(r.body, R"({"code":404,"message":"no route for /nope"})");
+  EXPECT_NE(r.headers.find("Content-Type: application/json"), std::string::npos);
+  r = c.Get(Url("/echo"));
+  EXPECT_EQ(r.status, 405);
+  EXPECT_EQ(r.body, R"({"code":405,"message":"method GET is not allowed for /echo"})");
+  EXPECT_NE(r.headers.find("Allow: POST"), std::string::npos);
+  // Errors without a body to skip keep the connection.
+  r = c.Get(Url("/hello"));
+  EXPECT_EQ(r.status, 200);
+  EXPECT_EQ(r.new_connections, 0);
+  EXPECT_EQ(server->stats().unrouted.responses_with_status(404), 1u);
+}
+
+TEST_F(ServerTest, BodyOverLimitByContentLengthIs413BeforeReading) {
+  Start();
+  CurlClient c;
+  auto r = c.Post(Url("/echo"), std::string(options.max_body_bytes + 1, 'x'));
+  EXPECT_EQ(r.status, 413);
+  EXPECT_NE(r.body.find("\"code\":413"), std::string::npos);
+
+  // A client that announces 1 GB and sends nothing gets its 413 at once.
+  RawConnection raw(server->port());
+  ASSERT_TRUE(raw.Send("POST /echo HTTP/1.1\r\nHost: x\r\nContent-Length: 1000000000\r\n\r\n"));
+  const std::string resp = raw.ReadResponse(2s);
+  EXPECT_EQ(StatusOf(resp), 413) << resp;
+  EXPECT_NE(resp.find("Connection: close"), std::string::npos);
+  EXPECT_TRUE(raw.WaitForClose(5s));
+
+  r = c.Post(Url("/echo"), std::string(options.max_body_bytes, 'x'));  // exactly the limit
+  EXPECT_EQ(r.status, 200);
+  EXPECT_EQ(r.body.size(), options.max_body_bytes);
+}
+
+TEST_F(ServerTest, ChunkedBodiesAreDecodedAndLimited) {
+  Start();
+  CurlClient c;
+  const std::string body = Text(200000);
+  auto r = c.PostChunked(Url("/echo"), body, 7000);
+  ASSERT_EQ(r.curl_code, 0);
+  EXPECT_EQ(r.status, 200);
+  EXPECT_EQ(r.body, body);
+
+  RawConnection raw(server->port());
+  ASSERT_TRUE(raw.Send("POST /echo HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n"));
+  const std::string chunk(600 << 10, 'y');  // two of these are over the 1 MiB limit
+  char size_line[32];
+  std::snprintf(size_line, sizeof(size_line), "%zx\r\n", chunk.size());
+  ASSERT_TRUE(raw.Send(size_line + chunk + "\r\n"));
+  raw.Send(size_line + chunk + "\r\n");  // the server may already have answered and shut down
+  const std::string resp = raw.ReadResponse(5s);
+  EXPECT_EQ(StatusOf(resp), 413) << resp;
+  EXPECT_NE(resp.find("chunked request body exceeds the limit"), std::string::npos);
+}
+
+TEST_F(ServerTest, GzipAndZstdBodies) {
+  Start();
+  CurlClient c;
+  const std::string a = Text(300000);
+  const std::string b = Text(5000);
+  auto r = c.Post(Url("/echo"), Gzip(a), {"Content-Encoding: gzip"});
+  EXPECT_EQ(r.status, 200);
+  EXPECT_EQ(r.body, a);
+  const std::string multi = Gzip(a) + Gzip(b);
+  r = c.Post(Url("/echo"), multi, {"Content-Encoding: gzip"});
+  EXPECT_EQ(r.body, a + b);
+  EXPECT_NE(r.headers.find("X-Wire-Bytes: " + std::to_string(multi.size())), std::string::npos);
+  r = c.Post(Url("/echo"), Zstd(a) + Zstd(b), {"Content-Encoding: zstd"});
+  EXPECT_EQ(r.status, 200);
+  EXPECT_EQ(r.body, a + b);
+  r = c.PostChunked(Url("/echo"), Gzip(b), 1000, {"Content-Encoding: GZIP"});
+  EXPECT_EQ(r.body, b);
+  r = c.Post(Url("/padding"), Gzip(a), {"Content-Encoding: gzip"});
+  EXPECT_EQ(r.body, "ok");
+  EXPECT_EQ(server->router().routes()[3]->stats.decoded_bytes.load(),
+            a.size() + a.size() + b.size() + a.size() + b.size() + b.size());
+}
+
+TEST_F(ServerTest, DecompressionBombIs413WithoutAllocatingIt) {
+  Start();
+  // 256 MiB of zeros in 64 KiB gzip members (~65 bytes each): every member's trailer looks
+  // harmless, so only the output limit (4 MiB here) can stop it.
+  const std::string zeros(64 << 10, '\0');
+  const std::string member = Gzip(zeros);
+  std::string bomb;
+  for (int i = 0; i < 4096; ++i) bomb += member;
+  ASSERT_LT(bomb.size(), options.max_body_bytes);
+  const std::string single = Gzip(std::string(32 << 20, '\0'));  // trailer says 32 MiB
+
+  const std::size_t rss_before = PeakRss();
+  CurlClient c;
+  auto r = c.Post(Url("/echo"), bomb, {"Content-Encoding: gzip"});
+  EXPECT_EQ(r.status, 413);
+  EXPECT_NE(r.body.find("decompressed body exceeds the limit of 4194304 bytes"), std::string::npos)
+      << r.body;
+  r = c.Post(Url("/echo"), single, {"Content-Encoding: gzip"});
+  EXPECT_EQ(r.status, 413);
+  const std::size_t rss_after = PeakRss();
+  EXPECT_LT(rss_after - rss_before, std::size_t{64} << 20);
+  // The body was read in full, so the connection survives the 413.
+  r = c.Get(Url("/hello"));
+  EXPECT_EQ(r.status, 200);
+  EXPECT_EQ(r.new_connections, 0);
+}
+
+TEST_F(ServerTest, CorruptBodiesAre400AndUnknownEncodingIs415) {
+  Start();
+  CurlClient c;
+  const std::string gz = Gzip(Text(100000));
+  auto r = c.Post(Url("/echo"), gz.substr(0, gz.size() - 10), {"Content-Encoding: gzip"});
+  EXPECT_EQ(r.status, 400);
+  EXPECT_EQ(r.body, R"({"code":400,"message":"gzip body is corrupt or truncated"})");
+  const std::string zs = Zstd(Text(100000));
+  r = c.Post(Url("/echo"), zs.substr(0, zs.size() / 2), {"Content-Encoding: zstd"});
+  EXPECT_EQ(r.status, 400);
+  EXPECT_NE(r.body.find("zstd body is corrupt or truncated"), std::string::npos);
+  r = c.Post(Url("/echo"), "abc", {"Content-Encoding: br"});
+  EXPECT_EQ(r.status, 415);
+  EXPECT_NE(r.body.find("unsupported Content-Encoding \\\"br\\\""), std::string::npos) << r.body;
+}
+
+TEST_F(ServerTest, PaddingIsZeroEvenWhenBuffersAreReused) {
+  Start();
+  CurlClient c;
+  // A large body of non-zero bytes first, then smaller ones into the same (reused) buffer.
+  for (std::size_t n : {200000, 10, 0, 70000, 1}) {
+    auto r = c.Post(Url("/padding"), std::string(n, '\xff'));
+    EXPECT_EQ(r.body, "ok") << n;
+  }
+  EXPECT_EQ(server->stats().connections_accepted.load(), 1u);
+}
+
+TEST_F(ServerTest, SlowHandlerDoesNotBlockOtherConnections) {
+  options.io_threads = 1;  // both connections on the same I/O thread
+  Gate entered;
+  Start([&](Router& r) {
+    ASSERT_TRUE(r.Add("GET", "/slow", [&](ExchangePtr ex) {
+                   entered.Arrive();
+                   RespondLater(std::move(ex), 600ms, "slow");
+                 }).ok());
+  });
+  auto slow = std::async(std::launch::async, [&] { return CurlClient().Get(Url("/slow")); });
+  ASSERT_TRUE(entered.WaitArrived(5s));
+  const auto start = std::chrono::steady_clock::now();
+  CurlClient fast;
+  for (int i = 0; i < 20; ++i) EXPECT_EQ(fast.Get(Url("/hello")).status, 200);
+  EXPECT_LT(std::chrono::steady_clock::now() - start, 500ms);
+  EXPECT_EQ(slow.wait_for(0s), std::future_status::timeout);  // still waiting for its WAL
+  const auto r = slow.get();
+  EXPECT_EQ(r.status, 200);
+  EXPECT_EQ(r.body, "slow");
+}
+
+TEST_F(ServerTest, GracefulStopAnswersInFlightRequests) {
+  Gate entered;
+  Start([&](Router& r) {
+    ASSERT_TRUE(r.Add("GET", "/slow", [&](ExchangePtr ex) {
+                   entered.Arrive();
+                   RespondLater(std::move(ex), 400ms, "done");
+                 }).ok());
+  });
+  RawConnection idle(server->port());
+  ASSERT_TRUE(idle.Send("GET /hello HTTP/1.1\r\nHost: x\r\n\r\n"));
+  ASSERT_EQ(StatusOf(idle.ReadResponse()), 200);  // now an idle keep-alive connection
+
+  auto slow = std::async(std::launch::async, [&] { return CurlClient().Get(Url("/slow")); });
+  ASSERT_TRUE(entered.WaitArrived(5s));
+  const auto start = std::chrono::steady_clock::now();
+  std::thread stopper([&] { server->Stop(); });  // as a signal-handling thread would
+  EXPECT_TRUE(idle.WaitForClose(1s));            // idle connections go at once
+  const auto r = slow.get();
+  stopper.join();
+  EXPECT_EQ(r.status, 200);
+  EXPECT_EQ(r.body, "done");
+  EXPECT_NE(r.headers.find("Connection: close"), std::string::npos);
+  EXPECT_GE(std::chrono::steady_clock::now() - start, 300ms);
+  EXPECT_FALSE(RawConnection(server->port()).connected());  // no longer listening
+  server->Stop();                                           // idempotent
+}
+
+TEST_F(ServerTest, StopGivesUpOnHandlersThatNeverAnswer) {
+  options.stop_timeout = 200ms;
+  ExchangePtr held;
+  Gate entered;
+  Start([&](Router& r) {
+    ASSERT_TRUE(r.Add("GET", "/never", [&](ExchangePtr ex) {
+                   held = std::move(ex);
+                   entered.Arrive();
+                 }).ok());
+  });
+  RawConnection raw(server->port());
+  ASSERT_TRUE(raw.Send("GET /never HTTP/1.1\r\nHost: x\r\n\r\n"));
+  ASSERT_TRUE(entered.WaitArrived(5s));
+  const auto start = std::chrono::steady_clock::now();
+  server->Stop();
+  EXPECT_LT(std::chrono::steady_clock::now() - start, 2s);
+  EXPECT_TRUE(raw.WaitForClose(1s));
+  // Answering after the stop, and even after the server is gone, is harmless.
+  held->Respond(ErrorResponse(503, "too late"));
+  server.reset();
+  held.reset();
+}
+
+TEST_F(ServerTest, HeaderTimeoutClosesSilentAndSlowClients) {
+  options.header_timeout = 200ms;
+  Start();
+  const auto start = std::chrono::steady_clock::now();
+  RawConnection silent(server->port());
+  RawConnection slow(server->port());
+  ASSERT_TRUE(slow.Send("POST /echo HTTP/1.1\r\nHost: x\r\n"));  // ... and never the rest
+  EXPECT_TRUE(silent.WaitForClose(3s));
+  EXPECT_TRUE(slow.WaitForClose(3s));
+  EXPECT_GE(std::chrono::steady_clock::now() - start, 150ms);
+  EXPECT_EQ(server->stats().connections_timed_out.load(), 2u);
+}
+
+TEST_F(ServerTest, BodyTimeoutClosesStalledUploads) {
+  options.body_timeout = 200ms;
+  Start();
+  RawConnection raw(server->port());
+  ASSERT_TRUE(raw.Send("POST /echo HTTP/1.1\r\nHost: x\r\nContent-Length: 100\r\n\r\nonly some"));
+  EXPECT_TRUE(raw.WaitForClose(3s));
+}
+
+TEST_F(ServerTest, ConnectionCapAnswers503WithRetryAfter) {
+  options.max_connections = 2;
+  Start();
+  RawConnection a(server->port());
+  RawConnection b(server->port());
+  for (RawConnection* c : {&a, &b}) {
+    ASSERT_TRUE(c->Send("GET /hello HTTP/1.1\r\nHost: x\r\n\r\n"));
+    ASSERT_EQ(StatusOf(c->ReadResponse()), 200);
+  }
+  RawConnection over(server->port());
+  ASSERT_TRUE(over.Send("GET /hello HTTP/1.1\r\nHost: x\r\n\r\n"));
+  const std::string resp = over.ReadResponse();
+  EXPECT_EQ(StatusOf(resp), 503) << resp;
+  EXPECT_NE(resp.find("Retry-After: 1"), std::string::npos);
+  EXPECT_TRUE(over.WaitForClose(2s));
+  EXPECT_EQ(server->stats().connections_rejected.load(), 1u);
+
+  a.Close();  // frees a slot
+  bool served = false;
+  for (int i = 0; i < 50 && !served; ++i) {
+    RawConnection next(server->port());
+    next.Send("GET /hello HTTP/1.1\r\nHost: x\r\n\r\n");
+    served = StatusOf(next.ReadResponse()) == 200;
+    if (!served) std::this_thread::sleep_for(20ms);
+  }
+  EXPECT_TRUE(served);
+}
+
+TEST_F(ServerTest, Http10PipeliningAndExpectContinue) {
+  Start();
+  {
+    RawConnection c(server->port());
+    ASSERT_TRUE(c.Send("GET /hello HTTP/1.0\r\n\r\n"));
+    const std::string resp = c.ReadResponse();
+    EXPECT_EQ(StatusOf(resp), 200);
+    EXPECT_EQ(BodyOf(resp), "hello");
+    EXPECT_TRUE(c.WaitForClose(2s));
+  }
+  {
+    RawConnection c(server->port());
+    ASSERT_TRUE(c.Send("GET /hello HTTP/1.0\r\nConnection: keep-alive\r\n\r\n"));
+    EXPECT_NE(c.ReadResponse().find("Connection: keep-alive"), std::string::npos);
+    ASSERT_TRUE(c.Send("GET /hello HTTP/1.0\r\nConnection: keep-alive\r\n\r\n"));
+    EXPECT_EQ(StatusOf(c.ReadResponse()), 200);
+  }
+  {
+    RawConnection c(server->port());
+    ASSERT_TRUE(
+        c.Send("POST /echo HTTP/1.1\r\nHost: x\r\nContent-Length: 3\r\n\r\none"
+               "POST /echo HTTP/1.1\r\nHost: x\r\nContent-Length: 3\r\n\r\ntwo"
+               "GET /hello HTTP/1.1\r\nHost: x\r\n\r\n"));
+    EXPECT_EQ(BodyOf(c.ReadResponse()), "one");
+    EXPECT_EQ(BodyOf(c.ReadResponse()), "two");
+    EXPECT_EQ(BodyOf(c.ReadResponse()), "hello");
+  }
+  {
+    RawConnection c(server->port());
+    ASSERT_TRUE(
+        c.Send("POST /echo HTTP/1.1\r\nHost: x\r\nContent-Length: 5\r\n"
+               "Expect: 100-continue\r\n\r\n"));
+    EXPECT_EQ(StatusOf(c.ReadResponse()), 100);
+    ASSERT_TRUE(c.Send("hello"));
+    EXPECT_EQ(BodyOf(c.ReadResponse()), "hello");
+  }
+  {
+    // HEAD gets the GET route's headers (Content-Length included) but no body.
+    RawConnection c(server->port());
+    ASSERT_TRUE(c.Send("HEAD /hello HTTP/1.1\r\nHost: x\r\n\r\nGET /hello HTTP/1.1\r\n\r\n"));
+    const std::string both = c.ReadAvailable(300ms);
+    EXPECT_EQ(StatusOf(both), 200) << both;
+    EXPECT_EQ(both.find("hello"), both.rfind("hello")) << both;  // one body: the GET's
+    EXPECT_NE(both.find("HTTP/1.1 200", 10), std::string::npos) << both;
+  }
+}
+
+TEST_F(ServerTest, MalformedRequestsAndHandlerFailures) {
+  options.max_header_bytes = 1024;
+  Start();
+  {
+    RawConnection c(server->port());
+    ASSERT_TRUE(c.Send("BLAH\r\n\r\n"));
+    const std::string resp = c.ReadResponse();
+    EXPECT_EQ(StatusOf(resp), 400);
+    EXPECT_NE(resp.find("malformed HTTP request"), std::string::npos);
+  }
+  {
+    RawConnection c(server->port());
+    ASSERT_TRUE(c.Send("GET /hello HTTP/1.1\r\nX-Big: " + std::string(2000, 'a') + "\r\n\r\n"));
+    EXPECT_EQ(StatusOf(c.ReadResponse()), 431);
+  }
+  CurlClient c;
+  auto r = c.Get(Url("/throws"));
+  EXPECT_EQ(r.status, 500);
+  EXPECT_EQ(r.body, R"({"code":500,"message":"handler failed: boom"})");
+  r = c.Get(Url("/drops"));
+  EXPECT_EQ(r.status, 500);
+  EXPECT_NE(r.body.find("dropped the request"), std::string::npos);
+  r = c.Get(Url("/hello"));
+  EXPECT_EQ(r.status, 200);
+  EXPECT_EQ(r.new_connections, 0);
+}
+
+TEST(Server, StartFailsOnBadAddress) {
+  ServerOptions o;
+  o.address = "127.0.0.1";
+  EXPECT_EQ(Server(o, Router()).Start().code(), StatusCode::kInvalidInput);
+  o.address = "127.0.0.1:0";
+  Server first(o, Router());
+  ASSERT_TRUE(first.Start().ok());
+  o.address = "127.0.0.1:" + std::to_string(first.port());
+  EXPECT_EQ(Server(o, Router()).Start().code(), StatusCode::kIoError);  // port in use
+}
+
+}  // namespace
+}  // namespace ingot::http
