@@ -1,9 +1,12 @@
 #include <dirent.h>
 #include <fcntl.h>
+#include <limits.h>  // IOV_MAX
 #include <stdio.h>
 #include <sys/stat.h>
+#include <sys/uio.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstring>
 
@@ -49,6 +52,95 @@ class PosixWritableFile final : public WritableFile {
   Status Close() override {
     const int fd = fd_;
     fd_ = -1;
+    if (::close(fd) != 0) return ErrnoStatus("close", path_, errno);
+    return Status::Ok();
+  }
+
+ private:
+  std::string path_;
+  int fd_;
+};
+
+class PosixRandomRWFile final : public RandomRWFile {
+ public:
+  PosixRandomRWFile(std::string path, int fd) : path_(std::move(path)), fd_(fd) {}
+  ~PosixRandomRWFile() override {
+    if (fd_ >= 0) ::close(fd_);
+  }
+
+  Result<std::size_t> ReadAt(std::uint64_t offset, void* buf, std::size_t n) override {
+    auto* p = static_cast<char*>(buf);
+    std::size_t done = 0;
+    while (done < n) {
+      const ssize_t got = ::pread(fd_, p + done, n - done, static_cast<off_t>(offset + done));
+      if (got < 0) {
+        if (errno == EINTR) continue;
+        return ErrnoStatus("read", path_, errno);
+      }
+      if (got == 0) break;
+      done += static_cast<std::size_t>(got);
+    }
+    return done;
+  }
+
+  Status WriteAt(std::uint64_t offset, std::span<const iovec> pieces) override {
+    std::size_t i = 0;
+    while (i < pieces.size()) {
+      const int count = static_cast<int>(std::min<std::size_t>(pieces.size() - i, IOV_MAX));
+      const ssize_t written = ::pwritev(fd_, &pieces[i], count, static_cast<off_t>(offset));
+      if (written < 0) {
+        if (errno == EINTR) continue;
+        return ErrnoStatus("write", path_, errno);
+      }
+      auto left = static_cast<std::size_t>(written);
+      offset += left;
+      const std::size_t first = i;
+      while (i < pieces.size() && left >= pieces[i].iov_len) left -= pieces[i++].iov_len;
+      if (i == first && left == 0) return Status::IoError("write " + path_ + ": wrote nothing");
+      if (left > 0) {
+        // A short write stopped inside pieces[i]: finish that piece, then gather again.
+        const iovec rest{static_cast<char*>(pieces[i].iov_base) + left, pieces[i].iov_len - left};
+        INGOT_RETURN_IF_ERROR(WriteAt(offset, {&rest, 1}));
+        offset += rest.iov_len;
+        ++i;
+      }
+    }
+    return Status::Ok();
+  }
+
+  Status Sync() override {
+    if (::fdatasync(fd_) != 0) return ErrnoStatus("fdatasync", path_, errno);
+    return Status::Ok();
+  }
+
+  Status Allocate(std::uint64_t offset, std::uint64_t length) override {
+    if (::fallocate(fd_, 0, static_cast<off_t>(offset), static_cast<off_t>(length)) == 0) {
+      return Status::Ok();
+    }
+    if (errno != EOPNOTSUPP) return ErrnoStatus("fallocate", path_, errno);
+    // File systems without fallocate: glibc writes zeros instead.
+    const int err = ::posix_fallocate(fd_, static_cast<off_t>(offset), static_cast<off_t>(length));
+    if (err != 0) return ErrnoStatus("posix_fallocate", path_, err);
+    return Status::Ok();
+  }
+
+  Status Truncate(std::uint64_t size) override {
+    if (::ftruncate(fd_, static_cast<off_t>(size)) != 0) {
+      return ErrnoStatus("truncate", path_, errno);
+    }
+    return Status::Ok();
+  }
+
+  Result<std::uint64_t> Size() override {
+    struct stat st;
+    if (::fstat(fd_, &st) != 0) return ErrnoStatus("stat", path_, errno);
+    return static_cast<std::uint64_t>(st.st_size);
+  }
+
+  Status Close() override {
+    const int fd = fd_;
+    fd_ = -1;
+    if (fd < 0) return Status::Ok();
     if (::close(fd) != 0) return ErrnoStatus("close", path_, errno);
     return Status::Ok();
   }
@@ -116,6 +208,19 @@ class Posix final : public FileSystem {
     }
     ::closedir(d);
     return names;
+  }
+
+  Result<std::unique_ptr<RandomRWFile>> OpenRandomRWFile(const std::string& path,
+                                                         OpenMode mode) override {
+    int flags = O_CLOEXEC;
+    switch (mode) {
+      case OpenMode::kReadOnly: flags |= O_RDONLY; break;
+      case OpenMode::kReadWrite: flags |= O_RDWR; break;
+      case OpenMode::kCreateNew: flags |= O_RDWR | O_CREAT | O_EXCL; break;
+    }
+    const int fd = ::open(path.c_str(), flags, 0644);
+    if (fd < 0) return ErrnoStatus("open", path, errno);
+    return std::unique_ptr<RandomRWFile>(std::make_unique<PosixRandomRWFile>(path, fd));
   }
 };
 
