@@ -9,15 +9,20 @@
 // first row that takes them past WriterOptions::data_page_bytes of encoded values.
 //
 // Dictionary rule (per column chunk; BOOLEAN never uses one, PLAIN already costs 1 bit):
-//   1. Every value is looked up in the chunk's dictionary. The attempt stops, and the chunk is
-//      PLAIN, as soon as the PLAIN dictionary grows past dictionary_bytes_limit, or when at a
-//      checkpoint (after 4096, 8192, 16384, ... values) more than 90% of the values since the
-//      previous checkpoint were new: a near-unique column (ids, messages, µs timestamps) is
-//      recognised after 4096 values instead of being hashed to the end.
+//   1. Every value is looked up in the chunk's dictionary, in order. The attempt stops, and the
+//      chunk is PLAIN, as soon as
+//      a. the PLAIN dictionary grows past WriterOptions::dictionary_bytes_limit, or
+//      b. at a checkpoint (after 4096, 8192, 16384, ... values) more than 90% of the values since
+//         the previous checkpoint were new: a key-like column (ids, messages, request ids) is
+//         recognised after 4096 values instead of being hashed to the end, or
+//      c. from the second checkpoint on, the dictionary would not pay (rule 2) even if new values
+//         kept arriving at the rate of the last interval: steadily growing columns (timestamps)
+//         stop early, while columns with few distinct values see the rate fall and carry on.
 //   2. Otherwise the chunk is dictionary-encoded when the dictionary page plus the bit-packed
 //      ids take at most kDictionaryMaxRatio of the PLAIN values' size, else it is PLAIN.
-// Both sizes are before compression; docs/parquet.md shows why that predicts the compressed
-// outcome well enough on log data.
+// Both sizes are before compression; docs/parquet.md shows how that compares with the compressed
+// outcome on log data. A chunk is either all dictionary or all PLAIN (no mid-chunk fallback):
+// the whole chunk is in memory, so the choice is made before the first page is written.
 #pragma once
 
 #include <cstddef>

@@ -41,6 +41,29 @@ std::uint32_t Hash32(const void* p, std::size_t n) {
   const XXH64_hash_t h = XXH3_64bits(p, n);
   return static_cast<std::uint32_t>(h ^ (h >> 32));
 }
+// Equality of two byte strings of length n. Dictionary values are mostly short (levels, hosts,
+// regions) and compared on every lookup, where a call to memcmp costs more than the comparison:
+// up to 16 bytes take two overlapping word loads.
+bool SameBytes(const char* a, const char* b, std::size_t n) {
+  if (n >= 8 && n <= 16) {
+    std::uint64_t a0, b0, a1, b1;
+    std::memcpy(&a0, a, 8);
+    std::memcpy(&b0, b, 8);
+    std::memcpy(&a1, a + n - 8, 8);
+    std::memcpy(&b1, b + n - 8, 8);
+    return ((a0 ^ b0) | (a1 ^ b1)) == 0;
+  }
+  if (n >= 4 && n < 8) {
+    std::uint32_t a0, b0, a1, b1;
+    std::memcpy(&a0, a, 4);
+    std::memcpy(&b0, b, 4);
+    std::memcpy(&a1, a + n - 4, 4);
+    std::memcpy(&b1, b + n - 4, 4);
+    return ((a0 ^ b0) | (a1 ^ b1)) == 0;
+  }
+  return n == 0 || std::memcmp(a, b, n) == 0;
+}
+
 }  // namespace
 
 void FixedDictionary::Clear() {
@@ -66,7 +89,10 @@ void ByteArrayDictionary::Clear() {
 
 std::uint32_t ByteArrayDictionary::Insert(std::string_view v) {
   const std::uint32_t hash = Hash32(v.data(), v.size());
-  const std::size_t i = table_.Find(hash, [&](std::uint32_t id) { return value(id) == v; });
+  const std::size_t i = table_.Find(hash, [&](std::uint32_t id) {
+    const std::string_view entry = value(id);
+    return entry.size() == v.size() && SameBytes(entry.data(), v.data(), v.size());
+  });
   if (table_.slot(i).id_plus_one != 0) return table_.slot(i).id_plus_one - 1;
   const auto id = static_cast<std::uint32_t>(size());
   bytes_.insert(bytes_.end(), v.begin(), v.end());

@@ -2,8 +2,10 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <bit>
 #include <string>
+#include <vector>
 
 namespace ingot::parquet {
 namespace {
@@ -56,6 +58,32 @@ TEST(ByteArrayDictionary, StoresValuesOnceInFirstSeenOrder) {
   EXPECT_EQ(d.value(1), "");
   EXPECT_EQ(d.value(2), "INF");
   EXPECT_EQ(d.plain_bytes(), 3 * 4 + 7u);
+}
+
+TEST(ByteArrayDictionary, ValuesDifferingAnywhereAreDistinct) {
+  // Lengths around the word-compare cut-offs (4, 8, 16), differing in the first, a middle or the
+  // last byte.
+  ByteArrayDictionary d;
+  std::vector<std::string> values;
+  for (std::size_t n = 1; n <= 20; ++n) {
+    const std::string base(n, 'x');
+    values.push_back(base);
+    for (std::size_t at : {std::size_t{0}, n / 2, n - 1}) {
+      std::string v = base;
+      v[at] = 'y';
+      values.push_back(v);
+    }
+  }
+  std::vector<std::uint32_t> ids;
+  for (const auto& v : values) ids.push_back(d.Insert(v));
+  for (std::size_t i = 0; i < values.size(); ++i) {
+    EXPECT_EQ(d.Insert(values[i]), ids[i]) << values[i];
+    EXPECT_EQ(d.value(ids[i]), values[i]);
+  }
+  std::vector<std::string> distinct(values);
+  std::sort(distinct.begin(), distinct.end());
+  distinct.erase(std::unique(distinct.begin(), distinct.end()), distinct.end());
+  EXPECT_EQ(d.size(), distinct.size());
 }
 
 TEST(ByteArrayDictionary, ManyValuesAndClear) {

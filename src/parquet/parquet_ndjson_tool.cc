@@ -1,4 +1,5 @@
 // parquet_ndjson_tool IN.ndjson OUT.parquet [codec] [zstd_level] [row_group_rows] [threads]
+//                     [auto|never|always]
 //
 // Decodes an NDJSON file with the server's `_multi` decoder into one batch, writes it with our
 // Parquet writer (row groups encoded on `threads` threads), and prints how long each half took.
@@ -42,9 +43,10 @@ class FileStream final : public OutputStream {
 
 int Main(int argc, char** argv) {
   if (argc < 3) {
-    std::fprintf(
-        stderr, "usage: %s IN.ndjson OUT.parquet [codec] [zstd_level] [row_group_rows] [threads]\n",
-        argv[0]);
+    std::fprintf(stderr,
+                 "usage: %s IN.ndjson OUT.parquet [codec] [zstd_level] [row_group_rows] "
+                 "[threads] [auto|never|always]\n",
+                 argv[0]);
     return 2;
   }
   WriterOptions options;
@@ -59,6 +61,12 @@ int Main(int argc, char** argv) {
   if (argc > 4) options.zstd_level = std::atoi(argv[4]);
   if (argc > 5) options.row_group_rows = std::strtoull(argv[5], nullptr, 10);
   const unsigned threads = argc > 6 ? static_cast<unsigned>(std::atoi(argv[6])) : 1;
+  if (argc > 7) {
+    const std::string mode = argv[7];
+    options.dictionary = mode == "never"    ? DictionaryMode::kNever
+                         : mode == "always" ? DictionaryMode::kAlways
+                                            : DictionaryMode::kAuto;
+  }
 
   std::ifstream in(argv[1], std::ios::binary);
   std::stringstream text;

@@ -87,6 +87,14 @@ void SetMaxString(std::string_view v, ColumnStatistics* stats) {
   }
 }
 
+// The first 8 bytes of s as a big-endian integer, zero-padded: if two keys differ, the strings
+// compare the same way (a zero pad sorts like the end of the shorter string, which is a prefix).
+std::uint64_t PrefixKey(std::string_view s) {
+  std::uint64_t word = 0;
+  if (!s.empty()) std::memcpy(&word, s.data(), s.size() < 8 ? s.size() : 8);
+  return __builtin_bswap64(word);
+}
+
 }  // namespace
 
 void SetMinMax(std::span<const std::int64_t> values, ColumnStatistics* stats) {
@@ -144,12 +152,21 @@ void SetMinMaxOfByteArrays(std::span<const std::uint32_t> offsets, const char* b
     return std::string_view(bytes + offsets[i], offsets[i + 1] - offsets[i]);
   };
   // string_view compares with char_traits<char>, which orders bytes as unsigned char: the
-  // bytewise order Parquet specifies for BYTE_ARRAY.
+  // bytewise order Parquet specifies for BYTE_ARRAY. Most values lose to the current bounds on
+  // their first 8 bytes, so those are compared as an integer first and memcmp runs only on ties.
   std::string_view lo = at(0), hi = lo;
+  std::uint64_t lo_key = PrefixKey(lo), hi_key = lo_key;
   for (std::size_t i = 1; i + 1 < offsets.size(); ++i) {
     const std::string_view v = at(i);
-    if (v < lo) lo = v;
-    if (v > hi) hi = v;
+    const std::uint64_t key = PrefixKey(v);
+    if (key < lo_key || (key == lo_key && v < lo)) {
+      lo = v;
+      lo_key = key;
+    }
+    if (key > hi_key || (key == hi_key && v > hi)) {
+      hi = v;
+      hi_key = key;
+    }
   }
   stats->has_min_max = true;
   SetMinString(lo, stats);

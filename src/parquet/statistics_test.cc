@@ -2,10 +2,12 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <bit>
 #include <cmath>
 #include <cstring>
 #include <limits>
+#include <random>
 #include <string>
 #include <vector>
 
@@ -124,6 +126,40 @@ TEST(Statistics, StringsUseUnsignedBytewiseOrder) {
   EXPECT_EQ(s.min_value, "");
   EXPECT_EQ(s.max_value, "\xC3\xA9");
   EXPECT_TRUE(s.min_exact && s.max_exact);
+}
+
+TEST(Statistics, StringOrderAgreesWithByteComparisonOnTrickyValues) {
+  // Embedded zeros, prefixes, and ties on the first 8 bytes.
+  using std::string_literals::operator""s;
+  const std::vector<std::string> tricky = {
+      "a\0"s, "a",        "\xFF",      "a\0\0\0\0\0\0\0\x01"s, "a\0\0\0\0\0\0\0"s,
+      "ab",   "abcdefgh", "abcdefghi", "abcdefgg\xFF"};
+  std::mt19937_64 rng(5);
+  for (int round = 0; round < 200; ++round) {
+    std::vector<std::string> values;
+    const std::size_t n = 1 + rng() % 12;
+    for (std::size_t i = 0; i < n; ++i) {
+      if (rng() % 2 == 0) {
+        values.push_back(tricky[rng() % tricky.size()]);
+      } else {
+        std::string v(rng() % 12, '\0');
+        static const char kAlphabet[] = {'\0', '\x01', 'a', 'b', 'z', '\x7F', '\x80', '\xFF'};
+        for (char& c : v) c = kAlphabet[rng() % 8];
+        values.push_back(v);
+      }
+    }
+    Strings v(values);
+    ColumnStatistics s;
+    SetMinMaxOfByteArrays(v.offsets, v.bytes.data(), &s);
+    auto unsigned_less = [](const std::string& a, const std::string& b) {
+      return std::lexicographical_compare(
+          a.begin(), a.end(), b.begin(), b.end(), [](char x, char y) {
+            return static_cast<unsigned char>(x) < static_cast<unsigned char>(y);
+          });
+    };
+    EXPECT_EQ(s.min_value, *std::min_element(values.begin(), values.end(), unsigned_less));
+    EXPECT_EQ(s.max_value, *std::max_element(values.begin(), values.end(), unsigned_less));
+  }
 }
 
 TEST(Statistics, LongStringsAreCutToBounds) {
