@@ -21,10 +21,10 @@ void IdTable::Fill(std::size_t i, std::uint32_t hash, std::uint32_t id) {
 }
 
 void IdTable::Grow() {
-  std::vector<Slot> old(slots_.size() * 2);
-  old.swap(slots_);
+  spare_.assign(slots_.size() * 2, Slot{});
+  spare_.swap(slots_);
   mask_ = slots_.size() - 1;
-  for (const Slot& s : old) {
+  for (const Slot& s : spare_) {
     if (s.id_plus_one == 0) continue;
     std::size_t i = s.hash & mask_;
     while (slots_[i].id_plus_one != 0) i = (i + 1) & mask_;

@@ -41,12 +41,13 @@ class IdTable {
     }
   }
   const Slot& slot(std::size_t i) const { return slots_[i]; }
-  // Fills empty slot i with entry `id` (the `count`-th entry), growing the table when needed.
+  // Fills empty slot i with entry `id`, growing the table when it gets half full.
   void Fill(std::size_t i, std::uint32_t hash, std::uint32_t id);
 
  private:
   void Grow();
   std::vector<Slot> slots_ = std::vector<Slot>(kInitialSlots);
+  std::vector<Slot> spare_;  // the previous table while growing; keeps its memory for next time
   std::size_t mask_ = kInitialSlots - 1;
   std::size_t used_ = 0;
   static constexpr std::size_t kInitialSlots = 1024;
