@@ -19,16 +19,16 @@ std::string ParentDir(const std::string& path) {
 
 class FaultInjectingFileSystem::Appendable final : public WritableFile {
  public:
-  Appendable(FaultInjectingFileSystem& fs, std::string path, std::uint64_t generation,
-             std::unique_ptr<WritableFile> base)
-      : fs_(fs), path_(std::move(path)), generation_(generation), base_(std::move(base)) {}
+  Appendable(FaultInjectingFileSystem& fs, std::shared_ptr<FileState> state,
+             std::uint64_t generation, std::unique_ptr<WritableFile> base)
+      : fs_(fs), state_(std::move(state)), generation_(generation), base_(std::move(base)) {}
 
   Status Append(const void* data, std::size_t n) override {
     std::lock_guard lock(fs_.mu_);
     INGOT_RETURN_IF_ERROR(fs_.CheckAlive(generation_));
     INGOT_RETURN_IF_ERROR(fs_.Check(kAppend));
     INGOT_RETURN_IF_ERROR(base_->Append(data, n));
-    if (auto it = fs_.files_.find(path_); it != fs_.files_.end()) it->second.size += n;
+    state_->size += n;
     return Status::Ok();
   }
   Status Sync() override {
@@ -36,25 +36,24 @@ class FaultInjectingFileSystem::Appendable final : public WritableFile {
     INGOT_RETURN_IF_ERROR(fs_.CheckAlive(generation_));
     INGOT_RETURN_IF_ERROR(fs_.Check(kSync));
     INGOT_RETURN_IF_ERROR(base_->Sync());
-    if (auto it = fs_.files_.find(path_); it != fs_.files_.end()) {
-      it->second.synced_size = it->second.size;
-    }
+    state_->synced_size = state_->size;
     return Status::Ok();
   }
   Status Close() override { return base_->Close(); }
 
  private:
   FaultInjectingFileSystem& fs_;
-  const std::string path_;
+  const std::shared_ptr<FileState> state_;
   const std::uint64_t generation_;
   std::unique_ptr<WritableFile> base_;
 };
 
 class FaultInjectingFileSystem::Positional final : public RandomRWFile {
  public:
-  Positional(FaultInjectingFileSystem& fs, std::string path, std::uint64_t generation,
-             std::unique_ptr<RandomRWFile> base)
-      : fs_(fs), path_(std::move(path)), generation_(generation), base_(std::move(base)) {}
+  // `state` is null for a file opened read-only: nothing to track.
+  Positional(FaultInjectingFileSystem& fs, std::shared_ptr<FileState> state,
+             std::uint64_t generation, std::unique_ptr<RandomRWFile> base)
+      : fs_(fs), state_(std::move(state)), generation_(generation), base_(std::move(base)) {}
 
   Result<std::size_t> ReadAt(std::uint64_t offset, void* buf, std::size_t n) override {
     std::lock_guard lock(fs_.mu_);
@@ -91,9 +90,9 @@ class FaultInjectingFileSystem::Positional final : public RandomRWFile {
     INGOT_RETURN_IF_ERROR(base_->Sync());
     auto size = base_->Size();
     if (!size.ok()) return size.status();
-    if (auto it = fs_.files_.find(path_); it != fs_.files_.end()) {
-      it->second.synced_size = *size;
-      it->second.undo.clear();
+    if (state_ != nullptr) {
+      state_->synced_size = *size;
+      state_->undo.clear();
     }
     return Status::Ok();
   }
@@ -110,11 +109,10 @@ class FaultInjectingFileSystem::Positional final : public RandomRWFile {
     INGOT_RETURN_IF_ERROR(fs_.CheckAlive(generation_));
     INGOT_RETURN_IF_ERROR(fs_.Check(kTruncate));
     INGOT_RETURN_IF_ERROR(base_->Truncate(size));
-    if (auto it = fs_.files_.find(path_); it != fs_.files_.end()) {
-      FileState& state = it->second;
-      state.synced_size = std::min(state.synced_size, size);
-      std::erase_if(state.undo, [&](const Undo& u) { return u.offset >= size; });
-      for (Undo& u : state.undo) u.bytes.resize(std::min(u.bytes.size(), size - u.offset));
+    if (state_ != nullptr) {
+      state_->synced_size = std::min(state_->synced_size, size);
+      std::erase_if(state_->undo, [&](const Undo& u) { return u.offset >= size; });
+      for (Undo& u : state_->undo) u.bytes.resize(std::min(u.bytes.size(), size - u.offset));
     }
     return Status::Ok();
   }
@@ -130,8 +128,7 @@ class FaultInjectingFileSystem::Positional final : public RandomRWFile {
  private:
   // REQUIRES: fs_.mu_ is held. Saves the bytes about to be overwritten, then writes.
   Status Write(std::uint64_t offset, std::span<const iovec> pieces, std::uint64_t total) {
-    auto it = fs_.files_.find(path_);
-    if (it != fs_.files_.end()) {
+    if (state_ != nullptr) {
       auto size = base_->Size();
       if (!size.ok()) return size.status();
       // Bytes past the current size need no undo: the power loss truncates to the synced size.
@@ -140,14 +137,14 @@ class FaultInjectingFileSystem::Positional final : public RandomRWFile {
         auto read = base_->ReadAt(offset, undo.bytes.data(), undo.bytes.size());
         if (!read.ok()) return read.status();
         undo.bytes.resize(*read);
-        it->second.undo.push_back(std::move(undo));
+        state_->undo.push_back(std::move(undo));
       }
     }
     return base_->WriteAt(offset, pieces);
   }
 
   FaultInjectingFileSystem& fs_;
-  const std::string path_;
+  const std::shared_ptr<FileState> state_;
   const std::uint64_t generation_;
   std::unique_ptr<RandomRWFile> base_;
 };
@@ -192,9 +189,10 @@ Status FaultInjectingFileSystem::CheckAlive(std::uint64_t generation) const {
   return Status::Ok();
 }
 
-void FaultInjectingFileSystem::NoteCreated(const std::string& path) {
-  files_[path] = FileState{};
+std::shared_ptr<FaultInjectingFileSystem::FileState> FaultInjectingFileSystem::NoteCreated(
+    const std::string& path) {
   unsynced_entries_[path] = "";
+  return files_[path] = std::make_shared<FileState>();
 }
 
 Result<std::unique_ptr<WritableFile>> FaultInjectingFileSystem::NewWritableFile(
@@ -203,9 +201,8 @@ Result<std::unique_ptr<WritableFile>> FaultInjectingFileSystem::NewWritableFile(
   INGOT_RETURN_IF_ERROR(Check(kCreate));
   auto file = base_.NewWritableFile(path);
   if (!file.ok()) return file.status();
-  NoteCreated(path);
   return std::unique_ptr<WritableFile>(
-      std::make_unique<Appendable>(*this, path, generation_, std::move(*file)));
+      std::make_unique<Appendable>(*this, NoteCreated(path), generation_, std::move(*file)));
 }
 
 Result<std::unique_ptr<RandomRWFile>> FaultInjectingFileSystem::OpenRandomRWFile(
@@ -218,16 +215,21 @@ Result<std::unique_ptr<RandomRWFile>> FaultInjectingFileSystem::OpenRandomRWFile
   }
   auto file = base_.OpenRandomRWFile(path, mode);
   if (!file.ok()) return file.status();
+  std::shared_ptr<FileState> state;
   if (mode == OpenMode::kCreateNew) {
-    NoteCreated(path);
-  } else if (mode == OpenMode::kReadWrite && !files_.contains(path)) {
-    // A file this object did not write: its current contents count as durable.
-    auto size = (*file)->Size();
-    if (!size.ok()) return size.status();
-    files_[path] = FileState{*size, *size, {}};
+    state = NoteCreated(path);
+  } else if (mode == OpenMode::kReadWrite) {
+    std::shared_ptr<FileState>& known = files_[path];
+    if (known == nullptr) {
+      // A file this object did not write: its current contents count as durable.
+      auto size = (*file)->Size();
+      if (!size.ok()) return size.status();
+      known = std::make_shared<FileState>(FileState{*size, *size, {}});
+    }
+    state = known;
   }
   return std::unique_ptr<RandomRWFile>(
-      std::make_unique<Positional>(*this, path, generation_, std::move(*file)));
+      std::make_unique<Positional>(*this, std::move(state), generation_, std::move(*file)));
 }
 
 Status FaultInjectingFileSystem::RenameNoReplace(const std::string& from, const std::string& to) {
@@ -283,7 +285,9 @@ Status FaultInjectingFileSystem::SimulatePowerLoss(Loss loss, std::uint32_t seed
   ++generation_;
   std::mt19937 rng(seed);
   const auto survives = [&] { return loss == Loss::kRandomPages && (rng() & 1) != 0; };
-  for (auto& [path, state] : files_) {
+  for (auto& [path, tracked] : files_) {
+    if (tracked == nullptr) continue;
+    FileState& state = *tracked;
     auto file = base_.OpenRandomRWFile(path, OpenMode::kReadWrite);
     if (!file.ok()) continue;  // removed behind our back: nothing to revert
     for (auto undo = state.undo.rbegin(); undo != state.undo.rend(); ++undo) {

@@ -96,15 +96,16 @@ class FaultInjectingFileSystem final : public FileSystem {
   Status Check(Op op);
   Status CheckAlive(std::uint64_t generation) const;
   // REQUIRES: mu_ is held.
-  void NoteCreated(const std::string& path);
+  std::shared_ptr<FileState> NoteCreated(const std::string& path);
 
   FileSystem& base_;
   mutable std::mutex mu_;
-  Fault faults_[kOpCount];                  // GUARDED_BY(mu_)
-  std::size_t partial_write_bytes_ = 0;     // GUARDED_BY(mu_)
-  bool down_ = false;                       // GUARDED_BY(mu_)
-  std::uint64_t generation_ = 0;            // GUARDED_BY(mu_); bumped by each power loss
-  std::map<std::string, FileState> files_;  // GUARDED_BY(mu_)
+  Fault faults_[kOpCount];               // GUARDED_BY(mu_)
+  std::size_t partial_write_bytes_ = 0;  // GUARDED_BY(mu_)
+  bool down_ = false;                    // GUARDED_BY(mu_)
+  std::uint64_t generation_ = 0;         // GUARDED_BY(mu_); bumped by each power loss
+  // By path; an open file keeps its state across renames.
+  std::map<std::string, std::shared_ptr<FileState>> files_;  // GUARDED_BY(mu_)
   // Directory entries created since their directory's last SyncDir: path -> the path it was
   // renamed from, or "" for a new file.
   std::map<std::string, std::string> unsynced_entries_;  // GUARDED_BY(mu_)
