@@ -1,0 +1,77 @@
+// WalStats: counters for /metrics, as plain atomics the app reads whenever it likes (relaxed
+// loads; each counter is exact, a set of them read together is not a snapshot).
+#pragma once
+
+#include <array>
+#include <atomic>
+#include <cstddef>
+#include <cstdint>
+#include <span>
+
+namespace ingot::wal {
+
+// A histogram with fixed upper bounds. Counts are per bucket, not cumulative (the Prometheus
+// exporter accumulates them); the last bucket is +Inf.
+class Histogram {
+ public:
+  static constexpr std::size_t kMaxBounds = 15;
+
+  // `upper_bounds` (ascending, at most kMaxBounds) must outlive the histogram.
+  explicit Histogram(std::span<const std::uint64_t> upper_bounds) : bounds_(upper_bounds) {}
+
+  void Record(std::uint64_t value) {
+    std::size_t bucket = 0;
+    while (bucket < bounds_.size() && value > bounds_[bucket]) ++bucket;
+    counts_[bucket].fetch_add(1, std::memory_order_relaxed);
+    sum_.fetch_add(value, std::memory_order_relaxed);
+  }
+
+  std::span<const std::uint64_t> upper_bounds() const { return bounds_; }
+  // Observations in bucket `i`: (bounds[i-1], bounds[i]], or above every bound for i == size.
+  std::uint64_t bucket(std::size_t i) const { return counts_[i].load(std::memory_order_relaxed); }
+  std::uint64_t count() const {
+    std::uint64_t n = 0;
+    for (std::size_t i = 0; i <= bounds_.size(); ++i) n += bucket(i);
+    return n;
+  }
+  std::uint64_t sum() const { return sum_.load(std::memory_order_relaxed); }
+
+ private:
+  std::span<const std::uint64_t> bounds_;
+  std::array<std::atomic<std::uint64_t>, kMaxBounds + 1> counts_{};
+  std::atomic<std::uint64_t> sum_{0};
+};
+
+// fdatasync latency buckets, in microseconds: 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 25, 50, 100, 250 ms.
+inline constexpr std::array<std::uint64_t, 11> kFsyncMicrosBounds = {
+    100, 250, 500, 1'000, 2'500, 5'000, 10'000, 25'000, 50'000, 100'000, 250'000};
+// Records per group commit.
+inline constexpr std::array<std::uint64_t, 11> kGroupRecordsBounds = {1,  2,   4,   8,   16,  32,
+                                                                      64, 128, 256, 512, 1024};
+
+struct WalStats {
+  // Writer.
+  std::atomic<std::uint64_t> appends{0};           // accepted by Append (a callback will run)
+  std::atomic<std::uint64_t> rejected_appends{0};  // failed fast: unhealthy, closed or too large
+  std::atomic<std::uint64_t> records{0};  // written (acknowledged, in always mode, once synced)
+  std::atomic<std::uint64_t> bytes_written{0};  // framing included
+  std::atomic<std::uint64_t> groups{0};
+  Histogram group_records{kGroupRecordsBounds};
+  std::atomic<std::uint64_t> fsyncs{0};
+  Histogram fsync_micros{kFsyncMicrosBounds};
+  std::atomic<std::uint64_t> io_errors{0};  // failed writes, fsyncs or segment creations
+  std::atomic<std::uint64_t> probes{0};     // attempts to become healthy again
+  std::atomic<std::uint64_t> segments_created{0};
+  std::atomic<std::uint64_t> segments_removed{0};
+  std::atomic<std::uint64_t> segments_live{0};  // gauge
+  std::atomic<bool> healthy{true};              // gauge; the same as WalWriter::healthy()
+
+  // Recovery (Recover adds to these).
+  std::atomic<std::uint64_t> recovered_records{0};
+  std::atomic<std::uint64_t> corruptions{0};  // reports of kind kCorruption
+  std::atomic<std::uint64_t> corrupt_bytes{0};
+  std::atomic<std::uint64_t> torn_tails{0};
+  std::atomic<std::uint64_t> torn_tail_bytes{0};
+};
+
+}  // namespace ingot::wal
