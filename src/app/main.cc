@@ -25,7 +25,7 @@ bool CpuSupported() {
 
 int RunConvert(const std::string& in, const std::string& out, const std::string& compression,
                int zstd_level, unsigned threads, unsigned depth, unsigned max_columns,
-               std::size_t row_group_rows) {
+               std::size_t row_group_rows, const std::string& dictionary) {
   ingot::convert::ConvertOptions o;
   o.input = in;
   o.output = out;
@@ -43,6 +43,8 @@ int RunConvert(const std::string& in, const std::string& out, const std::string&
   o.writer.codec = *codec;
   if (zstd_level != 0) o.writer.zstd_level = zstd_level;
   if (row_group_rows != 0) o.writer.row_group_rows = row_group_rows;
+  if (dictionary == "never") o.writer.dictionary = ingot::parquet::DictionaryMode::kNever;
+  if (dictionary == "always") o.writer.dictionary = ingot::parquet::DictionaryMode::kAlways;
   ingot::convert::ConvertStats stats;
   ingot::Status st = ingot::convert::ConvertNdjsonToParquet(o, stats);
   if (!st.ok()) {
@@ -96,6 +98,12 @@ int main(int argc, char** argv) {
   convert->add_option("--max-columns", max_columns, "Columns before fields go to _extra")
       ->capture_default_str();
   convert->add_option("--row-group-rows", row_group_rows, "Rows per row group (0 = default)");
+  std::string dictionary = "auto";
+  convert
+      ->add_option("--dictionary", dictionary,
+                   "Dictionary encoding: auto (where it pays), never, always")
+      ->check(CLI::IsMember({"auto", "never", "always"}))
+      ->capture_default_str();
 
   try {
     app.parse(argc, argv);
