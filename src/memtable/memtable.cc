@@ -74,7 +74,7 @@ void Memtable::EnforceColumnCap(const model::RecordBatch& partition,
 
 std::unique_ptr<Memtable::Partition> Memtable::AppendLocked(
     Shard& shard, const model::StreamKey& key, std::int64_t hour, model::RecordBatch& batch,
-    const std::vector<std::uint32_t>* rows) {
+    const std::vector<std::uint32_t>* rows, std::uint64_t seq) {
   thread_local std::string partition_name;
   partition_name.clear();
   AppendStreamPrefix(key, partition_name);
@@ -97,6 +97,7 @@ std::unique_ptr<Memtable::Partition> Memtable::AppendLocked(
     p.batch.AppendRows(batch, *rows);
   }
   WidenToStreamTypes(shard, key, p.batch);
+  if (seq != 0) p.seqs.Add(seq);
   const std::size_t bytes = p.batch.MemoryBytes();
   memory_bytes_.fetch_add(bytes - p.memory_bytes, std::memory_order_relaxed);
   p.memory_bytes = bytes;
@@ -108,27 +109,37 @@ std::unique_ptr<Memtable::Partition> Memtable::AppendLocked(
   return sealed;
 }
 
-void Memtable::Append(const model::StreamKey& key, model::RecordBatch& batch, std::int64_t min_ts,
-                      std::int64_t max_ts) {
-  if (batch.num_rows() == 0) return;
+std::size_t Memtable::Append(const model::StreamKey& key, model::RecordBatch& batch,
+                             std::int64_t min_ts, std::int64_t max_ts, std::uint64_t seq,
+                             const HourFilter& skip_hour) {
+  if (batch.num_rows() == 0) return 0;
   Shard& shard = ShardFor(key);
   std::vector<std::unique_ptr<Partition>> to_seal;
+  std::size_t partitions = 0;
   const std::int64_t first_hour = model::HourOf(min_ts);
   if (first_hour == model::HourOf(max_ts)) {
+    if (skip_hour && skip_hour(first_hour)) return 0;
     std::lock_guard lock(shard.mu);
-    if (auto p = AppendLocked(shard, key, first_hour, batch, nullptr))
+    if (auto p = AppendLocked(shard, key, first_hour, batch, nullptr, seq)) {
       to_seal.push_back(std::move(p));
+    }
+    partitions = 1;
   } else {
     // Rows of several hours (rare: a request straddling an hour boundary, or a backfill).
     std::map<std::int64_t, std::vector<std::uint32_t>> rows_by_hour;
     const auto& ts = batch.column(0).ints();
     for (std::uint32_t r = 0; r < ts.size(); ++r) rows_by_hour[model::HourOf(ts[r])].push_back(r);
+    if (skip_hour) std::erase_if(rows_by_hour, [&](const auto& entry) { return skip_hour(entry.first); });
     std::lock_guard lock(shard.mu);
     for (const auto& [hour, rows] : rows_by_hour) {
-      if (auto p = AppendLocked(shard, key, hour, batch, &rows)) to_seal.push_back(std::move(p));
+      if (auto p = AppendLocked(shard, key, hour, batch, &rows, seq)) {
+        to_seal.push_back(std::move(p));
+      }
+      ++partitions;
     }
   }
   for (auto& p : to_seal) Seal(std::move(p));
+  return partitions;
 }
 
 void Memtable::Seal(std::unique_ptr<Partition> partition) {
@@ -138,6 +149,7 @@ void Memtable::Seal(std::unique_ptr<Partition> partition) {
   sealed.hour = partition->hour;
   sealed.batch = std::move(partition->batch);
   sealed.memory_bytes = partition->memory_bytes;
+  sealed.seqs = std::move(partition->seqs);
   sink_(std::move(sealed));
 }
 

@@ -18,6 +18,7 @@
 #include <vector>
 
 #include "model/record_batch.h"
+#include "memtable/seq_ranges.h"
 #include "model/stream_key.h"
 
 namespace ingot::memtable {
@@ -41,6 +42,7 @@ struct SealedPartition {
   std::int64_t hour = 0;  // since the epoch (model::HourOf)
   model::RecordBatch batch;
   std::size_t memory_bytes = 0;  // what the memtable accounted for it
+  SeqRanges seqs;                // WAL records with rows here (empty without a WAL)
 };
 
 class Memtable {
@@ -53,11 +55,17 @@ class Memtable {
   Memtable(const Memtable&) = delete;
   Memtable& operator=(const Memtable&) = delete;
 
+  // Decides, during WAL replay, which hours of a record are already in Parquet.
+  using HourFilter = std::function<bool(std::int64_t hour)>;
+
   // Appends the rows of `batch` (which has a `_timestamp` column 0 whose values lie in
-  // [min_ts, max_ts]) to the partitions of `key`, splitting by hour when they span several.
+  // [min_ts, max_ts]) to the partitions of `key`, splitting by hour when they span several, and
+  // records WAL sequence `seq` (0: none) in each partition that receives rows. Rows of an hour for
+  // which `skip_hour` returns true are left out. Returns how many partitions received rows.
   // `batch` may be modified: columns over the partition's column cap move into `_extra`.
-  void Append(const model::StreamKey& key, model::RecordBatch& batch, std::int64_t min_ts,
-              std::int64_t max_ts);
+  std::size_t Append(const model::StreamKey& key, model::RecordBatch& batch, std::int64_t min_ts,
+                     std::int64_t max_ts, std::uint64_t seq = 0,
+                     const HourFilter& skip_hour = nullptr);
 
   // Seals partitions whose first record is older than max_age_us at `now_us`.
   void SealExpired(std::int64_t now_us);
@@ -75,6 +83,7 @@ class Memtable {
     std::int64_t created_us = 0;
     model::RecordBatch batch;
     std::size_t memory_bytes = 0;
+    SeqRanges seqs;
   };
 
   struct Shard {
@@ -91,7 +100,8 @@ class Memtable {
   // partition; returns the partition when it must be sealed.
   std::unique_ptr<Partition> AppendLocked(Shard& shard, const model::StreamKey& key,
                                           std::int64_t hour, model::RecordBatch& batch,
-                                          const std::vector<std::uint32_t>* rows);
+                                          const std::vector<std::uint32_t>* rows,
+                                          std::uint64_t seq);
   // REQUIRES: shard.mu held. Moves the columns of `batch` that `partition` has no room for into
   // `_extra`.
   void EnforceColumnCap(const model::RecordBatch& partition, model::RecordBatch& batch) const;

@@ -44,8 +44,9 @@ struct Sink {
 
 const model::StreamKey kKey{"org", model::StreamType::kLogs, "app"};
 
-void Append(Memtable& m, Request& r, const model::StreamKey& key = kKey) {
-  m.Append(key, r.batch(), r.builder.min_timestamp(), r.builder.max_timestamp());
+std::size_t Append(Memtable& m, Request& r, const model::StreamKey& key = kKey,
+                   std::uint64_t seq = 0, const Memtable::HourFilter& skip = nullptr) {
+  return m.Append(key, r.batch(), r.builder.min_timestamp(), r.builder.max_timestamp(), seq, skip);
 }
 
 TEST(Memtable, AccumulatesUntilTheRowLimitThenSeals) {
@@ -155,6 +156,36 @@ TEST(Memtable, FieldsOverThePartitionColumnCapMoveToExtra) {
   const int extra = batch.FindColumn("_extra");
   ASSERT_GE(extra, 0);
   EXPECT_EQ(batch.column(static_cast<std::size_t>(extra)).string_at(0), R"({"b":7,"c":7})");
+}
+
+TEST(Memtable, PartitionsRecordTheWalSequencesOfTheirRows) {
+  Sink sink;
+  Memtable m(MemtableOptions{}, sink.fn());
+  Request one_hour({{kBase, 1}});
+  Request two_hours({{kBase, 2}, {kBase + kHour, 3}});
+  EXPECT_EQ(Append(m, one_hour, kKey, 5), 1u);
+  EXPECT_EQ(Append(m, two_hours, kKey, 6), 2u);
+  EXPECT_EQ(Append(m, one_hour, kKey, 8), 1u);
+  m.SealAll();
+  ASSERT_EQ(sink.sealed.size(), 2u);
+  std::map<std::int64_t, std::string> seqs;
+  for (auto& p : sink.sealed) seqs[p.hour] = p.seqs.ToString();
+  EXPECT_EQ(seqs[model::HourOf(kBase)], "5-6,8");
+  EXPECT_EQ(seqs[model::HourOf(kBase) + 1], "6");
+}
+
+TEST(Memtable, SkipHourLeavesOutRowsAlreadyPersisted) {
+  Sink sink;
+  Memtable m(MemtableOptions{}, sink.fn());
+  Request two_hours({{kBase, 2}, {kBase + kHour, 3}});
+  const std::int64_t first = model::HourOf(kBase);
+  EXPECT_EQ(Append(m, two_hours, kKey, 9, [&](std::int64_t h) { return h == first; }), 1u);
+  Request one_hour({{kBase, 1}});
+  EXPECT_EQ(Append(m, one_hour, kKey, 10, [](std::int64_t) { return true; }), 0u);
+  m.SealAll();
+  ASSERT_EQ(sink.sealed.size(), 1u);
+  EXPECT_EQ(sink.sealed[0].hour, first + 1);
+  EXPECT_EQ(sink.sealed[0].batch.num_rows(), 1u);
 }
 
 }  // namespace

@@ -85,26 +85,35 @@ void Persister::Work() {
   }
 }
 
-std::string Persister::NextFileName() {
-  // Creation time first so that names sort by age; the sequence keeps names of one process
-  // unique, and RenameNoReplace guards against anything else.
-  return std::to_string(model::NowMicros()) + "_" +
-         std::to_string(file_sequence_.fetch_add(1, std::memory_order_relaxed)) + ".parquet";
+std::string Persister::NextFileName(const SeqRanges& seqs) {
+  // Creation time first so that names sort by age; then the WAL sequences the file holds (so
+  // recovery can skip files older than the log without opening them); the counter keeps names of
+  // one process unique, and RenameNoReplace guards against anything else.
+  std::string name = std::to_string(model::NowMicros());
+  if (!seqs.empty()) {
+    name += "_w" + std::to_string(seqs.min()) + "-" + std::to_string(seqs.max());
+  }
+  name += "_" + std::to_string(file_sequence_.fetch_add(1, std::memory_order_relaxed));
+  return name + ".parquet";
 }
 
 bool Persister::Persist(SealedPartition& partition) {
   const std::string dir = storage::PartitionDir(options_.data_dir, partition.key, partition.hour);
   parquet::WriterOptions writer = options_.writer;
   writer.key_value_metadata.emplace_back("ingot.schema", SchemaJson(partition.batch));
+  if (!partition.seqs.empty()) {
+    writer.key_value_metadata.emplace_back(kWalSeqsKey, partition.seqs.ToString());
+  }
   int delay_ms = options_.retry_delay_ms;
   for (;;) {
-    auto published = storage::PublishParquetFile(fs_, dir, NextFileName(), partition.batch, writer);
+    auto published = storage::PublishParquetFile(fs_, dir, NextFileName(partition.seqs), partition.batch, writer);
     if (published.ok()) {
       stats_.files.fetch_add(1, std::memory_order_relaxed);
       stats_.bytes.fetch_add(published->bytes, std::memory_order_relaxed);
       stats_.rows.fetch_add(partition.batch.num_rows(), std::memory_order_relaxed);
       spdlog::debug("wrote {} ({} rows, {} bytes)", published->path, partition.batch.num_rows(),
                     published->bytes);
+      if (options_.on_persisted) options_.on_persisted(partition);
       return true;
     }
     stats_.failures.fetch_add(1, std::memory_order_relaxed);

@@ -22,8 +22,15 @@
 
 namespace ingot::memtable {
 
+// Key of the Parquet key-value metadata entry that lists the WAL sequences a file holds rows of
+// (SeqRanges text, "3-7,9"). Recovery reads it to replay only what no file holds yet.
+inline constexpr const char* kWalSeqsKey = "ingot.wal_seqs";
+
 struct PersisterOptions {
   std::string data_dir = "data";
+  // Called on a persist thread after each file is published (durably), with the partition it
+  // holds; the WAL watermark uses it. May be empty.
+  std::function<void(const SealedPartition&)> on_persisted;
   std::size_t threads = 1;
   parquet::WriterOptions writer;
   // First delay before retrying a failed write; doubles up to max_retry_delay_ms.
@@ -59,7 +66,7 @@ class Persister {
   void Work();
   // Writes one partition; retries until it succeeds or the persister stops.
   bool Persist(SealedPartition& partition);
-  std::string NextFileName();
+  std::string NextFileName(const SeqRanges& seqs);
 
   const PersisterOptions options_;
   storage::FileSystem& fs_;
