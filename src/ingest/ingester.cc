@@ -1,23 +1,54 @@
 #include "ingest/ingester.h"
 
+#include <memory>
+
 namespace ingot::ingest {
 
-void Ingester::Commit(const std::string& org, model::StreamType type, protocols::Decoded& decoded,
-                      Done done) {
+void Ingester::Apply(const RequestHeader& header, protocols::Decoded& decoded, std::uint64_t seq) {
+  if (watermark_ != nullptr) watermark_->Begin(seq);
+  std::size_t partitions = 0;
   std::uint64_t records = 0;
-  model::StreamKey key{org, type, {}};
+  model::StreamKey key{header.org, header.type, {}};
   for (auto& stream : decoded.streams()) {
-    const model::BatchBuilder& builder = stream->builder;
-    records += builder.records();
+    model::BatchBuilder& builder = stream->builder;
     if (builder.records() == 0) continue;
+    records += builder.records();
     key.stream = stream->name;
-    memtable_.Append(key, stream->builder.batch(), builder.min_timestamp(),
-                     builder.max_timestamp());
+    partitions += memtable_.Append(key, builder.batch(), builder.min_timestamp(),
+                                   builder.max_timestamp(), seq);
   }
+  if (watermark_ != nullptr) watermark_->Finish(seq, partitions);
   stats_.requests.fetch_add(1, std::memory_order_relaxed);
   stats_.records.fetch_add(records, std::memory_order_relaxed);
   stats_.failed_records.fetch_add(decoded.failed(), std::memory_order_relaxed);
-  done(Status::Ok());
+}
+
+void Ingester::Commit(const RequestHeader& header, std::string_view body,
+                      protocols::Decoded& decoded, Done done) {
+  if (wal_ == nullptr || decoded.successful() == 0) {
+    // Nothing to make durable (no WAL, or every record was rejected): answer now.
+    Apply(header, decoded, 0);
+    done(Status::Ok());
+    return;
+  }
+  // The header lives until the WAL callback; the body is the caller's (valid until `done`).
+  auto record_header = std::make_shared<std::string>();
+  EncodeRequestHeader(header, *record_header);
+  const std::string_view pieces[] = {*record_header, body};
+  Status queued = wal_->Append(
+      pieces, [this, record_header, &header, &decoded, done](Status st, std::uint64_t seq) {
+        if (!st.ok()) {
+          stats_.wal_failures.fetch_add(1, std::memory_order_relaxed);
+          done(st);
+          return;
+        }
+        Apply(header, decoded, seq);
+        done(Status::Ok());
+      });
+  if (!queued.ok()) {
+    stats_.wal_failures.fetch_add(1, std::memory_order_relaxed);
+    done(queued);
+  }
 }
 
 }  // namespace ingot::ingest

@@ -1,44 +1,59 @@
-// Ingester: where decoded requests are committed. It is the one place that decides when data is
-// safe to acknowledge: today it appends to the memtable (the data is then persisted to Parquet
-// within --max-file-age); with the write-ahead log it will first make the records durable in the
-// WAL and call back only then.
+// Ingester: where decoded requests are committed, and the one place that decides when data is
+// safe to acknowledge. Commit writes the request to the write-ahead log (header + body, a
+// gathered write of bytes already in memory); when the WAL reports it durable (per --wal-sync),
+// the decoded columns go into the memtable, tagged with the record's sequence, and the caller is
+// told. Nothing reaches the memtable -- and so nothing reaches Parquet -- that the WAL did not
+// accept, so a request answered with an error is never stored.
 //
-// Commit is asynchronous on purpose: the callback may run on another thread (a WAL group-commit
-// thread) so that request threads never block on fsync.
+// The callback runs on the WAL thread: memtable appends happen there in sequence order, which
+// keeps each partition's sequence set a few ranges, and request threads never wait on fsync.
 #pragma once
 
+#include <atomic>
 #include <functional>
 #include <string>
+#include <string_view>
 
 #include "common/status.h"
+#include "ingest/persisted_watermark.h"
+#include "ingest/request_record.h"
 #include "memtable/memtable.h"
-#include "model/stream_key.h"
 #include "protocols/decoded.h"
+#include "wal/wal_writer.h"
 
 namespace ingot::ingest {
 
 struct IngestStats {
-  std::atomic<std::uint64_t> records{0};
-  std::atomic<std::uint64_t> failed_records{0};
+  std::atomic<std::uint64_t> records{0};         // acknowledged
+  std::atomic<std::uint64_t> failed_records{0};  // rejected one by one
   std::atomic<std::uint64_t> requests{0};
+  std::atomic<std::uint64_t> wal_failures{0};    // requests the WAL refused or failed
 };
 
 class Ingester {
  public:
   using Done = std::function<void(Status)>;
 
-  explicit Ingester(memtable::Memtable& memtable) : memtable_(memtable) {}
+  // `wal` and `watermark` may be null (no WAL: tests, and nothing else).
+  Ingester(memtable::Memtable& memtable, wal::WalWriter* wal, PersistedWatermark* watermark)
+      : memtable_(memtable), wal_(wal), watermark_(watermark) {}
 
-  // Commits every stream of `decoded` (finished) for `org` and signal `type`, then calls `done`
-  // with OK, or with the error that prevented the commit (nothing of the request is then kept).
-  // `decoded` must stay alive until `done` runs.
-  void Commit(const std::string& org, model::StreamType type, protocols::Decoded& decoded,
+  // Commits the records of `decoded` (finished; decoded from `body` as `header` says). Calls
+  // `done` exactly once, on this thread or the WAL thread: OK once the records are durable and in
+  // the memtable, or the error that kept them out (kUnavailable when the WAL cannot write: the
+  // client should retry). `header`, `body` and `decoded` must stay valid until `done` runs.
+  void Commit(const RequestHeader& header, std::string_view body, protocols::Decoded& decoded,
               Done done);
 
   const IngestStats& stats() const { return stats_; }
 
  private:
+  // Appends every stream of `decoded` to the memtable with WAL sequence `seq`.
+  void Apply(const RequestHeader& header, protocols::Decoded& decoded, std::uint64_t seq);
+
   memtable::Memtable& memtable_;
+  wal::WalWriter* const wal_;
+  PersistedWatermark* const watermark_;
   IngestStats stats_;
 };
 

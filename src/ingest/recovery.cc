@@ -1,0 +1,144 @@
+#include "ingest/recovery.h"
+
+#include <spdlog/spdlog.h>
+
+#include <charconv>
+#include <map>
+#include <memory>
+#include <vector>
+
+#include "ingest/request_record.h"
+#include "memtable/persister.h"
+#include "parquet/metadata_reader.h"
+#include "protocols/json/json_walker.h"
+#include "storage/layout.h"
+
+namespace ingot::ingest {
+
+namespace {
+
+// Parses "<created>_w<min>-<max>_<n>.parquet" (memtable::Persister::NextFileName). Files without
+// the "_w" part hold no WAL records.
+bool WalRangeFromName(std::string_view name, std::uint64_t& min, std::uint64_t& max) {
+  const std::size_t w = name.find("_w");
+  if (w == std::string_view::npos) return false;
+  const char* p = name.data() + w + 2;
+  const char* end = name.data() + name.size();
+  auto [dash, ec1] = std::from_chars(p, end, min);
+  if (ec1 != std::errc() || dash == end || *dash != '-') return false;
+  auto [rest, ec2] = std::from_chars(dash + 1, end, max);
+  return ec2 == std::errc() && rest != end && *rest == '_';
+}
+
+// Which WAL sequences the Parquet files of a partition directory hold, read lazily per directory
+// and only from files whose name says they may hold sequences still in the WAL.
+class PersistedIndex {
+ public:
+  PersistedIndex(storage::FileSystem& fs, ReplayReport& report) : fs_(fs), report_(report) {}
+
+  // Called once, with the first sequence in the WAL: files below it cannot matter.
+  void set_first_wal_seq(std::uint64_t seq) { first_wal_seq_ = seq; }
+
+  bool Contains(const std::string& dir, std::uint64_t seq) {
+    auto it = dirs_.find(dir);
+    if (it == dirs_.end()) it = dirs_.emplace(dir, Load(dir)).first;
+    for (const memtable::SeqRanges& file : it->second) {
+      if (file.Contains(seq)) return true;
+    }
+    return false;
+  }
+
+ private:
+  std::vector<memtable::SeqRanges> Load(const std::string& dir) {
+    std::vector<memtable::SeqRanges> files;
+    auto names = fs_.ListDir(dir);
+    if (!names.ok()) return files;  // no directory: nothing persisted there
+    for (const std::string& name : *names) {
+      std::uint64_t min, max;
+      if (!name.ends_with(".parquet") || name.front() == '.' || !WalRangeFromName(name, min, max) ||
+          max < first_wal_seq_) {
+        continue;
+      }
+      ++report_.files_examined;
+      const std::string path = dir + "/" + name;
+      auto footer = parquet::ReadFooter(path);
+      if (!footer.ok()) {
+        // Files are fsynced before they are renamed into place, so this is damage from outside.
+        // Replaying its records again may duplicate them; skipping them could lose them.
+        spdlog::error("cannot read {}: {}; its WAL records will be replayed", path,
+                      footer.status().ToString());
+        continue;
+      }
+      auto seqs = memtable::SeqRanges::Parse(footer->Value(memtable::kWalSeqsKey));
+      if (seqs.ok()) {
+        files.push_back(std::move(*seqs));
+      } else {
+        spdlog::error("{}: {}", path, seqs.status().ToString());
+      }
+    }
+    return files;
+  }
+
+  storage::FileSystem& fs_;
+  ReplayReport& report_;
+  std::uint64_t first_wal_seq_ = 0;
+  std::map<std::string, std::vector<memtable::SeqRanges>> dirs_;
+};
+
+}  // namespace
+
+Result<ReplayReport> ReplayWal(const std::string& data_dir, storage::FileSystem& fs,
+                               memtable::Memtable& memtable, PersistedWatermark& watermark,
+                               wal::Reporter* reporter, wal::WalStats* stats) {
+  ReplayReport report;
+  PersistedIndex index(fs, report);
+  std::string padded;  // the body, with the padding the decoders need
+  RequestHeader header;
+  wal::RecoveryOptions options;
+  options.fs = &fs;
+  options.reporter = reporter;
+  options.stats = stats;
+  auto result = wal::Recover(
+      data_dir + "/wal", options, [&](std::uint64_t seq, std::string_view payload) -> Status {
+        if (report.records++ == 0) index.set_first_wal_seq(seq);
+        std::string_view body;
+        Status st = DecodeRequestRecord(payload, header, body);
+        padded.assign(body);
+        padded.append(protocols::json::kPadding, '\0');
+        protocols::Decoded decoded(header.options);
+        if (st.ok()) st = DecodeRequestBody(header, {padded.data(), body.size()}, decoded);
+        if (!st.ok()) {
+          // The record was written only after its request decoded, so this means a format this
+          // binary cannot read or damage the checksum missed. Say so loudly and go on.
+          ++report.undecodable;
+          spdlog::error("WAL record {} cannot be replayed: {}", seq, st.ToString());
+          return Status::Ok();
+        }
+        watermark.Begin(seq);
+        std::size_t partitions = 0;
+        model::StreamKey key{header.org, header.type, {}};
+        for (auto& stream : decoded.streams()) {
+          model::BatchBuilder& builder = stream->builder;
+          if (builder.records() == 0) continue;
+          key.stream = stream->name;
+          const std::size_t appended = memtable.Append(
+              key, builder.batch(), builder.min_timestamp(), builder.max_timestamp(), seq,
+              [&](std::int64_t hour) {
+                const bool persisted =
+                    index.Contains(storage::PartitionDir(data_dir, key, hour), seq);
+                report.parts_skipped += persisted;
+                return persisted;
+              });
+          partitions += appended;
+        }
+        watermark.Finish(seq, partitions);
+        report.parts_replayed += partitions;
+        return Status::Ok();
+      });
+  if (!result.ok()) return result.status();
+  report.wal = *result;
+  report.next_seq = result->next_seq;
+  return report;
+}
+
+}  // namespace ingot::ingest

@@ -1,0 +1,113 @@
+#include "ingest/request_record.h"
+
+#include <cstring>
+
+#include "protocols/json/bulk.h"
+#include "protocols/json/hec.h"
+#include "protocols/json/multi.h"
+
+namespace ingot::ingest {
+
+namespace {
+
+template <typename T>
+void Put(std::string& out, T v) {
+  char bytes[sizeof(T)];
+  std::memcpy(bytes, &v, sizeof(T));  // little-endian: the build targets x86-64
+  out.append(bytes, sizeof(T));
+}
+
+void PutText(std::string& out, std::string_view text) {
+  Put<std::uint16_t>(out, static_cast<std::uint16_t>(text.size()));
+  out += text;
+}
+
+class Reader {
+ public:
+  explicit Reader(std::string_view in) : in_(in) {}
+  template <typename T>
+  bool Get(T& v) {
+    if (in_.size() < sizeof(T)) return false;
+    std::memcpy(&v, in_.data(), sizeof(T));
+    in_.remove_prefix(sizeof(T));
+    return true;
+  }
+  bool GetText(std::string& text) {
+    std::uint16_t n;
+    if (!Get(n) || in_.size() < n) return false;
+    text.assign(in_.data(), n);
+    in_.remove_prefix(n);
+    return true;
+  }
+  std::string_view rest() const { return in_; }
+
+ private:
+  std::string_view in_;
+};
+
+}  // namespace
+
+void EncodeRequestHeader(const RequestHeader& h, std::string& out) {
+  Put<std::uint8_t>(out, kRequestRecordVersion);
+  Put<std::uint8_t>(out, static_cast<std::uint8_t>(h.protocol));
+  Put<std::uint8_t>(out, static_cast<std::uint8_t>(h.type));
+  Put<std::uint8_t>(out, 0);
+  Put<std::uint32_t>(out, h.options.max_depth);
+  Put<std::uint32_t>(out, h.options.max_columns);
+  Put<std::int64_t>(out, h.options.now_us);
+  Put<std::int64_t>(out, h.options.min_timestamp_us);
+  Put<std::int64_t>(out, h.options.max_timestamp_us);
+  PutText(out, h.org);
+  PutText(out, h.stream);
+}
+
+Status DecodeRequestRecord(std::string_view payload, RequestHeader& h, std::string_view& body) {
+  Reader r(payload);
+  std::uint8_t version, protocol, type, reserved;
+  if (!r.Get(version) || !r.Get(protocol) || !r.Get(type) || !r.Get(reserved)) {
+    return Status::InvalidInput("WAL record too short for its header");
+  }
+  if (version != kRequestRecordVersion) {
+    return Status::InvalidInput("WAL record version " + std::to_string(version) +
+                                " is not one this ingot reads");
+  }
+  if (protocol < 1 || protocol > 4 || type > 2) {
+    return Status::InvalidInput("WAL record names an unknown protocol or stream type");
+  }
+  h.protocol = static_cast<Protocol>(protocol);
+  h.type = static_cast<model::StreamType>(type);
+  if (!r.Get(h.options.max_depth) || !r.Get(h.options.max_columns) || !r.Get(h.options.now_us) ||
+      !r.Get(h.options.min_timestamp_us) || !r.Get(h.options.max_timestamp_us) ||
+      !r.GetText(h.org) || !r.GetText(h.stream)) {
+    return Status::InvalidInput("WAL record header is truncated");
+  }
+  body = r.rest();
+  return Status::Ok();
+}
+
+Status DecodeRequestBody(const RequestHeader& h, std::string_view body,
+                         protocols::Decoded& decoded) {
+  Status st;
+  switch (h.protocol) {
+    case Protocol::kJsonArray:
+      st = protocols::json::DecodeJsonArray(body, decoded.Stream(h.stream));
+      break;
+    case Protocol::kNdjson:
+      st = protocols::json::DecodeNdjson(body, decoded.Stream(h.stream));
+      break;
+    case Protocol::kBulk: {
+      protocols::json::BulkItems items;
+      st = protocols::json::DecodeBulk(body, h.stream, decoded, items);
+      break;
+    }
+    case Protocol::kHec: {
+      const protocols::json::HecResult result = protocols::json::DecodeHec(body, h.stream, decoded);
+      if (!result.ok()) st = Status::InvalidInput(result.text);
+      break;
+    }
+  }
+  if (st.ok()) decoded.Finish();
+  return st;
+}
+
+}  // namespace ingot::ingest

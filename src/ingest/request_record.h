@@ -1,0 +1,56 @@
+// What ingot writes to the WAL for one request: a small header (how the body was decoded) and the
+// request body itself, as received after Content-Encoding. Replaying a record decodes the body
+// again with the same options, so it yields exactly the records that were acknowledged, split into
+// the same streams and hours, with the same per-record failures. Writing the body (not columns)
+// keeps the WAL write a gathered write of the bytes already in memory: no copy, no encoding.
+//
+// Header, little-endian (docs/wal.md, "Record payloads"):
+//   u8  version (1)        u8 protocol          u8 stream type      u8 reserved (0)
+//   u32 max_depth          u32 max_columns
+//   i64 now_us             i64 min_timestamp_us i64 max_timestamp_us
+//   u16 org length, org bytes, u16 stream length, stream bytes
+//   ... body
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+
+#include "common/status.h"
+#include "model/batch_builder.h"
+#include "model/stream_key.h"
+#include "protocols/decoded.h"
+
+namespace ingot::ingest {
+
+enum class Protocol : std::uint8_t {
+  kJsonArray = 1,  // _json
+  kNdjson = 2,     // _multi
+  kBulk = 3,       // Elasticsearch _bulk
+  kHec = 4,        // Splunk HEC
+};
+
+inline constexpr std::uint8_t kRequestRecordVersion = 1;
+
+struct RequestHeader {
+  Protocol protocol = Protocol::kNdjson;
+  model::StreamType type = model::StreamType::kLogs;
+  std::string org;
+  // _json/_multi: the stream. _bulk/HEC: the default stream (may be empty for _bulk).
+  std::string stream;
+  model::BuilderOptions options;
+};
+
+// Appends the encoded header to `out`.
+void EncodeRequestHeader(const RequestHeader& header, std::string& out);
+
+// Splits a WAL payload into its header and body.
+Status DecodeRequestRecord(std::string_view payload, RequestHeader& header,
+                           std::string_view& body);
+
+// Decodes `body` the way `header` says into `decoded` (made with header.options), then finishes
+// it. REQUIRES: protocols::json::kPadding readable bytes after `body`.
+Status DecodeRequestBody(const RequestHeader& header, std::string_view body,
+                         protocols::Decoded& decoded);
+
+}  // namespace ingot::ingest
