@@ -1,5 +1,7 @@
 #include "http/server.h"
 
+#include <pthread.h>
+
 #include <algorithm>
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/steady_timer.hpp>
@@ -83,8 +85,8 @@ class ServerCore {
     for (unsigned i = 0; i < threads; ++i) {
       workers_.push_back(std::make_unique<IoWorker>(i, sweep));
     }
-    acceptor_.emplace(workers_[0]->io_context());
-    accept_retry_.emplace(workers_[0]->io_context());
+    acceptor_.emplace(accept_ioc_);
+    accept_retry_.emplace(accept_ioc_);
     error_code ec;
     acceptor_->open(endpoint->protocol(), ec);
     if (!ec) acceptor_->set_option(tcp::acceptor::reuse_address(true), ec);
@@ -98,8 +100,12 @@ class ServerCore {
     }
     port_ = acceptor_->local_endpoint().port();
     started_ = true;
-    Accept();
     for (auto& w : workers_) w->StartThread();
+    Accept();
+    accept_thread_ = std::thread([this] {
+      pthread_setname_np(pthread_self(), "ingot-accept");
+      accept_ioc_.run();
+    });
     return Status::Ok();
   }
 
@@ -109,11 +115,14 @@ class ServerCore {
     assert(IoWorker::Current() == nullptr && "Stop() from an I/O thread would join itself");
     const auto deadline = std::chrono::steady_clock::now() + ctx_.options.stop_timeout;
     ctx_.stopping.store(true, std::memory_order_release);
-    asio::post(workers_[0]->io_context(), [this] {
+    // Closing the acceptor ends the accept thread's only work, so joining it means no
+    // connection is accepted from here on.
+    asio::post(accept_ioc_, [this] {
       error_code ignored;
       acceptor_->close(ignored);
       accept_retry_->cancel();
     });
+    accept_thread_.join();
     for (auto& w : workers_) {
       asio::post(w->io_context(),
                  [w = w.get()] { w->ForEachConnection([](Connection& c) { c.BeginStop(); }); });
@@ -192,10 +201,13 @@ class ServerCore {
   bool started_ = false;
   bool stopped_ = false;
   std::uint16_t port_ = 0;
-  // Declared after workers_ so they are destroyed first: they are bound to worker 0's io_context.
   std::vector<std::unique_ptr<IoWorker>> workers_;
+  // Accepting has a thread of its own so that a worker busy decoding a large body does not delay
+  // new connections (which would then also miss their header timeout through no fault of theirs).
+  asio::io_context accept_ioc_{1};
   std::optional<tcp::acceptor> acceptor_;
   std::optional<asio::steady_timer> accept_retry_;
+  std::thread accept_thread_;
 };
 
 }  // namespace internal
