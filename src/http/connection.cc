@@ -71,9 +71,8 @@ Connection::Connection(ServerContext& server, IoWorker& worker, asio::ip::tcp::s
       rejected_(rejected),
       read_buffer_(server.options.max_header_bytes + kReadChunk),
       stats_(&server.stats.unrouted) {
-  // The arena holds the header (at most max_header_bytes) and the percent-decoded path
-  // parameters (at most the target, which is part of the header). Twice the header limit means it
-  // never reallocates, so views into it stay valid while parameters are appended.
+  // The arena holds the header and the percent-decoded path parameters (at most the target, which
+  // is part of the header): twice the header limit fits a typical request without reallocating.
   head_.arena.reserve(2 * server.options.max_header_bytes + 64);
   head_.fields.reserve(32);
   headers_.reserve(32);
@@ -162,6 +161,11 @@ void Connection::ParseHeader() {
 }
 
 void Connection::OnHeader() {
+  // Percent-decoded path parameters are appended to the arena below, while views into it are
+  // live; they take at most the target's size, so make room now, before any view exists. (Beast
+  // applies max_header_bytes to the request line and to the fields separately, so the arena can
+  // outgrow the constructor's reservation; it then keeps the larger capacity.)
+  head_.arena.reserve(head_.arena.size() + head_.target.size);
   request_ = Request{};
   request_.method = head_.view(head_.method);
   request_.target = head_.view(head_.target);

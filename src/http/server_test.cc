@@ -562,6 +562,21 @@ TEST_F(ServerTest, MalformedRequestsAndHandlerFailures) {
   EXPECT_EQ(r.new_connections, 0);
 }
 
+TEST_F(ServerTest, PercentEncodedParamsNearTheHeaderLimit) {
+  options.max_header_bytes = 1024;
+  Start();
+  std::string org;
+  for (int i = 0; i < 300; ++i) org += "%41";
+  RawConnection c(server->port());
+  // Request line and fields each close to the limit (Beast applies it to each separately), so
+  // the header arena must grow before the decoded parameter is appended to it.
+  ASSERT_TRUE(c.Send("POST /api/" + org + "/s/_json HTTP/1.1\r\nHost: x\r\nX-Pad: " +
+                     std::string(900, 'p') + "\r\nContent-Length: 2\r\n\r\n{}"));
+  const std::string resp = c.ReadResponse();
+  EXPECT_EQ(StatusOf(resp), 200) << resp;
+  EXPECT_NE(resp.find("org=" + std::string(300, 'A') + " stream=s "), std::string::npos) << resp;
+}
+
 TEST(Server, StartFailsOnBadAddress) {
   ServerOptions o;
   o.address = "127.0.0.1";
