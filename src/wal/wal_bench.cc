@@ -80,6 +80,7 @@ AppendRun* run = nullptr;
 void BM_Append(benchmark::State& state) {
   const auto size = static_cast<std::size_t>(state.range(0));
   const bool always = state.range(1) == 0;
+  const bool preallocate = state.range(2) == 0;
   if (state.thread_index() == 0) {
     run = new AppendRun;
     const char* root = std::getenv("INGOT_WAL_BENCH_DIR");
@@ -91,6 +92,7 @@ void BM_Append(benchmark::State& state) {
     WalOptions options;
     options.dir = run->dir;
     options.sync = always ? SyncMode::Always() : SyncMode::None();
+    options.preallocate = preallocate;
     auto writer = WalWriter::Open(options, 1);
     if (!writer.ok()) {
       state.SkipWithError(writer.status().ToString().c_str());
@@ -163,13 +165,21 @@ void BM_Append(benchmark::State& state) {
 }
 
 void AppendArgs(benchmark::internal::Benchmark* b) {
-  b->ArgNames({"bytes", "sync_none"});
+  b->ArgNames({"bytes", "sync_none", "no_prealloc"});
   for (std::int64_t size : {1024, 256 * 1024}) {
-    for (std::int64_t none : {0, 1}) b->Args({size, none});
+    for (std::int64_t none : {0, 1}) b->Args({size, none, 0});
   }
   b->Threads(1)->Threads(8)->Threads(32)->UseRealTime()->MinTime(1.0);
 }
 BENCHMARK(BM_Append)->Apply(AppendArgs);
+// The same without preallocated segments (every write grows the file): what preallocation buys.
+BENCHMARK(BM_Append)
+    ->ArgNames({"bytes", "sync_none", "no_prealloc"})
+    ->Args({1024, 0, 1})
+    ->Args({1024, 0, 0})
+    ->Threads(1)
+    ->UseRealTime()
+    ->MinTime(1.0);
 
 }  // namespace
 }  // namespace ingot::wal
