@@ -3,7 +3,7 @@
 // header, and the timeout sweep. Internal to src/http.
 //
 // An io_context per thread rather than one shared by all threads: measured with http_bench, the
-// shared one (even without the strands it would need) served 2-5x fewer keep-alive requests/s,
+// shared one (even without the strands it would need) served 1.2-5x fewer keep-alive requests/s,
 // because Asio hands most completions across threads through one queue (README.md, "Threading").
 //
 // Timeouts are a periodic sweep over the worker's connections comparing a plain deadline field,
