@@ -27,6 +27,7 @@ Result<std::unique_ptr<WalWriter>> WalWriter::Open(WalOptions options, std::uint
   if (next_seq == 0) return Status::InvalidInput("WAL sequence numbers start at 1");
   options.dir = WithoutTrailingSlash(std::move(options.dir));
   if (options.dir.empty()) return Status::InvalidInput("no WAL directory given");
+  options.max_record_size = std::min(options.max_record_size, kMaxRecordSize);
   std::unique_ptr<WalWriter> writer(new WalWriter(std::move(options), next_seq));
   storage::FileSystem& fs = writer->fs_;
   const std::string& dir = writer->options_.dir;
@@ -298,6 +299,11 @@ void WalWriter::DiscardPrepared() {
 
 void WalWriter::BecomeUnhealthy(const Status& cause) {
   stats_->io_errors.fetch_add(1, std::memory_order_relaxed);
+  if (active_ != nullptr && active_dirty_ && options_.sync.kind != SyncMode::Kind::kAlways) {
+    // Best effort for records already acknowledged without an fsync (interval, none): nothing
+    // relies on the outcome, and nothing is written to the segment again.
+    (void)active_->Sync();
+  }
   // The segment is never written again, whatever state it is in: it keeps what was acknowledged
   // before the error, and the reader drops whatever the failed write left at its end.
   CloseActive(/*trim=*/false);
