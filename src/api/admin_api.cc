@@ -63,8 +63,10 @@ Status AdminApi::Register(http::Router& router) {
     e->Respond(std::move(r));
   }));
   INGOT_RETURN_IF_ERROR(router.Add("GET", "/readyz", [this](http::ExchangePtr e) {
-    if (!ready_.load()) {
-      http::Response r = http::ErrorResponse(503, "not ready");
+    if (!ready()) {
+      http::Response r = http::ErrorResponse(
+          503, ready_.load() ? "the write-ahead log cannot write: not accepting data"
+                             : "starting up: replaying the write-ahead log");
       r.headers.emplace_back("Retry-After", "1");
       e->Respond(std::move(r));
       return;
@@ -80,6 +82,30 @@ Status AdminApi::Register(http::Router& router) {
     e->Respond(std::move(r));
   });
 }
+
+bool AdminApi::ready() const {
+  return ready_.load() &&
+         (sources_.wal == nullptr || sources_.wal->healthy.load(std::memory_order_relaxed));
+}
+
+namespace {
+
+void HistogramSamples(std::string& out, std::string_view name, const wal::Histogram& h,
+                      double scale) {
+  std::uint64_t cumulative = 0;
+  for (std::size_t i = 0; i < h.upper_bounds().size(); ++i) {
+    cumulative += h.bucket(i);
+    char le[32];
+    std::snprintf(le, sizeof le, "le=\"%g\"", static_cast<double>(h.upper_bounds()[i]) * scale);
+    Sample(out, std::string(name) + "_bucket", le, static_cast<double>(cumulative));
+  }
+  cumulative += h.bucket(h.upper_bounds().size());
+  Sample(out, std::string(name) + "_bucket", "le=\"+Inf\"", static_cast<double>(cumulative));
+  Sample(out, std::string(name) + "_sum", "", static_cast<double>(h.sum()) * scale);
+  Sample(out, std::string(name) + "_count", "", static_cast<double>(cumulative));
+}
+
+}  // namespace
 
 std::string AdminApi::RenderMetrics() const {
   std::string out;
@@ -148,6 +174,32 @@ std::string AdminApi::RenderMetrics() const {
     Help(out, "ingot_persist_failures_total", "counter",
          "Failed attempts to write a Parquet file (retried).");
     Sample(out, "ingot_persist_failures_total", "", Load(s.failures));
+  }
+  if (const wal::WalStats* w = sources_.wal) {
+    Help(out, "ingot_wal_healthy", "gauge",
+         "1 while the WAL can write; 0 after an I/O error (503s).");
+    Sample(out, "ingot_wal_healthy", "", w->healthy.load() ? 1 : 0);
+    Help(out, "ingot_wal_records_total", "counter", "Records written to the WAL.");
+    Sample(out, "ingot_wal_records_total", "", Load(w->records));
+    Help(out, "ingot_wal_bytes_total", "counter", "Bytes written to the WAL, framing included.");
+    Sample(out, "ingot_wal_bytes_total", "", Load(w->bytes_written));
+    Help(out, "ingot_wal_io_errors_total", "counter",
+         "Failed WAL writes, fsyncs or segment creations.");
+    Sample(out, "ingot_wal_io_errors_total", "", Load(w->io_errors));
+    Help(out, "ingot_wal_segments", "gauge", "WAL segment files on disk.");
+    Sample(out, "ingot_wal_segments", "", Load(w->segments_live));
+    Help(out, "ingot_wal_fsync_seconds", "histogram", "fdatasync latency of WAL group commits.");
+    HistogramSamples(out, "ingot_wal_fsync_seconds", w->fsync_micros, 1e-6);
+    Help(out, "ingot_wal_group_records", "histogram", "Records per WAL group commit.");
+    HistogramSamples(out, "ingot_wal_group_records", w->group_records, 1);
+    Help(out, "ingot_wal_recovered_records_total", "counter", "WAL records read back at start.");
+    Sample(out, "ingot_wal_recovered_records_total", "", Load(w->recovered_records));
+    Help(out, "ingot_wal_corrupt_bytes_total", "counter",
+         "WAL bytes dropped at start because they were damaged (each drop is also logged).");
+    Sample(out, "ingot_wal_corrupt_bytes_total", "", Load(w->corrupt_bytes));
+    Help(out, "ingot_wal_torn_tail_bytes_total", "counter",
+         "Bytes of unfinished writes cut from the end of the WAL at start.");
+    Sample(out, "ingot_wal_torn_tail_bytes_total", "", Load(w->torn_tail_bytes));
   }
   return out;
 }

@@ -12,6 +12,7 @@
 #include "ingest/ingester.h"
 #include "memtable/memtable.h"
 #include "memtable/persister.h"
+#include "wal/wal_stats.h"
 
 namespace ingot::api {
 
@@ -21,6 +22,7 @@ struct MetricsSources {
   const ingest::Ingester* ingester = nullptr;
   const memtable::Memtable* memtable = nullptr;
   const memtable::Persister* persister = nullptr;
+  const wal::WalStats* wal = nullptr;
 };
 
 class AdminApi {
@@ -29,7 +31,10 @@ class AdminApi {
 
   Status Register(http::Router& router);
   void set_server(const http::Server* server) { sources_.server = server; }
+  void set_ingester(const ingest::Ingester* ingester) { sources_.ingester = ingester; }
+  // /readyz answers 200 once set (WAL replayed) and while the WAL can write.
   void set_ready(bool ready) { ready_.store(ready); }
+  bool ready() const;
 
   // The /metrics body.
   std::string RenderMetrics() const;

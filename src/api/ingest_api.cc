@@ -17,6 +17,16 @@ namespace {
 
 using http::ExchangePtr;
 
+// Everything a request needs until its commit reports back (the callback may run on the WAL
+// thread, after the handler returned).
+struct RequestState {
+  explicit RequestState(const model::BuilderOptions& options) : decoded(options) {
+    header.options = options;
+  }
+  ingest::RequestHeader header;
+  protocols::Decoded decoded;
+};
+
 // Maps a commit failure to the answer DESIGN.md asks for: 503 + Retry-After when the server is
 // out of memory or disk or cannot make data durable, 500 otherwise.
 http::Response CommitFailure(const Status& st) {
@@ -48,7 +58,7 @@ std::string StatusResponse(const protocols::Decoded& decoded, std::string_view s
     first = false;
     out += "{\"name\":";
     AppendJsonString(s->name, out);
-    out += ",\"successful\":" + std::to_string(s->builder.records());
+    out += ",\"successful\":" + std::to_string(s->stored);
     out += ",\"failed\":" + std::to_string(s->failed);
     if (s->failed > 0) {
       out += ",\"error\":";
@@ -67,8 +77,18 @@ std::string StatusResponse(const protocols::Decoded& decoded, std::string_view s
 
 }  // namespace
 
-IngestApi::IngestApi(const IngestApiOptions& options, ingest::Ingester& ingester)
-    : options_(options), ingester_(ingester) {}
+IngestApi::IngestApi(const IngestApiOptions& options) : options_(options) {}
+
+ingest::Ingester* IngestApi::IngesterOr503(const ExchangePtr& exchange) const {
+  ingest::Ingester* ingester = ingester_.load();
+  if (ingester == nullptr) {
+    http::Response r =
+        http::ErrorResponse(503, "starting up: replaying the write-ahead log; retry shortly");
+    r.headers.emplace_back("Retry-After", "1");
+    exchange->Respond(std::move(r));
+  }
+  return ingester;
+}
 
 model::BuilderOptions IngestApi::BuilderOptionsNow() const {
   model::BuilderOptions o;
@@ -102,10 +122,17 @@ Status IngestApi::Register(http::Router& router) {
 }
 
 void IngestApi::HandleJson(const ExchangePtr& exchange, bool ndjson) {
+  ingest::Ingester* ingester = IngesterOr503(exchange);
   std::string org, stream_name;
-  if (!NameParam(exchange, "org", org) || !NameParam(exchange, "stream", stream_name)) return;
-  auto decoded = std::make_shared<protocols::Decoded>(BuilderOptionsNow());
-  protocols::StreamRecords& stream = decoded->Stream(stream_name);
+  if (ingester == nullptr || !NameParam(exchange, "org", org) ||
+      !NameParam(exchange, "stream", stream_name)) {
+    return;
+  }
+  auto state = std::make_shared<RequestState>(BuilderOptionsNow());
+  state->header.protocol = ndjson ? ingest::Protocol::kNdjson : ingest::Protocol::kJsonArray;
+  state->header.org = org;
+  state->header.stream = stream_name;
+  protocols::StreamRecords& stream = state->decoded.Stream(stream_name);
   const std::string_view body = exchange->request().body;
   const Status st = ndjson ? protocols::json::DecodeNdjson(body, stream)
                            : protocols::json::DecodeJsonArray(body, stream);
@@ -113,33 +140,36 @@ void IngestApi::HandleJson(const ExchangePtr& exchange, bool ndjson) {
     exchange->Respond(DecodeFailure(st));
     return;
   }
-  decoded->Finish();
-  ingester_.Commit(org, model::StreamType::kLogs, *decoded,
-                   [exchange, decoded, stream_name](const Status& commit) {
-                     if (!commit.ok()) {
-                       exchange->Respond(CommitFailure(commit));
-                       return;
-                     }
-                     http::Response r;
-                     r.body = StatusResponse(*decoded, stream_name);
-                     exchange->Respond(std::move(r));
-                   });
+  state->decoded.Finish();
+  ingester->Commit(state->header, body, state->decoded, [exchange, state](const Status& commit) {
+    if (!commit.ok()) {
+      exchange->Respond(CommitFailure(commit));
+      return;
+    }
+    http::Response r;
+    r.body = StatusResponse(state->decoded, state->header.stream);
+    exchange->Respond(std::move(r));
+  });
 }
 
 void IngestApi::HandleBulk(const ExchangePtr& exchange) {
   const auto started = std::chrono::steady_clock::now();
+  ingest::Ingester* ingester = IngesterOr503(exchange);
   std::string org;
-  if (!NameParam(exchange, "org", org)) return;
-  auto decoded = std::make_shared<protocols::Decoded>(BuilderOptionsNow());
+  if (ingester == nullptr || !NameParam(exchange, "org", org)) return;
+  auto state = std::make_shared<RequestState>(BuilderOptionsNow());
+  state->header.protocol = ingest::Protocol::kBulk;
+  state->header.org = org;
   auto items = std::make_shared<protocols::json::BulkItems>();
-  const Status st = protocols::json::DecodeBulk(exchange->request().body, "", *decoded, *items);
+  const std::string_view body = exchange->request().body;
+  const Status st = protocols::json::DecodeBulk(body, "", state->decoded, *items);
   if (!st.ok()) {
     exchange->Respond(DecodeFailure(st));
     return;
   }
-  decoded->Finish();
-  ingester_.Commit(org, model::StreamType::kLogs, *decoded,
-                   [exchange, decoded, items, started](const Status& commit) {
+  state->decoded.Finish();
+  ingester->Commit(state->header, body, state->decoded,
+                   [exchange, state, items, started](const Status& commit) {
                      if (!commit.ok()) {
                        exchange->Respond(CommitFailure(commit));
                        return;
@@ -155,10 +185,15 @@ void IngestApi::HandleBulk(const ExchangePtr& exchange) {
 }
 
 void IngestApi::HandleHec(const ExchangePtr& exchange, std::string_view org_name) {
-  const std::string org(org_name);
-  auto decoded = std::make_shared<protocols::Decoded>(BuilderOptionsNow());
+  ingest::Ingester* ingester = IngesterOr503(exchange);
+  if (ingester == nullptr) return;
+  auto state = std::make_shared<RequestState>(BuilderOptionsNow());
+  state->header.protocol = ingest::Protocol::kHec;
+  state->header.org = org_name;
+  state->header.stream = options_.hec_default_stream;
+  const std::string_view body = exchange->request().body;
   const protocols::json::HecResult result =
-      protocols::json::DecodeHec(exchange->request().body, options_.hec_default_stream, *decoded);
+      protocols::json::DecodeHec(body, options_.hec_default_stream, state->decoded);
   if (!result.ok()) {
     http::Response r;
     r.status = 400;
@@ -166,20 +201,19 @@ void IngestApi::HandleHec(const ExchangePtr& exchange, std::string_view org_name
     exchange->Respond(std::move(r));
     return;
   }
-  decoded->Finish();
-  ingester_.Commit(org, model::StreamType::kLogs, *decoded,
-                   [exchange, decoded](const Status& commit) {
-                     if (!commit.ok()) {
-                       http::Response r = CommitFailure(commit);
-                       // Splunk's own "server is busy" answer, so HEC clients back off.
-                       r.body = R"({"text":"Server is busy","code":9})";
-                       exchange->Respond(std::move(r));
-                       return;
-                     }
-                     http::Response r;
-                     r.body = protocols::json::HecResult{}.ResponseBody();
-                     exchange->Respond(std::move(r));
-                   });
+  state->decoded.Finish();
+  ingester->Commit(state->header, body, state->decoded, [exchange, state](const Status& commit) {
+    if (!commit.ok()) {
+      http::Response r = CommitFailure(commit);
+      // Splunk's own "server is busy" answer, so HEC clients back off.
+      r.body = R"({"text":"Server is busy","code":9})";
+      exchange->Respond(std::move(r));
+      return;
+    }
+    http::Response r;
+    r.body = protocols::json::HecResult{}.ResponseBody();
+    exchange->Respond(std::move(r));
+  });
 }
 
 void IngestApi::HandleElasticInfo(const ExchangePtr& exchange) {

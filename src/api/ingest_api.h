@@ -9,6 +9,7 @@
 //   POST /services/collector[/event]     Splunk HEC, org "default"
 #pragma once
 
+#include <atomic>
 #include <cstdint>
 #include <string>
 
@@ -30,10 +31,14 @@ struct IngestApiOptions {
 
 class IngestApi {
  public:
-  IngestApi(const IngestApiOptions& options, ingest::Ingester& ingester);
+  explicit IngestApi(const IngestApiOptions& options);
 
   // Adds the ingestion routes to `router`.
   Status Register(http::Router& router);
+
+  // Ingestion endpoints answer 503 + Retry-After until an ingester is set (while the server
+  // replays its write-ahead log at start).
+  void set_ingester(ingest::Ingester* ingester) { ingester_.store(ingester); }
 
   // Normalization options for a request arriving now.
   model::BuilderOptions BuilderOptionsNow() const;
@@ -43,9 +48,11 @@ class IngestApi {
   void HandleBulk(const http::ExchangePtr& exchange);
   void HandleHec(const http::ExchangePtr& exchange, std::string_view org);
   static void HandleElasticInfo(const http::ExchangePtr& exchange);
+  // The ingester, or null after answering 503 because there is none yet.
+  ingest::Ingester* IngesterOr503(const http::ExchangePtr& exchange) const;
 
   const IngestApiOptions options_;
-  ingest::Ingester& ingester_;
+  std::atomic<ingest::Ingester*> ingester_{nullptr};
 };
 
 }  // namespace ingot::api

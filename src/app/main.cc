@@ -122,5 +122,6 @@ int main(int argc, char** argv) {
     spdlog::set_level(spdlog::level::from_str(serve_config.log_level));
     return ingot::app::RunServe(serve_config);
   }
-  return RunConvert(in, out, compression, zstd_level, threads, depth, max_columns, row_group_rows);
+  return RunConvert(in, out, compression, zstd_level, threads, depth, max_columns, row_group_rows,
+                    dictionary);
 }

@@ -5,7 +5,6 @@
 
 #include <chrono>
 #include <condition_variable>
-#include <filesystem>
 #include <mutex>
 #include <thread>
 
@@ -13,26 +12,27 @@
 #include "api/ingest_api.h"
 #include "http/server.h"
 #include "ingest/ingester.h"
+#include "ingest/persisted_watermark.h"
+#include "ingest/recovery.h"
 #include "memtable/memtable.h"
 #include "memtable/persister.h"
 #include "model/timestamp.h"
 #include "parquet/codec.h"
 #include "storage/file_system.h"
 #include "storage/parquet_file.h"
+#include "wal/wal_writer.h"
 
 namespace ingot::app {
 
 namespace {
 
-// Seals memtable partitions that reached --max-file-age, checking a few times per age.
-class AgeTicker {
+// Runs `tick` every `period` on its own thread until destroyed: seals memtable partitions that
+// reached --max-file-age and removes WAL segments that are entirely in Parquet.
+class Ticker {
  public:
-  AgeTicker(memtable::Memtable& memtable, std::int64_t max_age_us)
-      : memtable_(memtable),
-        period_(
-            std::chrono::microseconds(std::clamp<std::int64_t>(max_age_us / 4, 10'000, 1'000'000))),
-        thread_([this] { Run(); }) {}
-  ~AgeTicker() {
+  Ticker(std::chrono::microseconds period, std::function<void()> tick)
+      : period_(period), tick_(std::move(tick)), thread_([this] { Run(); }) {}
+  ~Ticker() {
     {
       std::lock_guard lock(mu_);
       stop_ = true;
@@ -46,20 +46,40 @@ class AgeTicker {
     std::unique_lock lock(mu_);
     while (!cv_.wait_for(lock, period_, [this] { return stop_; })) {
       lock.unlock();
-      memtable_.SealExpired(model::NowMicros());
+      tick_();
       lock.lock();
     }
   }
 
-  memtable::Memtable& memtable_;
   const std::chrono::microseconds period_;
+  const std::function<void()> tick_;
   std::mutex mu_;
   std::condition_variable cv_;
   bool stop_ = false;
   std::thread thread_;
 };
 
+// Logs every range of bytes the WAL reader had to drop (they are counted in the metrics too).
+class LoggingReporter final : public wal::Reporter {
+ public:
+  void Dropped(const wal::Drop& d) override {
+    if (d.kind == wal::DropKind::kCorruption) {
+      spdlog::error("WAL {} at offset {}: {} damaged bytes skipped ({})", d.segment, d.offset,
+                    d.bytes, d.reason);
+    } else {
+      spdlog::warn("WAL {} at offset {}: unfinished write of {} bytes cut ({})", d.segment,
+                   d.offset, d.bytes, d.reason);
+    }
+  }
+};
+
 unsigned Cores() { return std::max(1u, std::thread::hardware_concurrency()); }
+
+void RemovePersistedSegments(wal::WalWriter& wal, const ingest::PersistedWatermark& watermark) {
+  if (Status st = wal.RemoveSegmentsBefore(watermark.watermark()); !st.ok()) {
+    spdlog::warn("removing persisted WAL segments: {}", st.ToString());
+  }
+}
 
 }  // namespace
 
@@ -83,11 +103,15 @@ int RunServe(const ServeConfig& config) {
     spdlog::warn("removed {} partial Parquet files left by an interrupted run", n);
   }
 
+  ingest::PersistedWatermark watermark;
   memtable::PersisterOptions persist_options;
   persist_options.data_dir = config.data_dir;
   persist_options.threads = config.persist_threads ? config.persist_threads : Cores();
   persist_options.writer.codec = parquet::ParseCodec(config.compression).value();
   if (config.zstd_level != 0) persist_options.writer.zstd_level = config.zstd_level;
+  persist_options.on_persisted = [&watermark](const memtable::SealedPartition& p) {
+    watermark.Persisted(p.seqs);
+  };
   memtable::Persister persister(persist_options, fs);
 
   memtable::MemtableOptions memtable_options;
@@ -98,17 +122,18 @@ int RunServe(const ServeConfig& config) {
   memtable::Memtable memtable(memtable_options, [&persister](memtable::SealedPartition&& p) {
     persister.Submit(std::move(p));
   });
-  ingest::Ingester ingester(memtable);
 
+  // The HTTP server starts first so that /healthz, /readyz and /metrics answer while the WAL is
+  // replayed; ingestion endpoints answer 503 + Retry-After until then.
+  wal::WalStats wal_stats;
   api::IngestApiOptions api_options;
   api_options.max_depth = config.flatten_depth;
   api_options.max_columns = config.max_columns;
   api_options.max_past_us = config.max_past_us;
   api_options.max_future_us = config.max_future_us;
   api_options.hec_default_stream = config.hec_default_stream;
-  api::IngestApi ingest_api(api_options, ingester);
-  api::AdminApi admin_api({nullptr, &ingester, &memtable, &persister});
-
+  api::IngestApi ingest_api(api_options);
+  api::AdminApi admin_api({nullptr, nullptr, &memtable, &persister, &wal_stats});
   http::Router router;
   for (Status st : {ingest_api.Register(router), admin_api.Register(router)}) {
     if (!st.ok()) {
@@ -130,24 +155,71 @@ int RunServe(const ServeConfig& config) {
   const std::string host = config.http_addr.substr(0, config.http_addr.rfind(':'));
   spdlog::info("ingot listening on http://{}:{} (data in {})", host, server.port(),
                config.data_dir);
-  admin_api.set_ready(true);
 
-  int exit_code = 0;
+  // Replay what the WAL holds and no Parquet file does, and persist it, before accepting data.
+  LoggingReporter reporter;
+  const auto replay_started = std::chrono::steady_clock::now();
+  auto replay = ingest::ReplayWal(config.data_dir, fs, memtable, watermark, &reporter, &wal_stats);
+  if (!replay.ok()) {
+    spdlog::critical("cannot replay the write-ahead log: {}", replay.status().ToString());
+    server.Stop();
+    return 1;
+  }
+  memtable.SealAll();
+  persister.Drain();
+  const double replay_s =
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - replay_started).count();
+  if (replay->records > 0) {
+    spdlog::info(
+        "WAL replayed in {:.2f}s: {} records, {} parts restored, {} already in Parquet, {} "
+        "undecodable, {} damaged bytes skipped",
+        replay_s, replay->records, replay->parts_replayed, replay->parts_skipped,
+        replay->undecodable, replay->wal.corrupt_bytes);
+  }
+
+  wal::WalOptions wal_options;
+  wal_options.dir = config.data_dir + "/wal";
+  wal_options.fs = &fs;
+  wal_options.sync = wal::ParseSyncMode(config.wal_sync).value();
+  wal_options.segment_size = config.wal_segment_bytes;
+  wal_options.stats = &wal_stats;
+  auto opened = wal::WalWriter::Open(wal_options, replay->next_seq);
+  if (!opened.ok()) {
+    spdlog::critical("cannot open the write-ahead log: {}", opened.status().ToString());
+    server.Stop();
+    return 1;
+  }
+  std::unique_ptr<wal::WalWriter> wal = std::move(*opened);
+  RemovePersistedSegments(*wal, watermark);
+
+  ingest::Ingester ingester(memtable, wal.get(), &watermark);
+  ingest_api.set_ingester(&ingester);
+  admin_api.set_ingester(&ingester);
+  admin_api.set_ready(true);
+  spdlog::info("ready: accepting data (WAL sync {})", config.wal_sync);
+
   {
-    AgeTicker ticker(memtable, config.max_file_age_us);
+    const auto period = std::chrono::microseconds(
+        std::clamp<std::int64_t>(config.max_file_age_us / 4, 10'000, 1'000'000));
+    Ticker ticker(period, [&] {
+      memtable.SealExpired(model::NowMicros());
+      RemovePersistedSegments(*wal, watermark);
+    });
     int signal_number = 0;
     sigwait(&signals, &signal_number);
     spdlog::info("{}: stopping; finishing requests and writing buffered records",
                  strsignal(signal_number));
     admin_api.set_ready(false);
-    server.Stop();
+    server.Stop();  // in-flight requests finish; their WAL callbacks have run when it returns
   }
+  wal->Close();
   memtable.SealAll();
   persister.Drain();
+  RemovePersistedSegments(*wal, watermark);
   const auto& s = persister.stats();
   spdlog::info("stopped: {} Parquet files, {} rows written by this run", s.files.load(),
                s.rows.load());
-  return exit_code;
+  return 0;
 }
 
 }  // namespace ingot::app

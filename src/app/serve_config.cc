@@ -5,6 +5,7 @@
 #include "common/units.h"
 #include "model/names.h"
 #include "parquet/codec.h"
+#include "wal/sync_mode.h"
 
 namespace ingot::app {
 
@@ -29,7 +30,8 @@ void ServeConfig::AddFlags(CLI::App& cmd) {
                  "TOML file of settings (keys are flag names: data-dir = \"/var/lib/ingot\"); "
                  "flags and INGOT_* variables override it")
       ->envname("INGOT_CONFIG");
-  Flag(cmd, "data-dir", data_dir, "Directory for ingot's data: Parquet files under files/");
+  Flag(cmd, "data-dir", data_dir,
+       "Directory for ingot's data: Parquet files under files/, the write-ahead log under wal/");
   Flag(cmd, "http-addr", http_addr, "HTTP listen address, host:port (port 0 = any free port)");
   Flag(cmd, "io-threads", io_threads,
        "HTTP I/O threads, which also decode requests (0 = one per core)");
@@ -54,6 +56,11 @@ void ServeConfig::AddFlags(CLI::App& cmd) {
   Flag(cmd, "max-future", max_future,
        "Reject records whose _timestamp is further ahead than this (e.g. 1h; 0 = accept any)");
   Flag(cmd, "hec-default-stream", hec_default_stream, "Stream of HEC events that name no index");
+  Flag(cmd, "wal-sync", wal_sync,
+       "When a request is acknowledged: always (after fdatasync of the WAL: survives power loss), "
+       "interval:<ms> (after the write; fsync every <ms>: a power loss may lose that much), none "
+       "(after the write; the OS flushes: survives a crash of ingot, not of the machine)");
+  Flag(cmd, "wal-segment-size", wal_segment_size, "Size of a write-ahead log segment file");
   Flag(cmd, "log-level", log_level, "trace, debug, info, warn, error");
 }
 
@@ -116,6 +123,12 @@ Status ServeConfig::Resolve() {
   INGOT_RETURN_IF_ERROR(bytes("max-body-size", max_body_size, max_body_bytes));
   INGOT_RETURN_IF_ERROR(bytes("max-decoded-size", max_decoded_size, max_decoded_bytes));
   INGOT_RETURN_IF_ERROR(bytes("max-file-size", max_file_size, max_file_bytes));
+  INGOT_RETURN_IF_ERROR(bytes("wal-segment-size", wal_segment_size, wal_segment_bytes));
+  if (auto mode = wal::ParseSyncMode(wal_sync); !mode.ok()) {
+    return Status::InvalidInput("--wal-sync: " + mode.status().message());
+  }
+  if (wal_segment_bytes < (1 << 20))
+    return Status::InvalidInput("--wal-segment-size must be at least 1MiB");
   INGOT_RETURN_IF_ERROR(duration("max-file-age", max_file_age, max_file_age_us));
   INGOT_RETURN_IF_ERROR(duration("max-past", max_past, max_past_us));
   INGOT_RETURN_IF_ERROR(duration("max-future", max_future, max_future_us));

@@ -30,6 +30,8 @@ struct ServeConfig {
   std::string max_future = "1d";
   std::string hec_default_stream = "default";
   std::string log_level = "info";
+  std::string wal_sync = "always";
+  std::string wal_segment_size = "64MiB";
 
   // Parsed forms, filled by Resolve().
   std::uint64_t max_body_bytes = 0;
@@ -38,6 +40,7 @@ struct ServeConfig {
   std::uint64_t max_file_bytes = 0;
   std::int64_t max_past_us = 0;
   std::int64_t max_future_us = 0;
+  std::uint64_t wal_segment_bytes = 0;
 
   // Adds the flags (with their environment variables) to `command`.
   void AddFlags(CLI::App& command);

@@ -11,10 +11,10 @@ void Ingester::Apply(const RequestHeader& header, protocols::Decoded& decoded, s
   model::StreamKey key{header.org, header.type, {}};
   for (auto& stream : decoded.streams()) {
     model::BatchBuilder& builder = stream->builder;
-    if (builder.records() == 0) continue;
-    records += builder.records();
+    if (stream->stored == 0) continue;
+    records += stream->stored;
     key.stream = stream->name;
-    partitions += memtable_.Append(key, builder.batch(), builder.min_timestamp(),
+    partitions += memtable_.Append(key, std::move(builder.batch()), builder.min_timestamp(),
                                    builder.max_timestamp(), seq);
   }
   if (watermark_ != nullptr) watermark_->Finish(seq, partitions);

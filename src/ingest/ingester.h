@@ -27,7 +27,7 @@ struct IngestStats {
   std::atomic<std::uint64_t> records{0};         // acknowledged
   std::atomic<std::uint64_t> failed_records{0};  // rejected one by one
   std::atomic<std::uint64_t> requests{0};
-  std::atomic<std::uint64_t> wal_failures{0};    // requests the WAL refused or failed
+  std::atomic<std::uint64_t> wal_failures{0};  // requests the WAL refused or failed
 };
 
 class Ingester {

@@ -19,7 +19,7 @@ TEST(PersistedWatermark, AdvancesWhenEveryPartitionOfARecordIsPersisted) {
   w.Begin(2);
   w.Finish(2, 1);
   EXPECT_EQ(w.watermark(), 1u);
-  w.Persisted(Seqs({1, 2}));  // the first hour's file holds rows of 1 and 2
+  w.Persisted(Seqs({1, 2}));     // the first hour's file holds rows of 1 and 2
   EXPECT_EQ(w.watermark(), 1u);  // record 1 still has rows in the second hour
   w.Persisted(Seqs({1}));
   EXPECT_EQ(w.watermark(), 3u);

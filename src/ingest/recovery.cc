@@ -119,16 +119,16 @@ Result<ReplayReport> ReplayWal(const std::string& data_dir, storage::FileSystem&
         model::StreamKey key{header.org, header.type, {}};
         for (auto& stream : decoded.streams()) {
           model::BatchBuilder& builder = stream->builder;
-          if (builder.records() == 0) continue;
+          if (stream->stored == 0) continue;
           key.stream = stream->name;
-          const std::size_t appended = memtable.Append(
-              key, builder.batch(), builder.min_timestamp(), builder.max_timestamp(), seq,
-              [&](std::int64_t hour) {
-                const bool persisted =
-                    index.Contains(storage::PartitionDir(data_dir, key, hour), seq);
-                report.parts_skipped += persisted;
-                return persisted;
-              });
+          const std::size_t appended =
+              memtable.Append(key, std::move(builder.batch()), builder.min_timestamp(),
+                              builder.max_timestamp(), seq, [&](std::int64_t hour) {
+                                const bool persisted =
+                                    index.Contains(storage::PartitionDir(data_dir, key, hour), seq);
+                                report.parts_skipped += persisted;
+                                return persisted;
+                              });
           partitions += appended;
         }
         watermark.Finish(seq, partitions);

@@ -20,12 +20,12 @@
 namespace ingot::ingest {
 
 struct ReplayReport {
-  std::uint64_t next_seq = 1;          // for WalWriter::Open
-  std::uint64_t records = 0;           // WAL records read
-  std::uint64_t parts_replayed = 0;    // (record, stream, hour) parts put back into the memtable
-  std::uint64_t parts_skipped = 0;     // (record, stream, hour) parts already in Parquet
-  std::uint64_t undecodable = 0;       // records whose payload could not be decoded (reported)
-  std::uint64_t files_examined = 0;    // Parquet footers read to learn what is persisted
+  std::uint64_t next_seq = 1;        // for WalWriter::Open
+  std::uint64_t records = 0;         // WAL records read
+  std::uint64_t parts_replayed = 0;  // (record, stream, hour) parts put back into the memtable
+  std::uint64_t parts_skipped = 0;   // (record, stream, hour) parts already in Parquet
+  std::uint64_t undecodable = 0;     // records whose payload could not be decoded (reported)
+  std::uint64_t files_examined = 0;  // Parquet footers read to learn what is persisted
   wal::RecoveryResult wal;
 };
 

@@ -51,7 +51,8 @@ struct Life {
     std::string body = ndjson;
     body.append(protocols::json::kPadding, '\0');
     protocols::Decoded decoded(header.options);
-    ASSERT_TRUE(protocols::json::DecodeNdjson({body.data(), ndjson.size()}, decoded.Stream(stream)).ok());
+    ASSERT_TRUE(
+        protocols::json::DecodeNdjson({body.data(), ndjson.size()}, decoded.Stream(stream)).ok());
     decoded.Finish();
     std::promise<Status> answered;
     ingester->Commit(header, {body.data(), ndjson.size()}, decoded,
@@ -89,8 +90,9 @@ std::string Records(int first, int count, std::int64_t ts) {
 class ReplayTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    dir_ = (fs::temp_directory_path() / ("ingot_replay_" + std::to_string(::getpid()) + "_" +
-                                         ::testing::UnitTest::GetInstance()->current_test_info()->name()))
+    dir_ = (fs::temp_directory_path() /
+            ("ingot_replay_" + std::to_string(::getpid()) + "_" +
+             ::testing::UnitTest::GetInstance()->current_test_info()->name()))
                .string();
     fs::remove_all(dir_);
     fs::create_directories(dir_);
@@ -144,7 +146,7 @@ TEST_F(ReplayTest, PartsAlreadyInParquetAreNotReplayedTwice) {
   {
     Life first(dir_, true);
     first.Ingest("s", Records(0, 10, kBase / 1000));  // seq 1
-    first.PersistAll();                                // -> a file holding seq 1
+    first.PersistAll();                               // -> a file holding seq 1
     first.Ingest("s", Records(10, 5, kBase / 1000));  // seq 2: only in memory
     first.Ingest("t", Records(0, 3, kBase / 1000));   // seq 3: only in memory
     EXPECT_EQ(first.watermark.watermark(), 2u);

@@ -45,8 +45,7 @@ struct RequestHeader {
 void EncodeRequestHeader(const RequestHeader& header, std::string& out);
 
 // Splits a WAL payload into its header and body.
-Status DecodeRequestRecord(std::string_view payload, RequestHeader& header,
-                           std::string_view& body);
+Status DecodeRequestRecord(std::string_view payload, RequestHeader& header, std::string_view& body);
 
 // Decodes `body` the way `header` says into `decoded` (made with header.options), then finishes
 // it. REQUIRES: protocols::json::kPadding readable bytes after `body`.

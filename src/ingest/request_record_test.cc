@@ -69,7 +69,8 @@ TEST(RequestRecord, ReplayDecodesLikeTheRequestDid) {
   const Case cases[] = {
       {Protocol::kJsonArray, R"([{"a":1},{"a":2,"_timestamp":5}])", 1, 1, 1},
       {Protocol::kNdjson, "{\"a\":1}\n{\"a\":2}\n", 2, 0, 1},
-      {Protocol::kBulk, "{\"index\":{\"_index\":\"x\"}}\n{\"a\":1}\n{\"create\":{}}\n{\"b\":2}\n", 2, 0, 2},
+      {Protocol::kBulk, "{\"index\":{\"_index\":\"x\"}}\n{\"a\":1}\n{\"create\":{}}\n{\"b\":2}\n",
+       2, 0, 2},
       {Protocol::kHec, R"({"event":"e","index":"web"}{"event":{"k":1}})", 2, 0, 2},
   };
   for (const auto& c : cases) {

@@ -21,6 +21,18 @@ void AppendStreamPrefix(const model::StreamKey& key, std::string& out) {
 
 }  // namespace
 
+model::RecordBatch SealedPartition::Merge() {
+  model::RecordBatch merged;
+  if (chunks.empty()) return merged;
+  merged = std::move(chunks.front());
+  for (std::size_t i = 1; i < chunks.size(); ++i) {
+    merged.Append(chunks[i]);
+    chunks[i] = model::RecordBatch();  // give each chunk's memory back as soon as it is copied
+  }
+  chunks.clear();
+  return merged;
+}
+
 Memtable::Memtable(const MemtableOptions& options, SealSink sink)
     : options_(options),
       sink_(std::move(sink)),
@@ -32,49 +44,30 @@ Memtable::Shard& Memtable::ShardFor(const model::StreamKey& key) {
   return shards_[h % shards_.size()];
 }
 
-void Memtable::WidenToStreamTypes(Shard& shard, const model::StreamKey& key,
-                                  model::RecordBatch& batch) {
-  std::string name;
-  AppendStreamPrefix(key, name);
-  const std::size_t prefix = name.size();
-  for (std::size_t i = 0; i < batch.num_columns(); ++i) {
-    model::Column& column = batch.column(i);
-    name.resize(prefix);
-    name += column.name();
-    auto [it, inserted] = shard.column_types.try_emplace(name, column.type());
-    if (inserted) continue;
-    const model::ColumnType wide = model::WidenedType(it->second, column.type());
-    it->second = wide;
-    if (column.type() != wide) column.WidenTo(wide);
-  }
-}
-
-void Memtable::EnforceColumnCap(const model::RecordBatch& partition,
-                                model::RecordBatch& batch) const {
-  std::size_t columns = partition.num_columns();
-  bool has_extra = partition.FindColumn(model::kExtraColumn) >= 0;
+void Memtable::EnforceColumnCap(Partition& partition, model::RecordBatch& chunk) const {
   std::vector<std::string> overflow;
-  for (std::size_t i = 0; i < batch.num_columns(); ++i) {
-    const std::string& name = batch.column(i).name();
-    if (partition.FindColumn(name) >= 0) continue;
-    if (name == model::kExtraColumn) {
-      has_extra = true;
-      ++columns;
-      continue;
-    }
+  for (std::size_t i = 0; i < chunk.num_columns(); ++i) {
+    const std::string& name = chunk.column(i).name();
+    if (partition.columns.contains(name)) continue;
     // Keep a slot for `_extra` while there is none.
-    if (columns + (has_extra ? 0 : 1) < options_.max_columns) {
-      ++columns;
+    const bool has_extra = partition.columns.contains(std::string(model::kExtraColumn));
+    if (name == model::kExtraColumn ||
+        partition.columns.size() + (has_extra ? 0 : 1) < options_.max_columns) {
+      partition.columns.insert(name);
     } else {
       overflow.push_back(name);
     }
   }
-  if (!overflow.empty()) model::MoveColumnsToExtra(batch, overflow);
+  if (overflow.empty()) return;
+  model::MoveColumnsToExtra(chunk, overflow);
+  partition.columns.insert(std::string(model::kExtraColumn));
 }
 
-std::unique_ptr<Memtable::Partition> Memtable::AppendLocked(
-    Shard& shard, const model::StreamKey& key, std::int64_t hour, model::RecordBatch& batch,
-    const std::vector<std::uint32_t>* rows, std::uint64_t seq) {
+std::unique_ptr<Memtable::Partition> Memtable::AppendLocked(Shard& shard,
+                                                            const model::StreamKey& key,
+                                                            std::int64_t hour,
+                                                            model::RecordBatch&& chunk,
+                                                            std::uint64_t seq) {
   thread_local std::string partition_name;
   partition_name.clear();
   AppendStreamPrefix(key, partition_name);
@@ -88,20 +81,14 @@ std::unique_ptr<Memtable::Partition> Memtable::AppendLocked(
     it = shard.partitions.emplace(partition_name, std::move(p)).first;
   }
   Partition& p = *it->second;
-  if (p.batch.num_columns() + batch.num_columns() > options_.max_columns) {
-    EnforceColumnCap(p.batch, batch);
-  }
-  if (rows == nullptr) {
-    p.batch.Append(batch);
-  } else {
-    p.batch.AppendRows(batch, *rows);
-  }
-  WidenToStreamTypes(shard, key, p.batch);
+  EnforceColumnCap(p, chunk);
+  const std::size_t bytes = chunk.MemoryBytes();
+  p.rows += chunk.num_rows();
+  p.memory_bytes += bytes;
+  memory_bytes_.fetch_add(bytes, std::memory_order_relaxed);
+  p.chunks.push_back(std::move(chunk));
   if (seq != 0) p.seqs.Add(seq);
-  const std::size_t bytes = p.batch.MemoryBytes();
-  memory_bytes_.fetch_add(bytes - p.memory_bytes, std::memory_order_relaxed);
-  p.memory_bytes = bytes;
-  if (p.batch.num_rows() < options_.max_partition_rows && bytes < options_.max_partition_bytes) {
+  if (p.rows < options_.max_partition_rows && p.memory_bytes < options_.max_partition_bytes) {
     return nullptr;
   }
   auto sealed = std::move(it->second);
@@ -109,7 +96,7 @@ std::unique_ptr<Memtable::Partition> Memtable::AppendLocked(
   return sealed;
 }
 
-std::size_t Memtable::Append(const model::StreamKey& key, model::RecordBatch& batch,
+std::size_t Memtable::Append(const model::StreamKey& key, model::RecordBatch&& batch,
                              std::int64_t min_ts, std::int64_t max_ts, std::uint64_t seq,
                              const HourFilter& skip_hour) {
   if (batch.num_rows() == 0) return 0;
@@ -120,19 +107,25 @@ std::size_t Memtable::Append(const model::StreamKey& key, model::RecordBatch& ba
   if (first_hour == model::HourOf(max_ts)) {
     if (skip_hour && skip_hour(first_hour)) return 0;
     std::lock_guard lock(shard.mu);
-    if (auto p = AppendLocked(shard, key, first_hour, batch, nullptr, seq)) {
+    if (auto p = AppendLocked(shard, key, first_hour, std::move(batch), seq)) {
       to_seal.push_back(std::move(p));
     }
     partitions = 1;
   } else {
-    // Rows of several hours (rare: a request straddling an hour boundary, or a backfill).
+    // Rows of several hours (rare: a request straddling an hour boundary, or a backfill): copy
+    // each hour's rows into a chunk of its own, outside the lock.
     std::map<std::int64_t, std::vector<std::uint32_t>> rows_by_hour;
     const auto& ts = batch.column(0).ints();
     for (std::uint32_t r = 0; r < ts.size(); ++r) rows_by_hour[model::HourOf(ts[r])].push_back(r);
-    if (skip_hour) std::erase_if(rows_by_hour, [&](const auto& entry) { return skip_hour(entry.first); });
-    std::lock_guard lock(shard.mu);
+    std::vector<std::pair<std::int64_t, model::RecordBatch>> chunks;
     for (const auto& [hour, rows] : rows_by_hour) {
-      if (auto p = AppendLocked(shard, key, hour, batch, &rows, seq)) {
+      if (skip_hour && skip_hour(hour)) continue;
+      chunks.emplace_back(hour, model::RecordBatch());
+      chunks.back().second.AppendRows(batch, rows);
+    }
+    std::lock_guard lock(shard.mu);
+    for (auto& [hour, chunk] : chunks) {
+      if (auto p = AppendLocked(shard, key, hour, std::move(chunk), seq)) {
         to_seal.push_back(std::move(p));
       }
       ++partitions;
@@ -147,7 +140,8 @@ void Memtable::Seal(std::unique_ptr<Partition> partition) {
   SealedPartition sealed;
   sealed.key = std::move(partition->key);
   sealed.hour = partition->hour;
-  sealed.batch = std::move(partition->batch);
+  sealed.chunks = std::move(partition->chunks);
+  sealed.rows = partition->rows;
   sealed.memory_bytes = partition->memory_bytes;
   sealed.seqs = std::move(partition->seqs);
   sink_(std::move(sealed));

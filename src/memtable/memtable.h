@@ -4,8 +4,9 @@
 // at shutdown.
 //
 // Concurrency: state is sharded by stream; an append takes only its stream's shard lock, for the
-// time of a memcpy of the request's columns (DESIGN.md rule 3). Sealed partitions are handed over
-// outside the lock.
+// time it takes to move the request's batch into the partition as one more chunk -- no copy of
+// the data (DESIGN.md rule 3). Chunks are merged into one batch by the persist stage, off the
+// request and WAL threads. Sealed partitions are handed over outside the lock.
 #pragma once
 
 #include <atomic>
@@ -15,10 +16,11 @@
 #include <mutex>
 #include <string>
 #include <unordered_map>
+#include <unordered_set>
 #include <vector>
 
-#include "model/record_batch.h"
 #include "memtable/seq_ranges.h"
+#include "model/record_batch.h"
 #include "model/stream_key.h"
 
 namespace ingot::memtable {
@@ -40,9 +42,14 @@ struct MemtableOptions {
 struct SealedPartition {
   model::StreamKey key;
   std::int64_t hour = 0;  // since the epoch (model::HourOf)
-  model::RecordBatch batch;
+  // The batches appended to the partition, in order; columns matched by name when merged.
+  std::vector<model::RecordBatch> chunks;
+  std::size_t rows = 0;
   std::size_t memory_bytes = 0;  // what the memtable accounted for it
   SeqRanges seqs;                // WAL records with rows here (empty without a WAL)
+
+  // The chunks as one batch (columns unified by name, types widened); empties `chunks`.
+  model::RecordBatch Merge();
 };
 
 class Memtable {
@@ -58,12 +65,13 @@ class Memtable {
   // Decides, during WAL replay, which hours of a record are already in Parquet.
   using HourFilter = std::function<bool(std::int64_t hour)>;
 
-  // Appends the rows of `batch` (which has a `_timestamp` column 0 whose values lie in
-  // [min_ts, max_ts]) to the partitions of `key`, splitting by hour when they span several, and
+  // Takes the rows of `batch` (which has a `_timestamp` column 0 whose values lie in
+  // [min_ts, max_ts]) into the partitions of `key`, splitting by hour when they span several, and
   // records WAL sequence `seq` (0: none) in each partition that receives rows. Rows of an hour for
   // which `skip_hour` returns true are left out. Returns how many partitions received rows.
-  // `batch` may be modified: columns over the partition's column cap move into `_extra`.
-  std::size_t Append(const model::StreamKey& key, model::RecordBatch& batch, std::int64_t min_ts,
+  // The batch is moved, not copied, when its rows all go to one partition; fields over the
+  // partition's column cap move into `_extra` first.
+  std::size_t Append(const model::StreamKey& key, model::RecordBatch&& batch, std::int64_t min_ts,
                      std::int64_t max_ts, std::uint64_t seq = 0,
                      const HourFilter& skip_hour = nullptr);
 
@@ -81,31 +89,29 @@ class Memtable {
     model::StreamKey key;
     std::int64_t hour = 0;
     std::int64_t created_us = 0;
-    model::RecordBatch batch;
+    std::vector<model::RecordBatch> chunks;
+    std::size_t rows = 0;
     std::size_t memory_bytes = 0;
     SeqRanges seqs;
+    // Names of the columns the chunks have between them, for the column cap.
+    std::unordered_set<std::string> columns;
   };
 
   struct Shard {
     mutable std::mutex mu;
     // Keyed by "<org>\0<type>\0<stream>\0<hour>".
     std::unordered_map<std::string, std::unique_ptr<Partition>> partitions;
-    // Widest type seen per "<org>\0<type>\0<stream>\0<column>": keeps a stream's column types
-    // monotonic across files, so readers never see a column narrow again.
-    std::unordered_map<std::string, model::ColumnType> column_types;
   };
 
   Shard& ShardFor(const model::StreamKey& key);
-  // REQUIRES: shard.mu held. Appends rows [begin,end) or `rows` of `batch` to the hour's
-  // partition; returns the partition when it must be sealed.
+  // REQUIRES: shard.mu held. Adds `chunk` to the hour's partition; returns the partition when it
+  // must be sealed.
   std::unique_ptr<Partition> AppendLocked(Shard& shard, const model::StreamKey& key,
-                                          std::int64_t hour, model::RecordBatch& batch,
-                                          const std::vector<std::uint32_t>* rows,
+                                          std::int64_t hour, model::RecordBatch&& chunk,
                                           std::uint64_t seq);
-  // REQUIRES: shard.mu held. Moves the columns of `batch` that `partition` has no room for into
-  // `_extra`.
-  void EnforceColumnCap(const model::RecordBatch& partition, model::RecordBatch& batch) const;
-  void WidenToStreamTypes(Shard& shard, const model::StreamKey& key, model::RecordBatch& batch);
+  // REQUIRES: shard.mu held. Moves the columns of `chunk` that `partition` has no room for into
+  // `_extra`, and records the rest among the partition's columns.
+  void EnforceColumnCap(Partition& partition, model::RecordBatch& chunk) const;
   void Seal(std::unique_ptr<Partition> partition);
   void SealCreatedBefore(std::int64_t cutoff_us);
 

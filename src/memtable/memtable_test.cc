@@ -46,7 +46,11 @@ const model::StreamKey kKey{"org", model::StreamType::kLogs, "app"};
 
 std::size_t Append(Memtable& m, Request& r, const model::StreamKey& key = kKey,
                    std::uint64_t seq = 0, const Memtable::HourFilter& skip = nullptr) {
-  return m.Append(key, r.batch(), r.builder.min_timestamp(), r.builder.max_timestamp(), seq, skip);
+  // A copy, so tests can append the same request twice.
+  model::RecordBatch copy;
+  copy.Append(r.batch());
+  return m.Append(key, std::move(copy), r.builder.min_timestamp(), r.builder.max_timestamp(), seq,
+                  skip);
 }
 
 TEST(Memtable, AccumulatesUntilTheRowLimitThenSeals) {
@@ -64,7 +68,7 @@ TEST(Memtable, AccumulatesUntilTheRowLimitThenSeals) {
   ASSERT_EQ(sink.sealed.size(), 1u);
   EXPECT_EQ(m.partitions(), 0u);
   EXPECT_EQ(m.memory_bytes(), 0u);
-  const auto& batch = sink.sealed[0].batch;
+  const auto batch = sink.sealed[0].Merge();
   EXPECT_EQ(batch.num_rows(), 4u);
   EXPECT_EQ(batch.column(static_cast<std::size_t>(batch.FindColumn("v"))).ints(),
             (std::vector<std::int64_t>{1, 2, 3, 4}));
@@ -82,7 +86,8 @@ TEST(Memtable, SplitsRequestsThatSpanHours) {
   ASSERT_EQ(sink.sealed.size(), 3u);
   std::map<std::int64_t, std::vector<std::int64_t>> by_hour;
   for (auto& p : sink.sealed) {
-    const auto& v = p.batch.column(static_cast<std::size_t>(p.batch.FindColumn("v"))).ints();
+    const auto batch = p.Merge();
+    const auto& v = batch.column(static_cast<std::size_t>(batch.FindColumn("v"))).ints();
     by_hour[p.hour] = v;
   }
   const std::int64_t h = model::HourOf(kBase);
@@ -115,20 +120,21 @@ TEST(Memtable, SealExpiredSealsOnlyOldPartitions) {
   EXPECT_EQ(sink.sealed.size(), 1u);
 }
 
-TEST(Memtable, ColumnTypesNeverNarrowAcrossFilesOfAStream) {
+TEST(Memtable, MergingChunksWidensTypes) {
   Sink sink;
-  MemtableOptions o;
-  o.max_partition_rows = 1;
-  Memtable m(o, sink.fn());
-  Request text({{kBase, 1}}, /*as_string=*/true);
+  Memtable m(MemtableOptions{}, sink.fn());
   Request number({{kBase, 2}});
-  Append(m, text);
+  Request text({{kBase, 1}}, /*as_string=*/true);
   Append(m, number);
-  ASSERT_EQ(sink.sealed.size(), 2u);
-  const auto& second = sink.sealed[1].batch;
-  const auto& v = second.column(static_cast<std::size_t>(second.FindColumn("v")));
-  EXPECT_EQ(v.type(), model::ColumnType::kString);
+  Append(m, text);
+  m.SealAll();
+  ASSERT_EQ(sink.sealed.size(), 1u);
+  EXPECT_EQ(sink.sealed[0].chunks.size(), 2u);  // appended as they came, not copied
+  const auto batch = sink.sealed[0].Merge();
+  const auto& v = batch.column(static_cast<std::size_t>(batch.FindColumn("v")));
+  ASSERT_EQ(v.type(), model::ColumnType::kString);
   EXPECT_EQ(v.string_at(0), "2");
+  EXPECT_EQ(v.string_at(1), "s1");
 }
 
 TEST(Memtable, FieldsOverThePartitionColumnCapMoveToExtra) {
@@ -148,10 +154,10 @@ TEST(Memtable, FieldsOverThePartitionColumnCapMoveToExtra) {
     wide.AddInt(wide.Child(model::BatchBuilder::kRoot, name), 7);
   ASSERT_TRUE(wide.EndRecord(&err));
   wide.Finish();
-  m.Append(kKey, wide.batch(), wide.min_timestamp(), wide.max_timestamp());
+  m.Append(kKey, std::move(wide.batch()), wide.min_timestamp(), wide.max_timestamp());
   m.SealAll();
   ASSERT_EQ(sink.sealed.size(), 1u);
-  const auto& batch = sink.sealed[0].batch;
+  const auto batch = sink.sealed[0].Merge();
   EXPECT_EQ(batch.num_columns(), 4u);
   const int extra = batch.FindColumn("_extra");
   ASSERT_GE(extra, 0);
@@ -185,7 +191,7 @@ TEST(Memtable, SkipHourLeavesOutRowsAlreadyPersisted) {
   m.SealAll();
   ASSERT_EQ(sink.sealed.size(), 1u);
   EXPECT_EQ(sink.sealed[0].hour, first + 1);
-  EXPECT_EQ(sink.sealed[0].batch.num_rows(), 1u);
+  EXPECT_EQ(sink.sealed[0].rows, 1u);
 }
 
 }  // namespace

@@ -97,34 +97,53 @@ std::string Persister::NextFileName(const SeqRanges& seqs) {
   return name + ".parquet";
 }
 
+void Persister::WidenToStreamTypes(const model::StreamKey& key, model::RecordBatch& batch) {
+  std::string name =
+      key.org + '\0' + std::string(model::StreamTypeName(key.type)) + '\0' + key.stream + '\0';
+  const std::size_t prefix = name.size();
+  std::lock_guard lock(types_mu_);
+  for (std::size_t i = 0; i < batch.num_columns(); ++i) {
+    model::Column& column = batch.column(i);
+    name.resize(prefix);
+    name += column.name();
+    auto [it, inserted] = column_types_.try_emplace(name, column.type());
+    if (inserted) continue;
+    const model::ColumnType wide = model::WidenedType(it->second, column.type());
+    it->second = wide;
+    if (column.type() != wide) column.WidenTo(wide);
+  }
+}
+
 bool Persister::Persist(SealedPartition& partition) {
   const std::string dir = storage::PartitionDir(options_.data_dir, partition.key, partition.hour);
+  model::RecordBatch batch = partition.Merge();
+  WidenToStreamTypes(partition.key, batch);
   parquet::WriterOptions writer = options_.writer;
-  writer.key_value_metadata.emplace_back("ingot.schema", SchemaJson(partition.batch));
+  writer.key_value_metadata.emplace_back("ingot.schema", SchemaJson(batch));
   if (!partition.seqs.empty()) {
     writer.key_value_metadata.emplace_back(kWalSeqsKey, partition.seqs.ToString());
   }
   int delay_ms = options_.retry_delay_ms;
   for (;;) {
-    auto published = storage::PublishParquetFile(fs_, dir, NextFileName(partition.seqs), partition.batch, writer);
+    auto published =
+        storage::PublishParquetFile(fs_, dir, NextFileName(partition.seqs), batch, writer);
     if (published.ok()) {
       stats_.files.fetch_add(1, std::memory_order_relaxed);
       stats_.bytes.fetch_add(published->bytes, std::memory_order_relaxed);
-      stats_.rows.fetch_add(partition.batch.num_rows(), std::memory_order_relaxed);
-      spdlog::debug("wrote {} ({} rows, {} bytes)", published->path, partition.batch.num_rows(),
+      stats_.rows.fetch_add(batch.num_rows(), std::memory_order_relaxed);
+      spdlog::debug("wrote {} ({} rows, {} bytes)", published->path, batch.num_rows(),
                     published->bytes);
       if (options_.on_persisted) options_.on_persisted(partition);
       return true;
     }
     stats_.failures.fetch_add(1, std::memory_order_relaxed);
-    spdlog::error("persisting {} rows to {} failed, retrying in {} ms: {}",
-                  partition.batch.num_rows(), dir, delay_ms, published.status().ToString());
+    spdlog::error("persisting {} rows to {} failed, retrying in {} ms: {}", batch.num_rows(), dir,
+                  delay_ms, published.status().ToString());
     {
       std::unique_lock lock(mu_);
       if (work_cv_.wait_for(lock, std::chrono::milliseconds(delay_ms),
                             [this] { return stopping_; })) {
-        spdlog::critical("shutting down with {} rows of {} not persisted",
-                         partition.batch.num_rows(), dir);
+        spdlog::critical("shutting down with {} rows of {} not persisted", batch.num_rows(), dir);
         return false;
       }
     }

@@ -14,6 +14,7 @@
 #include <mutex>
 #include <string>
 #include <thread>
+#include <unordered_map>
 #include <vector>
 
 #include "memtable/memtable.h"
@@ -66,12 +67,19 @@ class Persister {
   void Work();
   // Writes one partition; retries until it succeeds or the persister stops.
   bool Persist(SealedPartition& partition);
+  // Widens the columns of `batch` to the widest type the stream's earlier files used (and
+  // remembers wider ones), so that a column never narrows from one file of a stream to the next.
+  void WidenToStreamTypes(const model::StreamKey& key, model::RecordBatch& batch);
   std::string NextFileName(const SeqRanges& seqs);
 
   const PersisterOptions options_;
   storage::FileSystem& fs_;
   PersisterStats stats_;
   std::atomic<std::uint64_t> file_sequence_{0};
+
+  std::mutex types_mu_;
+  // Widest type written per "<org>\0<type>\0<stream>\0<column>".
+  std::unordered_map<std::string, model::ColumnType> column_types_;  // GUARDED_BY(types_mu_)
 
   std::mutex mu_;
   std::condition_variable work_cv_;

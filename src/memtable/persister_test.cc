@@ -6,6 +6,7 @@
 #include <filesystem>
 
 #include "model/batch_builder.h"
+#include "parquet/metadata_reader.h"
 #include "storage/fault_injection.h"
 
 namespace ingot::memtable {
@@ -13,7 +14,7 @@ namespace {
 
 namespace fs = std::filesystem;
 
-SealedPartition MakePartition(int rows) {
+SealedPartition MakePartition(int rows, bool as_string = false) {
   model::BatchBuilder b;
   model::BuilderOptions o;
   o.now_us = 1'700'000'000'000'000;
@@ -21,14 +22,20 @@ SealedPartition MakePartition(int rows) {
   std::string err;
   for (int i = 0; i < rows; ++i) {
     b.BeginRecord();
-    b.AddInt(b.Child(model::BatchBuilder::kRoot, "n"), i);
+    auto field = b.Child(model::BatchBuilder::kRoot, "n");
+    if (as_string) {
+      b.AddString(field, "s" + std::to_string(i));
+    } else {
+      b.AddInt(field, i);
+    }
     EXPECT_TRUE(b.EndRecord(&err));
   }
   SealedPartition p;
   p.key = {"org", model::StreamType::kLogs, "app"};
   p.hour = model::HourOf(o.now_us);
-  p.batch = std::move(b.Finish());
-  p.memory_bytes = p.batch.MemoryBytes();
+  p.chunks.push_back(std::move(b.Finish()));
+  p.rows = p.chunks.back().num_rows();
+  p.memory_bytes = p.chunks.back().MemoryBytes();
   return p;
 }
 
@@ -83,6 +90,24 @@ TEST_F(PersisterTest, RetriesUntilTheDiskAcceptsTheFile) {
   EXPECT_EQ(ParquetFiles(root_).size(), 1u);
   EXPECT_EQ(persister.stats().failures.load(), 3u);
   EXPECT_EQ(persister.stats().rows.load(), 7u);
+}
+
+TEST_F(PersisterTest, ColumnTypesNeverNarrowAcrossFilesOfAStream) {
+  options_.threads = 1;
+  Persister persister(options_, storage::PosixFileSystem());
+  persister.Submit(MakePartition(2, /*as_string=*/true));
+  persister.Drain();
+  persister.Submit(MakePartition(2));
+  persister.Drain();
+  const auto files = ParquetFiles(root_);
+  ASSERT_EQ(files.size(), 2u);
+  for (const auto& f : files) {
+    auto footer = parquet::ReadFooter(f.string());
+    ASSERT_TRUE(footer.ok());
+    EXPECT_NE(footer->Value("ingot.schema").find(R"({"name":"n","type":"string"})"),
+              std::string::npos)
+        << footer->Value("ingot.schema");
+  }
 }
 
 }  // namespace

@@ -70,7 +70,8 @@ Result<SeqRanges> SeqRanges::Parse(std::string_view text) {
       return Status::InvalidInput("sequence set not increasing: " + std::string(text));
     }
     out.ranges_.emplace_back(first, last);
-    if (p < end && *p++ != ',') return Status::InvalidInput("bad sequence set: " + std::string(text));
+    if (p < end && *p++ != ',')
+      return Status::InvalidInput("bad sequence set: " + std::string(text));
   }
   return out;
 }

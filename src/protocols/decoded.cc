@@ -15,12 +15,15 @@ StreamRecords& Decoded::Stream(std::string_view name) {
 }
 
 void Decoded::Finish() {
-  for (auto& s : streams_) s->builder.Finish();
+  for (auto& s : streams_) {
+    s->builder.Finish();
+    s->stored = s->builder.records();
+  }
 }
 
 std::size_t Decoded::successful() const {
   std::size_t n = 0;
-  for (const auto& s : streams_) n += s->builder.records();
+  for (const auto& s : streams_) n += s->stored;
   return n;
 }
 

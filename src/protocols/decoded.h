@@ -18,7 +18,8 @@ namespace ingot::protocols {
 struct StreamRecords {
   std::string name;  // sanitized stream name
   model::BatchBuilder builder;
-  std::size_t failed = 0;
+  std::size_t stored = 0;   // records that decoded, counted by Decoded::Finish()
+  std::size_t failed = 0;   // records rejected one by one
   std::string first_error;  // message of the first failed record, for the response
 
   void RecordFailure(std::string_view message) {
@@ -35,7 +36,8 @@ class Decoded {
 
   std::vector<std::unique_ptr<StreamRecords>>& streams() { return streams_; }
   const std::vector<std::unique_ptr<StreamRecords>>& streams() const { return streams_; }
-  // Finishes every stream's batch (see BatchBuilder::Finish).
+  // Finishes every stream's batch (see BatchBuilder::Finish) and counts its records, so the
+  // counts survive the batches being moved into the memtable.
   void Finish();
   std::size_t successful() const;
   std::size_t failed() const;

@@ -34,7 +34,8 @@ export function tempDir(prefix = 'ingot-e2e-') {
 }
 
 // Starts `ingot serve` on a free port with a fresh data directory. Resolves once the server says
-// where it listens. `stop()` sends SIGTERM and resolves with the exit code.
+// it is ready (it listens first, and answers 503 while it replays its write-ahead log).
+// `stop()` sends SIGTERM and resolves with the exit code.
 export async function startServer(extraArgs = [], { dataDir = tempDir() } = {}) {
   const args = ['serve', '--data-dir', dataDir, '--http-addr', '127.0.0.1:0', ...extraArgs];
   const child = spawn(ingotBinary, args, { stdio: ['ignore', 'inherit', 'pipe'] });
@@ -45,7 +46,7 @@ export async function startServer(extraArgs = [], { dataDir = tempDir() } = {}) 
     child.stderr.on('data', (chunk) => {
       log += chunk;
       const m = /listening on (http:\/\/[0-9.]+:\d+)/.exec(log);
-      if (m) {
+      if (m && /ready: accepting data/.test(log)) {
         clearTimeout(timer);
         resolve(m[1]);
       }
