@@ -34,4 +34,6 @@ if (( ${#missing[@]} )); then
   DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq "${missing[@]}" >/dev/null
 fi
 
-(cd tests/e2e && npm ci --no-audit --no-fund --loglevel=error)
+# `npm ci` would refuse: the registry here offers only this platform's DuckDB binding, so the lock
+# file lists no others. `install --no-save` follows the lock file and leaves it untouched.
+(cd tests/e2e && npm install --no-save --no-audit --no-fund --loglevel=error)
