@@ -28,7 +28,9 @@ Status ReadAt(int fd, std::uint64_t offset, std::size_t n, std::string& out) {
   while (done < n) {
     const ssize_t got = ::pread(fd, out.data() + done, n - done, static_cast<off_t>(offset + done));
     if (got < 0 && errno == EINTR) continue;
-    if (got <= 0) return Status::IoError(std::string("read: ") + (got < 0 ? std::strerror(errno) : "short file"));
+    if (got <= 0)
+      return Status::IoError(std::string("read: ") +
+                             (got < 0 ? std::strerror(errno) : "short file"));
     done += static_cast<std::size_t>(got);
   }
   return Status::Ok();
@@ -51,8 +53,8 @@ Result<FooterSummary> ParseFooter(std::string_view tail) {
   if (length > tail.size() - kTrailer) return Status::InvalidInput("footer length past the data");
   format::FileMetaData meta;
   std::uint32_t consumed = 0;
-  INGOT_RETURN_IF_ERROR(internal::ReadThrift(
-      tail.substr(tail.size() - kTrailer - length, length), &meta, &consumed));
+  INGOT_RETURN_IF_ERROR(
+      internal::ReadThrift(tail.substr(tail.size() - kTrailer - length, length), &meta, &consumed));
   if (consumed != length) return Status::InvalidInput("footer length does not match its content");
   FooterSummary summary;
   summary.num_rows = meta.num_rows;
