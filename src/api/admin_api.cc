@@ -175,6 +175,31 @@ std::string AdminApi::RenderMetrics() const {
          "Failed attempts to write a Parquet file (retried).");
     Sample(out, "ingot_persist_failures_total", "", Load(s.failures));
   }
+  if (const MemoryBudget* b = sources_.memory_budget) {
+    Help(out, "ingot_memory_budget_bytes", "gauge", "The memory budget (--memory-limit).");
+    Sample(out, "ingot_memory_budget_bytes", "", static_cast<double>(b->limit()));
+    Help(out, "ingot_memory_used_bytes", "gauge",
+         "Memory charged to the budget: request bodies, decoding, buffered records, files being "
+         "written.");
+    Sample(out, "ingot_memory_used_bytes", "", static_cast<double>(b->used()));
+  }
+  if (const Rejections* r = sources_.rejections) {
+    Help(out, "ingot_rejected_requests_total", "counter",
+         "Ingestion requests refused before their data was stored, by reason.");
+    const std::uint64_t memory_http =
+        sources_.server ? sources_.server->stats().memory_refusals.load() : 0;
+    Sample(out, "ingot_rejected_requests_total", "reason=\"memory\"",
+           Load(r->memory) + static_cast<double>(memory_http));
+    Sample(out, "ingot_rejected_requests_total", "reason=\"disk\"", Load(r->disk));
+    Sample(out, "ingot_rejected_requests_total", "reason=\"parse\"", Load(r->parse));
+    Sample(out, "ingot_rejected_requests_total", "reason=\"size\"", Load(r->too_large));
+    Sample(out, "ingot_rejected_requests_total", "reason=\"wal\"", Load(r->wal));
+    Sample(out, "ingot_rejected_requests_total", "reason=\"starting\"", Load(r->starting));
+  }
+  if (const std::atomic<bool>* low = sources_.disk_low) {
+    Help(out, "ingot_disk_low", "gauge", "1 while free disk space is below --min-free-disk.");
+    Sample(out, "ingot_disk_low", "", low->load() ? 1 : 0);
+  }
   if (const wal::WalStats* w = sources_.wal) {
     Help(out, "ingot_wal_healthy", "gauge",
          "1 while the WAL can write; 0 after an I/O error (503s).");

@@ -6,6 +6,8 @@
 #include <functional>
 #include <string>
 
+#include "api/ingest_api.h"
+#include "common/memory_budget.h"
 #include "common/status.h"
 #include "http/router.h"
 #include "http/server.h"
@@ -23,6 +25,9 @@ struct MetricsSources {
   const memtable::Memtable* memtable = nullptr;
   const memtable::Persister* persister = nullptr;
   const wal::WalStats* wal = nullptr;
+  const MemoryBudget* memory_budget = nullptr;
+  const Rejections* rejections = nullptr;
+  const std::atomic<bool>* disk_low = nullptr;
 };
 
 class AdminApi {

@@ -20,25 +20,32 @@ using http::ExchangePtr;
 // Everything a request needs until its commit reports back (the callback may run on the WAL
 // thread, after the handler returned).
 struct RequestState {
-  explicit RequestState(const model::BuilderOptions& options) : decoded(options) {
+  RequestState(const model::BuilderOptions& options, BudgetCharge c)
+      : decoded(options), charge(std::move(c)) {
     header.options = options;
   }
   ingest::RequestHeader header;
   protocols::Decoded decoded;
+  BudgetCharge charge;  // released when the request is done
 };
 
-// Maps a commit failure to the answer DESIGN.md asks for: 503 + Retry-After when the server is
-// out of memory or disk or cannot make data durable, 500 otherwise.
-http::Response CommitFailure(const Status& st) {
-  const bool retry = st.code() == StatusCode::kResourceExhausted ||
-                     st.code() == StatusCode::kUnavailable || st.code() == StatusCode::kIoError;
-  http::Response r = http::ErrorResponse(retry ? 503 : 500, st.message());
-  if (retry) r.headers.emplace_back("Retry-After", "1");
-  return r;
+// Bytes of memory a request of `body_bytes` may need while it is decoded and waits for the WAL:
+// its columns (values, offsets, definition bytes: at most about twice the JSON for log-like
+// data), plus, for bodies simdjson parses as one document, the parser's index of the document
+// (about four bytes per input byte).
+std::uint64_t DecodeEstimate(ingest::Protocol protocol, std::size_t body_bytes) {
+  const std::uint64_t columns = 2 * static_cast<std::uint64_t>(body_bytes) + 4096;
+  switch (protocol) {
+    case ingest::Protocol::kJsonArray: return columns + 5 * static_cast<std::uint64_t>(body_bytes);
+    case ingest::Protocol::kHec: return columns + 5 * std::min<std::uint64_t>(body_bytes, 16 << 20);
+    default: return columns;
+  }
 }
 
-http::Response DecodeFailure(const Status& st) {
-  return http::ErrorResponse(st.code() == StatusCode::kTooLarge ? 413 : 400, st.message());
+http::Response Busy(std::string message) {
+  http::Response r = http::ErrorResponse(503, message);
+  r.headers.emplace_back("Retry-After", "1");
+  return r;
 }
 
 // The sanitized org/stream path parameter, or an error answer when it is empty once sanitized.
@@ -79,21 +86,62 @@ std::string StatusResponse(const protocols::Decoded& decoded, std::string_view s
 
 IngestApi::IngestApi(const IngestApiOptions& options) : options_(options) {}
 
-ingest::Ingester* IngestApi::IngesterOr503(const ExchangePtr& exchange) const {
+ingest::Ingester* IngestApi::Admit(const ExchangePtr& exchange, ingest::Protocol protocol,
+                                   BudgetCharge& charge) {
   ingest::Ingester* ingester = ingester_.load();
   if (ingester == nullptr) {
-    http::Response r =
-        http::ErrorResponse(503, "starting up: replaying the write-ahead log; retry shortly");
-    r.headers.emplace_back("Retry-After", "1");
-    exchange->Respond(std::move(r));
+    rejections_.starting.fetch_add(1, std::memory_order_relaxed);
+    exchange->Respond(Busy("starting up: replaying the write-ahead log; retry shortly"));
+    return nullptr;
+  }
+  if (options_.disk_low != nullptr && options_.disk_low->load(std::memory_order_relaxed)) {
+    rejections_.disk.fetch_add(1, std::memory_order_relaxed);
+    exchange->Respond(Busy("free disk space is below --min-free-disk; retry later"));
+    return nullptr;
+  }
+  if (MemoryBudget* budget = options_.memory_budget) {
+    const std::uint64_t need = DecodeEstimate(protocol, exchange->request().body.size());
+    if (need > budget->limit()) {
+      rejections_.too_large.fetch_add(1, std::memory_order_relaxed);
+      exchange->Respond(http::ErrorResponse(
+          413, "the request needs about " + std::to_string(need) +
+                   " bytes of memory to decode, more than --memory-limit allows; send smaller "
+                   "requests"));
+      return nullptr;
+    }
+    if (!budget->TryCharge(need)) {
+      rejections_.memory.fetch_add(1, std::memory_order_relaxed);
+      exchange->Respond(Busy("memory limit reached; retry later"));
+      return nullptr;
+    }
+    charge = BudgetCharge(budget, need);
   }
   return ingester;
+}
+
+void IngestApi::RespondCommitFailure(const ExchangePtr& exchange, const Status& st,
+                                     std::string_view body_override) {
+  // 503 + Retry-After when the server cannot make data durable now (WAL or disk); 500 otherwise.
+  const bool retry = st.code() == StatusCode::kResourceExhausted ||
+                     st.code() == StatusCode::kUnavailable || st.code() == StatusCode::kIoError;
+  if (retry) rejections_.wal.fetch_add(1, std::memory_order_relaxed);
+  http::Response r = retry ? Busy(st.message()) : http::ErrorResponse(500, st.message());
+  if (!body_override.empty()) r.body = body_override;
+  exchange->Respond(std::move(r));
+}
+
+void IngestApi::RespondDecodeFailure(const ExchangePtr& exchange, const Status& st) {
+  rejections_.parse.fetch_add(1, std::memory_order_relaxed);
+  exchange->Respond(
+      http::ErrorResponse(st.code() == StatusCode::kTooLarge ? 413 : 400, st.message()));
 }
 
 model::BuilderOptions IngestApi::BuilderOptionsNow() const {
   model::BuilderOptions o;
   o.max_depth = options_.max_depth;
   o.max_columns = options_.max_columns;
+  o.max_fields = options_.max_fields;
+  o.max_record_bytes = options_.max_record_bytes;
   o.now_us = model::NowMicros();
   if (options_.max_past_us > 0) o.min_timestamp_us = o.now_us - options_.max_past_us;
   if (options_.max_future_us > 0) o.max_timestamp_us = o.now_us + options_.max_future_us;
@@ -122,14 +170,14 @@ Status IngestApi::Register(http::Router& router) {
 }
 
 void IngestApi::HandleJson(const ExchangePtr& exchange, bool ndjson) {
-  ingest::Ingester* ingester = IngesterOr503(exchange);
   std::string org, stream_name;
-  if (ingester == nullptr || !NameParam(exchange, "org", org) ||
-      !NameParam(exchange, "stream", stream_name)) {
-    return;
-  }
-  auto state = std::make_shared<RequestState>(BuilderOptionsNow());
-  state->header.protocol = ndjson ? ingest::Protocol::kNdjson : ingest::Protocol::kJsonArray;
+  if (!NameParam(exchange, "org", org) || !NameParam(exchange, "stream", stream_name)) return;
+  const auto protocol = ndjson ? ingest::Protocol::kNdjson : ingest::Protocol::kJsonArray;
+  BudgetCharge charge;
+  ingest::Ingester* ingester = Admit(exchange, protocol, charge);
+  if (ingester == nullptr) return;
+  auto state = std::make_shared<RequestState>(BuilderOptionsNow(), std::move(charge));
+  state->header.protocol = protocol;
   state->header.org = org;
   state->header.stream = stream_name;
   protocols::StreamRecords& stream = state->decoded.Stream(stream_name);
@@ -137,41 +185,44 @@ void IngestApi::HandleJson(const ExchangePtr& exchange, bool ndjson) {
   const Status st = ndjson ? protocols::json::DecodeNdjson(body, stream)
                            : protocols::json::DecodeJsonArray(body, stream);
   if (!st.ok()) {
-    exchange->Respond(DecodeFailure(st));
+    RespondDecodeFailure(exchange, st);
     return;
   }
   state->decoded.Finish();
-  ingester->Commit(state->header, body, state->decoded, [exchange, state](const Status& commit) {
-    if (!commit.ok()) {
-      exchange->Respond(CommitFailure(commit));
-      return;
-    }
-    http::Response r;
-    r.body = StatusResponse(state->decoded, state->header.stream);
-    exchange->Respond(std::move(r));
-  });
+  ingester->Commit(state->header, body, state->decoded,
+                   [this, exchange, state](const Status& commit) {
+                     if (!commit.ok()) {
+                       RespondCommitFailure(exchange, commit);
+                       return;
+                     }
+                     http::Response r;
+                     r.body = StatusResponse(state->decoded, state->header.stream);
+                     exchange->Respond(std::move(r));
+                   });
 }
 
 void IngestApi::HandleBulk(const ExchangePtr& exchange) {
   const auto started = std::chrono::steady_clock::now();
-  ingest::Ingester* ingester = IngesterOr503(exchange);
   std::string org;
-  if (ingester == nullptr || !NameParam(exchange, "org", org)) return;
-  auto state = std::make_shared<RequestState>(BuilderOptionsNow());
+  if (!NameParam(exchange, "org", org)) return;
+  BudgetCharge charge;
+  ingest::Ingester* ingester = Admit(exchange, ingest::Protocol::kBulk, charge);
+  if (ingester == nullptr) return;
+  auto state = std::make_shared<RequestState>(BuilderOptionsNow(), std::move(charge));
   state->header.protocol = ingest::Protocol::kBulk;
   state->header.org = org;
   auto items = std::make_shared<protocols::json::BulkItems>();
   const std::string_view body = exchange->request().body;
   const Status st = protocols::json::DecodeBulk(body, "", state->decoded, *items);
   if (!st.ok()) {
-    exchange->Respond(DecodeFailure(st));
+    RespondDecodeFailure(exchange, st);
     return;
   }
   state->decoded.Finish();
   ingester->Commit(state->header, body, state->decoded,
-                   [exchange, state, items, started](const Status& commit) {
+                   [this, exchange, state, items, started](const Status& commit) {
                      if (!commit.ok()) {
-                       exchange->Respond(CommitFailure(commit));
+                       RespondCommitFailure(exchange, commit);
                        return;
                      }
                      const auto took = std::chrono::duration_cast<std::chrono::milliseconds>(
@@ -185,9 +236,10 @@ void IngestApi::HandleBulk(const ExchangePtr& exchange) {
 }
 
 void IngestApi::HandleHec(const ExchangePtr& exchange, std::string_view org_name) {
-  ingest::Ingester* ingester = IngesterOr503(exchange);
+  BudgetCharge charge;
+  ingest::Ingester* ingester = Admit(exchange, ingest::Protocol::kHec, charge);
   if (ingester == nullptr) return;
-  auto state = std::make_shared<RequestState>(BuilderOptionsNow());
+  auto state = std::make_shared<RequestState>(BuilderOptionsNow(), std::move(charge));
   state->header.protocol = ingest::Protocol::kHec;
   state->header.org = org_name;
   state->header.stream = options_.hec_default_stream;
@@ -195,6 +247,7 @@ void IngestApi::HandleHec(const ExchangePtr& exchange, std::string_view org_name
   const protocols::json::HecResult result =
       protocols::json::DecodeHec(body, options_.hec_default_stream, state->decoded);
   if (!result.ok()) {
+    rejections_.parse.fetch_add(1, std::memory_order_relaxed);
     http::Response r;
     r.status = 400;
     r.body = result.ResponseBody();
@@ -202,18 +255,17 @@ void IngestApi::HandleHec(const ExchangePtr& exchange, std::string_view org_name
     return;
   }
   state->decoded.Finish();
-  ingester->Commit(state->header, body, state->decoded, [exchange, state](const Status& commit) {
-    if (!commit.ok()) {
-      http::Response r = CommitFailure(commit);
-      // Splunk's own "server is busy" answer, so HEC clients back off.
-      r.body = R"({"text":"Server is busy","code":9})";
-      exchange->Respond(std::move(r));
-      return;
-    }
-    http::Response r;
-    r.body = protocols::json::HecResult{}.ResponseBody();
-    exchange->Respond(std::move(r));
-  });
+  ingester->Commit(
+      state->header, body, state->decoded, [this, exchange, state](const Status& commit) {
+        if (!commit.ok()) {
+          // Splunk's own "server is busy" answer, so HEC clients back off.
+          RespondCommitFailure(exchange, commit, R"({"text":"Server is busy","code":9})");
+          return;
+        }
+        http::Response r;
+        r.body = protocols::json::HecResult{}.ResponseBody();
+        exchange->Respond(std::move(r));
+      });
 }
 
 void IngestApi::HandleElasticInfo(const ExchangePtr& exchange) {

@@ -13,20 +13,39 @@
 #include <cstdint>
 #include <string>
 
+#include "common/memory_budget.h"
 #include "common/status.h"
 #include "http/router.h"
 #include "ingest/ingester.h"
+#include "ingest/request_record.h"
 #include "model/batch_builder.h"
 
 namespace ingot::api {
 
 struct IngestApiOptions {
-  std::uint32_t max_depth = 3;       // flattening depth, 0 = unlimited
-  std::uint32_t max_columns = 1000;  // per stream and batch
+  std::uint32_t max_depth = 3;         // flattening depth, 0 = unlimited
+  std::uint32_t max_columns = 1000;    // per stream and batch
+  std::uint32_t max_fields = 0;        // values per record, 0 = unlimited
+  std::uint64_t max_record_bytes = 0;  // bytes per NDJSON line / bulk document, 0 = unlimited
+  // Charged with an estimate of the columns a request decodes into before it is decoded; a
+  // request it has no room for is answered 503 + Retry-After. May be null.
+  MemoryBudget* memory_budget = nullptr;
+  // Set while free disk space is below --min-free-disk: ingestion answers 503. May be null.
+  const std::atomic<bool>* disk_low = nullptr;
   // Accepted `_timestamp` window around the time of the request; 0 = unlimited.
   std::int64_t max_past_us = 0;
   std::int64_t max_future_us = 0;
   std::string hec_default_stream = "default";
+};
+
+// Requests refused before their data was stored, by reason, for /metrics.
+struct Rejections {
+  std::atomic<std::uint64_t> memory{0};     // over the memory budget (503)
+  std::atomic<std::uint64_t> disk{0};       // below --min-free-disk (503)
+  std::atomic<std::uint64_t> parse{0};      // malformed body (400)
+  std::atomic<std::uint64_t> too_large{0};  // could never fit the memory budget (413)
+  std::atomic<std::uint64_t> wal{0};        // the WAL could not make it durable (503)
+  std::atomic<std::uint64_t> starting{0};   // before the WAL replay finished (503)
 };
 
 class IngestApi {
@@ -43,16 +62,26 @@ class IngestApi {
   // Normalization options for a request arriving now.
   model::BuilderOptions BuilderOptionsNow() const;
 
+  const Rejections& rejections() const { return rejections_; }
+
  private:
   void HandleJson(const http::ExchangePtr& exchange, bool ndjson);
   void HandleBulk(const http::ExchangePtr& exchange);
   void HandleHec(const http::ExchangePtr& exchange, std::string_view org);
   static void HandleElasticInfo(const http::ExchangePtr& exchange);
-  // The ingester, or null after answering 503 because there is none yet.
-  ingest::Ingester* IngesterOr503(const http::ExchangePtr& exchange) const;
+  // Admission, before the body is decoded: the ingester if the request may go on; otherwise
+  // answers (503 while starting, under disk or memory pressure; 413 if it can never fit) and
+  // returns null. On success `charge` holds the request's claim on the memory budget.
+  ingest::Ingester* Admit(const http::ExchangePtr& exchange, ingest::Protocol protocol,
+                          BudgetCharge& charge);
+  // Answers a commit that failed (503 + Retry-After when retrying may help).
+  void RespondCommitFailure(const http::ExchangePtr& exchange, const Status& st,
+                            std::string_view body_override = {});
+  void RespondDecodeFailure(const http::ExchangePtr& exchange, const Status& st);
 
   const IngestApiOptions options_;
   std::atomic<ingest::Ingester*> ingester_{nullptr};
+  mutable Rejections rejections_;
 };
 
 }  // namespace ingot::api

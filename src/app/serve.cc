@@ -2,6 +2,7 @@
 
 #include <signal.h>
 #include <spdlog/spdlog.h>
+#include <sys/statvfs.h>
 
 #include <chrono>
 #include <condition_variable>
@@ -10,6 +11,7 @@
 
 #include "api/admin_api.h"
 #include "api/ingest_api.h"
+#include "common/memory_budget.h"
 #include "http/server.h"
 #include "ingest/ingester.h"
 #include "ingest/persisted_watermark.h"
@@ -81,6 +83,35 @@ void RemovePersistedSegments(wal::WalWriter& wal, const ingest::PersistedWaterma
   }
 }
 
+// Once half the budget is used, buffered records are the memory ingot can give back (by writing
+// them out): seal the largest partitions down to a quarter of the budget, so that requests are
+// refused only while the persist stage is really behind, not while records merely wait for their
+// age.
+void RelieveMemoryPressure(const MemoryBudget& budget, memtable::Memtable& memtable) {
+  if (budget.used() > budget.limit() / 2 && memtable.memory_bytes() > budget.limit() / 4) {
+    memtable.SealLargest(budget.limit() / 4);
+  }
+}
+
+// Sets `disk_low` while the data directory's file system has less than --min-free-disk free,
+// logging each change.
+void UpdateDiskLow(const ServeConfig& config, std::atomic<bool>& disk_low) {
+  struct statvfs st;
+  if (::statvfs(config.data_dir.c_str(), &st) != 0) return;
+  const std::uint64_t free_bytes = static_cast<std::uint64_t>(st.f_bavail) * st.f_frsize;
+  const bool low = free_bytes < config.min_free_disk_bytes;
+  if (low != disk_low.exchange(low)) {
+    if (low) {
+      spdlog::error(
+          "free disk space {} MiB is below --min-free-disk: refusing data until it "
+          "returns",
+          free_bytes >> 20);
+    } else {
+      spdlog::info("free disk space {} MiB: accepting data again", free_bytes >> 20);
+    }
+  }
+}
+
 }  // namespace
 
 int RunServe(const ServeConfig& config) {
@@ -103,8 +134,13 @@ int RunServe(const ServeConfig& config) {
     spdlog::warn("removed {} partial Parquet files left by an interrupted run", n);
   }
 
+  MemoryBudget budget(config.memory_limit_bytes);
+  std::atomic<bool> disk_low{false};
+  UpdateDiskLow(config, disk_low);
+
   ingest::PersistedWatermark watermark;
   memtable::PersisterOptions persist_options;
+  persist_options.memory_budget = &budget;
   persist_options.data_dir = config.data_dir;
   persist_options.threads = config.persist_threads ? config.persist_threads : Cores();
   persist_options.writer.codec = parquet::ParseCodec(config.compression).value();
@@ -119,6 +155,7 @@ int RunServe(const ServeConfig& config) {
   memtable_options.max_partition_bytes = config.max_file_bytes;
   memtable_options.max_age_us = config.max_file_age_us;
   memtable_options.max_columns = config.max_columns;
+  memtable_options.memory_budget = &budget;
   memtable::Memtable memtable(memtable_options, [&persister](memtable::SealedPartition&& p) {
     persister.Submit(std::move(p));
   });
@@ -132,8 +169,13 @@ int RunServe(const ServeConfig& config) {
   api_options.max_past_us = config.max_past_us;
   api_options.max_future_us = config.max_future_us;
   api_options.hec_default_stream = config.hec_default_stream;
+  api_options.max_fields = config.max_fields;
+  api_options.max_record_bytes = config.max_record_bytes;
+  api_options.memory_budget = &budget;
+  api_options.disk_low = &disk_low;
   api::IngestApi ingest_api(api_options);
-  api::AdminApi admin_api({nullptr, nullptr, &memtable, &persister, &wal_stats});
+  api::AdminApi admin_api({nullptr, nullptr, &memtable, &persister, &wal_stats, &budget,
+                           &ingest_api.rejections(), &disk_low});
   http::Router router;
   for (Status st : {ingest_api.Register(router), admin_api.Register(router)}) {
     if (!st.ok()) {
@@ -146,6 +188,10 @@ int RunServe(const ServeConfig& config) {
   http_options.io_threads = config.io_threads;
   http_options.max_body_bytes = config.max_body_bytes;
   http_options.max_decoded_bytes = config.max_decoded_bytes;
+  http_options.max_connections = config.max_connections;
+  http_options.header_timeout = std::chrono::milliseconds(config.header_timeout_us / 1000);
+  http_options.body_timeout = std::chrono::milliseconds(config.body_timeout_us / 1000);
+  http_options.memory_budget = &budget;
   http::Server server(http_options, std::move(router));
   admin_api.set_server(&server);
   if (Status st = server.Start(); !st.ok()) {
@@ -153,8 +199,8 @@ int RunServe(const ServeConfig& config) {
     return 1;
   }
   const std::string host = config.http_addr.substr(0, config.http_addr.rfind(':'));
-  spdlog::info("ingot listening on http://{}:{} (data in {})", host, server.port(),
-               config.data_dir);
+  spdlog::info("ingot listening on http://{}:{} (data in {}, memory limit {} MiB)", host,
+               server.port(), config.data_dir, config.memory_limit_bytes >> 20);
 
   // Replay what the WAL holds and no Parquet file does, and persist it, before accepting data.
   LoggingReporter reporter;
@@ -203,6 +249,8 @@ int RunServe(const ServeConfig& config) {
         std::clamp<std::int64_t>(config.max_file_age_us / 4, 10'000, 1'000'000));
     Ticker ticker(period, [&] {
       memtable.SealExpired(model::NowMicros());
+      RelieveMemoryPressure(budget, memtable);
+      UpdateDiskLow(config, disk_low);
       RemovePersistedSegments(*wal, watermark);
     });
     int signal_number = 0;

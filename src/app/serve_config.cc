@@ -1,5 +1,8 @@
 #include "app/serve_config.h"
 
+#include <unistd.h>
+
+#include <cstdio>
 #include <toml.hpp>
 
 #include "common/units.h"
@@ -61,6 +64,19 @@ void ServeConfig::AddFlags(CLI::App& cmd) {
        "interval:<ms> (after the write; fsync every <ms>: a power loss may lose that much), none "
        "(after the write; the OS flushes: survives a crash of ingot, not of the machine)");
   Flag(cmd, "wal-segment-size", wal_segment_size, "Size of a write-ahead log segment file");
+  Flag(cmd, "memory-limit", memory_limit,
+       "Memory for request bodies, decoded records, buffered records and files being written; "
+       "over it requests get 503 + Retry-After (auto = half of RAM or of the cgroup limit)");
+  Flag(cmd, "min-free-disk", min_free_disk,
+       "Free space the data directory's disk must keep; below it ingestion answers 503");
+  Flag(cmd, "max-fields", max_fields,
+       "Values a record may have; a record with more fails (0 = any)");
+  Flag(cmd, "max-record-size", max_record_size,
+       "Largest NDJSON line or bulk document; a longer one fails alone (0 = any)");
+  Flag(cmd, "max-connections", max_connections,
+       "Open HTTP connections; past it new ones get 503 + Retry-After");
+  Flag(cmd, "header-timeout", header_timeout, "Time a client has to send a request's headers");
+  Flag(cmd, "body-timeout", body_timeout, "Time a client has to send a request's body");
   Flag(cmd, "log-level", log_level, "trace, debug, info, warn, error");
 }
 
@@ -124,6 +140,22 @@ Status ServeConfig::Resolve() {
   INGOT_RETURN_IF_ERROR(bytes("max-decoded-size", max_decoded_size, max_decoded_bytes));
   INGOT_RETURN_IF_ERROR(bytes("max-file-size", max_file_size, max_file_bytes));
   INGOT_RETURN_IF_ERROR(bytes("wal-segment-size", wal_segment_size, wal_segment_bytes));
+  INGOT_RETURN_IF_ERROR(bytes("min-free-disk", min_free_disk, min_free_disk_bytes));
+  INGOT_RETURN_IF_ERROR(bytes("max-record-size", max_record_size, max_record_bytes));
+  INGOT_RETURN_IF_ERROR(duration("header-timeout", header_timeout, header_timeout_us));
+  INGOT_RETURN_IF_ERROR(duration("body-timeout", body_timeout, body_timeout_us));
+  if (memory_limit == "auto") {
+    memory_limit_bytes = DefaultMemoryLimit();
+  } else {
+    INGOT_RETURN_IF_ERROR(bytes("memory-limit", memory_limit, memory_limit_bytes));
+  }
+  if (memory_limit_bytes < (16 << 20)) {
+    return Status::InvalidInput("--memory-limit must be at least 16MiB");
+  }
+  if (header_timeout_us <= 0 || body_timeout_us <= 0) {
+    return Status::InvalidInput("--header-timeout and --body-timeout must be positive");
+  }
+  if (max_connections == 0) return Status::InvalidInput("--max-connections must be positive");
   if (auto mode = wal::ParseSyncMode(wal_sync); !mode.ok()) {
     return Status::InvalidInput("--wal-sync: " + mode.status().message());
   }
@@ -144,6 +176,18 @@ Status ServeConfig::Resolve() {
   }
   hec_default_stream = model::SanitizeStreamName(hec_default_stream);
   return Status::Ok();
+}
+
+std::uint64_t ServeConfig::DefaultMemoryLimit() {
+  std::uint64_t available = static_cast<std::uint64_t>(sysconf(_SC_PHYS_PAGES)) *
+                            static_cast<std::uint64_t>(sysconf(_SC_PAGE_SIZE));
+  // cgroup v2: "max" or a number of bytes.
+  if (std::FILE* f = std::fopen("/sys/fs/cgroup/memory.max", "r")) {
+    unsigned long long limit = 0;
+    if (std::fscanf(f, "%llu", &limit) == 1 && limit > 0 && limit < available) available = limit;
+    std::fclose(f);
+  }
+  return available / 2;
 }
 
 }  // namespace ingot::app

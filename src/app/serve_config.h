@@ -32,6 +32,13 @@ struct ServeConfig {
   std::string log_level = "info";
   std::string wal_sync = "always";
   std::string wal_segment_size = "64MiB";
+  std::string memory_limit = "auto";
+  std::string min_free_disk = "1GiB";
+  unsigned max_fields = 10000;
+  std::string max_record_size = "4MiB";
+  std::size_t max_connections = 10000;
+  std::string header_timeout = "10s";
+  std::string body_timeout = "60s";
 
   // Parsed forms, filled by Resolve().
   std::uint64_t max_body_bytes = 0;
@@ -41,6 +48,11 @@ struct ServeConfig {
   std::int64_t max_past_us = 0;
   std::int64_t max_future_us = 0;
   std::uint64_t wal_segment_bytes = 0;
+  std::uint64_t memory_limit_bytes = 0;
+  std::uint64_t min_free_disk_bytes = 0;
+  std::uint64_t max_record_bytes = 0;
+  std::int64_t header_timeout_us = 0;
+  std::int64_t body_timeout_us = 0;
 
   // Adds the flags (with their environment variables) to `command`.
   void AddFlags(CLI::App& command);
@@ -49,6 +61,10 @@ struct ServeConfig {
   Status ApplyConfigFile(CLI::App& command);
   // Checks values and fills the parsed forms.
   Status Resolve();
+
+  // "auto" memory limit: half of the memory this process may use (the machine's RAM, or the
+  // cgroup's limit when lower).
+  static std::uint64_t DefaultMemoryLimit();
 };
 
 }  // namespace ingot::app

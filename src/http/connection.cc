@@ -76,6 +76,8 @@ Connection::Connection(ServerContext& server, IoWorker& worker, asio::ip::tcp::s
   head_.arena.reserve(2 * server.options.max_header_bytes + 64);
   head_.fields.reserve(32);
   headers_.reserve(32);
+  wire_.set_budget(server.options.memory_budget);
+  decoded_.set_budget(server.options.memory_budget);
 }
 
 Connection::~Connection() = default;
@@ -287,7 +289,10 @@ void Connection::StartBody() {
 void Connection::ReadFixedBody(std::size_t length) {
   PaddedBuffer& sink = BodySink();
   sink.Clear();
-  sink.Reserve(length, length);
+  if (!sink.Reserve(length, length)) {
+    SendMemoryRefusal();
+    return;
+  }
   const std::size_t buffered = std::min(length, read_buffer_.size());
   sink.Append(static_cast<const char*>(read_buffer_.data().data()), buffered);
   read_buffer_.consume(buffered);
@@ -317,7 +322,9 @@ void Connection::ParseChunkedBody() {
       return;
     }
     if (ec && ec != beast_http::error::need_more) {
-      if (parser_->body_too_large()) {
+      if (parser_->memory_refused()) {
+        SendMemoryRefusal();
+      } else if (parser_->body_too_large()) {
         SendError(413, "chunked request body exceeds the limit of " +
                            std::to_string(server_.options.max_body_bytes) + " bytes");
       } else {
@@ -350,10 +357,11 @@ void Connection::OnBody() {
     const Status s = worker_.decoder().Decode(encoding_, wire_.view(),
                                               server_.options.max_decoded_bytes, decoded_);
     if (!s.ok()) {
-      const int status = s.code() == StatusCode::kTooLarge       ? 413
-                         : s.code() == StatusCode::kInvalidInput ? 400
-                                                                 : 503;
-      SendError(status, s.message());
+      if (s.code() == StatusCode::kResourceExhausted) {
+        SendMemoryRefusal();
+        return;
+      }
+      SendError(s.code() == StatusCode::kTooLarge ? 413 : 400, s.message());
       return;
     }
   }
@@ -415,6 +423,14 @@ void Connection::WriteResponse(Response&& response) {
   if (state_ != State::kInHandler) return;  // closed by Stop() while the handler worked
   response_ = std::move(response);
   Send(!keep_alive_ || stop_requested());
+}
+
+void Connection::SendMemoryRefusal() {
+  server_.stats.memory_refusals.fetch_add(1, std::memory_order_relaxed);
+  response_ = ErrorResponse(503, "memory limit reached; retry later");
+  response_.headers.emplace_back("Retry-After",
+                                 std::to_string(server_.options.retry_after_seconds));
+  Send(!keep_alive_ || body_pending_ || stop_requested());
 }
 
 void Connection::SendError(int status, std::string_view message) {

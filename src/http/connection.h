@@ -88,6 +88,8 @@ class Connection : public std::enable_shared_from_this<Connection> {
   // Writes response_. `close` adds Connection: close and ends the connection afterwards.
   void Send(bool close);
   void SendError(int status, std::string_view message);
+  // 503 + Retry-After: the memory budget has no room for this body.
+  void SendMemoryRefusal();
   void OnWritten();
   void Linger();
   void Drain();

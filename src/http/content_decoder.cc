@@ -17,6 +17,10 @@ Status TooLarge(std::size_t limit) {
                           " bytes");
 }
 
+Status OverBudget() {
+  return Status::ResourceExhausted("memory limit reached while decompressing; retry later");
+}
+
 // Sum of the content sizes the frames declare, ZSTD_CONTENTSIZE_UNKNOWN when one does not, or
 // ZSTD_CONTENTSIZE_ERROR when the frame headers are malformed. (ZSTD_findDecompressedSize does
 // this, but it is outside zstd's stable API, which the shared library does not promise.)
@@ -95,7 +99,9 @@ Status ContentDecoder::Gunzip(std::string_view in, std::size_t limit, PaddedBuff
   // than 400; it is refused either way).
   if (isize / kMaxDeflateRatio > in.size()) return corrupt();
   if (isize > limit) return TooLarge(limit);
-  out.Reserve(std::min(limit, std::max<std::size_t>(isize, kMinGuess)), limit);
+  if (!out.Reserve(std::min(limit, std::max<std::size_t>(isize, kMinGuess)), limit)) {
+    return OverBudget();
+  }
 
   std::size_t in_pos = 0;
   std::size_t out_pos = 0;
@@ -114,7 +120,9 @@ Status ContentDecoder::Gunzip(std::string_view in, std::size_t limit, PaddedBuff
     if (r != LIBDEFLATE_INSUFFICIENT_SPACE) return corrupt();
     if (out_pos + avail >= limit) return TooLarge(limit);
     out.Resize(out_pos);  // Reserve keeps the members inflated so far
-    out.Reserve(std::min(limit, std::max(2 * out.capacity(), out_pos + kMinGuess)), limit);
+    if (!out.Reserve(std::min(limit, std::max(2 * out.capacity(), out_pos + kMinGuess)), limit)) {
+      return OverBudget();
+    }
   }
   out.Resize(out_pos);
   return Status::Ok();
@@ -140,7 +148,7 @@ Status ContentDecoder::Unzstd(std::string_view in, std::size_t limit, PaddedBuff
   if (declared != ZSTD_CONTENTSIZE_UNKNOWN) {
     if (declared > limit) return TooLarge(limit);
     const auto size = static_cast<std::size_t>(declared);
-    out.Reserve(size, limit);
+    if (!out.Reserve(size, limit)) return OverBudget();
     const std::size_t n = ZSTD_decompressDCtx(zstd_.get(), out.data(), size, in.data(), in.size());
     if (ZSTD_isError(n)) return corrupt(n);
     out.Resize(n);
@@ -149,7 +157,9 @@ Status ContentDecoder::Unzstd(std::string_view in, std::size_t limit, PaddedBuff
 
   ZSTD_DCtx_reset(zstd_.get(), ZSTD_reset_session_only);
   const std::size_t hard_cap = limit + 1;
-  out.Reserve(std::min(hard_cap, std::max(kMinGuess, in.size() * 4)), hard_cap);
+  if (!out.Reserve(std::min(hard_cap, std::max(kMinGuess, in.size() * 4)), hard_cap)) {
+    return OverBudget();
+  }
   ZSTD_inBuffer src{in.data(), in.size(), 0};
   std::size_t pos = 0;
   for (;;) {
@@ -161,7 +171,7 @@ Status ContentDecoder::Unzstd(std::string_view in, std::size_t limit, PaddedBuff
     if (src.pos == src.size && ret == 0) break;  // every frame complete, all input used
     if (dst.pos == dst.size) {
       out.Resize(pos);
-      out.Reserve(std::min(hard_cap, 2 * out.capacity()), hard_cap);
+      if (!out.Reserve(std::min(hard_cap, 2 * out.capacity()), hard_cap)) return OverBudget();
     } else if (src.pos == src.size) {
       return Status::InvalidInput("zstd body is corrupt or truncated");
     }

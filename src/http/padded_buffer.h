@@ -11,6 +11,8 @@
 #include <memory>
 #include <string_view>
 
+#include "common/memory_budget.h"
+
 namespace ingot::http {
 
 // Zero bytes guaranteed readable after every request body handed to a handler. simdjson needs 64.
@@ -19,8 +21,13 @@ inline constexpr std::size_t kBodyPadding = 64;
 class PaddedBuffer {
  public:
   PaddedBuffer() = default;
+  ~PaddedBuffer() { ShrinkTo(0); }
   PaddedBuffer(const PaddedBuffer&) = delete;
   PaddedBuffer& operator=(const PaddedBuffer&) = delete;
+
+  // Charges the buffer's memory to `budget` (may be null) from now on: growth that the budget
+  // refuses makes Reserve fail instead of allocating. Call before the first Reserve.
+  void set_budget(MemoryBudget* budget) { budget_ = budget; }
 
   char* data() { return data_.get(); }
   const char* data() const { return data_.get(); }
@@ -31,8 +38,9 @@ class PaddedBuffer {
 
   void Clear() { size_ = 0; }
   // Ensures capacity() >= n, keeping the current contents. Grows geometrically but never past
-  // max(n, cap), so a limit enforced by the caller bounds the allocation too.
-  void Reserve(std::size_t n, std::size_t cap);
+  // max(n, cap), so a limit enforced by the caller bounds the allocation too. Returns false, and
+  // changes nothing, when the memory budget refuses the growth (the caller answers 503).
+  [[nodiscard]] bool Reserve(std::size_t n, std::size_t cap);
   // Sets size() after the caller wrote into [data(), data() + n). REQUIRES: n <= capacity().
   void Resize(std::size_t n) { size_ = n; }
   // REQUIRES: size() + n <= capacity().
@@ -44,6 +52,7 @@ class PaddedBuffer {
   void ShrinkTo(std::size_t retain);
 
  private:
+  MemoryBudget* budget_ = nullptr;
   std::unique_ptr<char[]> data_;
   std::size_t size_ = 0;
   std::size_t capacity_ = 0;  // allocated bytes, padding included

@@ -13,7 +13,7 @@ TEST(PaddedBuffer, PaddingIsZeroAfterSeal) {
   ASSERT_NE(b.data(), nullptr);  // even an empty body has readable padding
   for (std::size_t i = 0; i < kBodyPadding; ++i) EXPECT_EQ(b.data()[i], 0);
 
-  b.Reserve(1000, 1000);
+  ASSERT_TRUE(b.Reserve(1000, 1000));
   std::memset(b.data(), 'x', b.capacity() + kBodyPadding);  // dirty everything, padding included
   b.Resize(10);
   b.SealPadding();
@@ -22,34 +22,52 @@ TEST(PaddedBuffer, PaddingIsZeroAfterSeal) {
 
 TEST(PaddedBuffer, ReserveKeepsContentsAndReusesMemory) {
   PaddedBuffer b;
-  b.Reserve(5, 1 << 20);
+  ASSERT_TRUE(b.Reserve(5, 1 << 20));
   b.Append("hello", 5);
   const char* before = b.data();
-  b.Reserve(5, 1 << 20);
+  ASSERT_TRUE(b.Reserve(5, 1 << 20));
   EXPECT_EQ(b.data(), before);  // fits: no reallocation
-  b.Reserve(100000, 1 << 20);
+  ASSERT_TRUE(b.Reserve(100000, 1 << 20));
   EXPECT_EQ(b.view(), "hello");
   EXPECT_GE(b.capacity(), 100000u);
 }
 
 TEST(PaddedBuffer, GrowthNeverPassesTheCap) {
   PaddedBuffer b;
-  b.Reserve(600000, 1000000);
-  b.Reserve(900000, 1000000);  // doubling would ask for 1.2 MB
+  ASSERT_TRUE(b.Reserve(600000, 1000000));
+  ASSERT_TRUE(b.Reserve(900000, 1000000));  // doubling would ask for 1.2 MB
   EXPECT_GE(b.capacity(), 900000u);
   EXPECT_LE(b.capacity(), 1000000u + 4096);
 }
 
 TEST(PaddedBuffer, ShrinkFreesOnlyLargeBuffers) {
   PaddedBuffer b;
-  b.Reserve(1000, 1000);
+  ASSERT_TRUE(b.Reserve(1000, 1000));
   b.ShrinkTo(4096);
   EXPECT_GE(b.capacity(), 1000u);
-  b.Reserve(100000, 100000);
+  ASSERT_TRUE(b.Reserve(100000, 100000));
   b.ShrinkTo(4096);
   EXPECT_EQ(b.capacity(), 0u);
   EXPECT_EQ(b.size(), 0u);
 }
 
 }  // namespace
+TEST(PaddedBuffer, ChargesItsMemoryToTheBudgetAndRefusesPastIt) {
+  MemoryBudget budget(64 << 10);
+  {
+    PaddedBuffer b;
+    b.set_budget(&budget);
+    ASSERT_TRUE(b.Reserve(10000, 10000));
+    EXPECT_GE(budget.used(), 10000u);
+    const std::uint64_t charged = budget.used();
+    EXPECT_FALSE(b.Reserve(100 << 10, 100 << 10));  // past the budget: refused, nothing changes
+    EXPECT_EQ(budget.used(), charged);
+    EXPECT_GE(b.capacity(), 10000u);
+    b.ShrinkTo(0);
+    EXPECT_EQ(budget.used(), 0u);
+    ASSERT_TRUE(b.Reserve(1000, 1000));
+  }
+  EXPECT_EQ(budget.used(), 0u);  // released when the buffer goes away
+}
+
 }  // namespace ingot::http

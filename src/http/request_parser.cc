@@ -45,7 +45,11 @@ std::size_t RequestParser::Consume(std::string_view body, boost::beast::error_co
     ec = http::error::body_limit;
     return 0;
   }
-  sink_->Reserve(sink_->size() + body.size(), limit_);
+  if (!sink_->Reserve(sink_->size() + body.size(), limit_)) {
+    memory_refused_ = true;
+    ec = http::error::body_limit;
+    return 0;
+  }
   sink_->Append(body.data(), body.size());
   return body.size();
 }

@@ -52,6 +52,8 @@ class RequestParser final : public boost::beast::http::basic_parser<true> {
   }
   // True when parsing failed because the body exceeded the limit (an HTTP 413, not a 400).
   bool body_too_large() const { return body_too_large_; }
+  // True when the memory budget refused room for the body (the server answers 503).
+  bool memory_refused() const { return memory_refused_; }
 
  private:
   void on_request_impl(boost::beast::http::verb, std::string_view method, std::string_view target,
@@ -75,6 +77,7 @@ class RequestParser final : public boost::beast::http::basic_parser<true> {
   PaddedBuffer* sink_ = nullptr;
   std::size_t limit_ = 0;
   bool body_too_large_ = false;
+  bool memory_refused_ = false;
 };
 
 }  // namespace ingot::http::internal

@@ -7,6 +7,8 @@
 #include <cstddef>
 #include <string>
 
+#include "common/memory_budget.h"
+
 namespace ingot::http {
 
 struct ServerOptions {
@@ -45,6 +47,10 @@ struct ServerOptions {
 
   // Body buffers above this size are freed after their request instead of kept for the next one.
   std::size_t retained_buffer_bytes = 8 << 20;
+  // The server-wide memory budget that body buffers (received and decoded) are charged to, for as
+  // long as they are allocated. A body the budget has no room for is answered 503 + Retry-After
+  // before it is read. Null: not charged. Must outlive the server.
+  MemoryBudget* memory_budget = nullptr;
 };
 
 }  // namespace ingot::http

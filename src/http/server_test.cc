@@ -488,6 +488,30 @@ TEST_F(ServerTest, ConnectionCapAnswers503WithRetryAfter) {
   EXPECT_TRUE(served);
 }
 
+TEST_F(ServerTest, BodiesTheMemoryBudgetCannotHoldAre503WithRetryAfter) {
+  MemoryBudget budget(256 << 10);
+  options.memory_budget = &budget;
+  Start();
+  CurlClient c;
+  auto r = c.Post(Url("/echo"), std::string(100 << 10, 'x'));
+  EXPECT_EQ(r.status, 200);
+  r = c.Post(Url("/echo"), std::string(300 << 10, 'x'));  // more than the whole budget
+  EXPECT_EQ(r.status, 503) << r.body;
+  EXPECT_NE(r.body.find("memory limit"), std::string::npos);
+
+  // Held memory counts: another client's claim on most of the budget leaves no room.
+  ASSERT_TRUE(budget.TryCharge(200 << 10));
+  CurlClient other;
+  r = other.Post(Url("/echo"), std::string(100 << 10, 'y'));
+  EXPECT_EQ(r.status, 503);
+  r = other.Post(Url("/echo"), Gzip(std::string(200 << 10, 'z')), {"Content-Encoding: gzip"});
+  EXPECT_EQ(r.status, 503) << "decoding needs room too";
+  budget.Release(200 << 10);
+  r = other.Post(Url("/echo"), std::string(100 << 10, 'y'));
+  EXPECT_EQ(r.status, 200);
+  EXPECT_GT(server->stats().memory_refusals.load(), 0u);
+}
+
 TEST_F(ServerTest, Http10PipeliningAndExpectContinue) {
   Start();
   {

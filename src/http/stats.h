@@ -39,6 +39,7 @@ struct ServerStats {
   std::atomic<std::uint64_t> connections_rejected{0};   // over max_connections: got a 503
   std::atomic<std::uint64_t> connections_timed_out{0};  // closed by a header/body/write timeout
   std::atomic<std::int64_t> connections_open{0};        // gauge
+  std::atomic<std::uint64_t> memory_refusals{0};        // bodies refused by the memory budget
   // Requests that failed before a route was chosen: malformed, 404, 405, over the connection cap.
   RouteStats unrouted;
 };

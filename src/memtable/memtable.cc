@@ -1,5 +1,6 @@
 #include "memtable/memtable.h"
 
+#include <algorithm>
 #include <functional>
 #include <map>
 
@@ -86,6 +87,7 @@ std::unique_ptr<Memtable::Partition> Memtable::AppendLocked(Shard& shard,
   p.rows += chunk.num_rows();
   p.memory_bytes += bytes;
   memory_bytes_.fetch_add(bytes, std::memory_order_relaxed);
+  if (options_.memory_budget != nullptr) options_.memory_budget->Charge(bytes);
   p.chunks.push_back(std::move(chunk));
   if (seq != 0) p.seqs.Add(seq);
   if (p.rows < options_.max_partition_rows && p.memory_bytes < options_.max_partition_bytes) {
@@ -166,6 +168,34 @@ void Memtable::SealCreatedBefore(std::int64_t cutoff_us) {
       }
     }
     for (auto& p : to_seal) Seal(std::move(p));
+  }
+}
+
+void Memtable::SealLargest(std::size_t target_bytes) {
+  struct Candidate {
+    std::size_t bytes;
+    Shard* shard;
+    std::string name;
+  };
+  std::vector<Candidate> candidates;
+  for (Shard& shard : shards_) {
+    std::lock_guard lock(shard.mu);
+    for (const auto& [name, p] : shard.partitions)
+      candidates.push_back({p->memory_bytes, &shard, name});
+  }
+  std::sort(candidates.begin(), candidates.end(),
+            [](const Candidate& a, const Candidate& b) { return a.bytes > b.bytes; });
+  for (const Candidate& c : candidates) {
+    if (memory_bytes() <= target_bytes) break;
+    std::unique_ptr<Partition> sealed;
+    {
+      std::lock_guard lock(c.shard->mu);
+      auto it = c.shard->partitions.find(c.name);
+      if (it == c.shard->partitions.end()) continue;  // sealed meanwhile
+      sealed = std::move(it->second);
+      c.shard->partitions.erase(it);
+    }
+    Seal(std::move(sealed));
   }
 }
 

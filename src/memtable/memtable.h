@@ -19,6 +19,7 @@
 #include <unordered_set>
 #include <vector>
 
+#include "common/memory_budget.h"
 #include "memtable/seq_ranges.h"
 #include "model/record_batch.h"
 #include "model/stream_key.h"
@@ -36,6 +37,9 @@ struct MemtableOptions {
   // of further columns are moved into `_extra` (model::MoveColumnsToExtra).
   std::size_t max_columns = 1000;
   std::size_t shards = 64;
+  // Charged with every chunk's memory when it is appended; released by the persister once the
+  // partition is in a file. May be null.
+  MemoryBudget* memory_budget = nullptr;
 };
 
 // A partition on its way to a Parquet file.
@@ -79,6 +83,9 @@ class Memtable {
   void SealExpired(std::int64_t now_us);
   // Seals every partition (shutdown, or tests).
   void SealAll();
+  // Seals the largest partitions until the memtable holds at most `target_bytes` (memory
+  // pressure: their memory is freed once they are in files).
+  void SealLargest(std::size_t target_bytes);
 
   // Bytes held by unsealed partitions.
   std::size_t memory_bytes() const { return memory_bytes_.load(std::memory_order_relaxed); }

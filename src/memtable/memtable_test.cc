@@ -120,6 +120,23 @@ TEST(Memtable, SealExpiredSealsOnlyOldPartitions) {
   EXPECT_EQ(sink.sealed.size(), 1u);
 }
 
+TEST(Memtable, SealLargestFreesMemoryBiggestFirst) {
+  Sink sink;
+  Memtable m(MemtableOptions{}, sink.fn());
+  Request small({{kBase, 1}});
+  Request big({{kBase, 1}, {kBase, 2}, {kBase, 3}, {kBase, 4}, {kBase, 5}, {kBase, 6}});
+  Append(m, small, {"org", model::StreamType::kLogs, "small"});
+  for (int i = 0; i < 20; ++i) Append(m, big, {"org", model::StreamType::kLogs, "big"});
+  const std::size_t before = m.memory_bytes();
+  m.SealLargest(before / 2);
+  ASSERT_EQ(sink.sealed.size(), 1u);
+  EXPECT_EQ(sink.sealed[0].key.stream, "big");
+  EXPECT_EQ(m.partitions(), 1u);
+  m.SealLargest(0);
+  EXPECT_EQ(m.partitions(), 0u);
+  EXPECT_EQ(m.memory_bytes(), 0u);
+}
+
 TEST(Memtable, MergingChunksWidensTypes) {
   Sink sink;
   Memtable m(MemtableOptions{}, sink.fn());

@@ -77,6 +77,7 @@ void Persister::Work() {
     Persist(partition);
     stats_.queued_partitions.fetch_sub(1, std::memory_order_relaxed);
     stats_.queued_bytes.fetch_sub(partition.memory_bytes, std::memory_order_relaxed);
+    if (options_.memory_budget != nullptr) options_.memory_budget->Release(partition.memory_bytes);
     {
       std::lock_guard lock(mu_);
       --in_flight_;

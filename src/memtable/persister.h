@@ -17,6 +17,7 @@
 #include <unordered_map>
 #include <vector>
 
+#include "common/memory_budget.h"
 #include "memtable/memtable.h"
 #include "parquet/writer_options.h"
 #include "storage/file_system.h"
@@ -34,6 +35,8 @@ struct PersisterOptions {
   std::function<void(const SealedPartition&)> on_persisted;
   std::size_t threads = 1;
   parquet::WriterOptions writer;
+  // Released with each partition's memory once it is in a file (the memtable charged it).
+  MemoryBudget* memory_budget = nullptr;
   // First delay before retrying a failed write; doubles up to max_retry_delay_ms.
   int retry_delay_ms = 100;
   int max_retry_delay_ms = 5000;

@@ -24,7 +24,8 @@ void BatchBuilder::Reset(const BuilderOptions& options) {
 void BatchBuilder::ResetRecordState() {
   row_ = batch_.num_rows();
   has_timestamp_ = false;
-  timestamp_error_.clear();
+  record_error_.clear();
+  fields_ = 0;
   extra_.clear();
 }
 
@@ -107,7 +108,6 @@ void BatchBuilder::AddJsonText(FieldId field, std::string_view json) {
 void BatchBuilder::SetTimestamp(std::int64_t micros) {
   has_timestamp_ = true;
   timestamp_ = micros;
-  timestamp_error_.clear();
 }
 
 void BatchBuilder::AddTimestampValue(const Value& v) {
@@ -124,11 +124,12 @@ void BatchBuilder::AddTimestampValue(const Value& v) {
     SetTimestamp(*micros);
     return;
   }
-  timestamp_error_ = "_timestamp ";
+  if (!record_error_.empty()) return;
+  record_error_ = "_timestamp ";
   if (v.type == ColumnType::kString) {
-    AppendJsonString(v.s.substr(0, 64), timestamp_error_);
+    AppendJsonString(v.s.substr(0, 64), record_error_);
   }
-  timestamp_error_ += " is not a timestamp (expected epoch s/ms/us/ns or RFC 3339 text)";
+  record_error_ += " is not a timestamp (expected epoch s/ms/us/ns or RFC 3339 text)";
 }
 
 void BatchBuilder::AddToExtra(const Node& node, const Value& v) {
@@ -158,6 +159,13 @@ void BatchBuilder::AppendScalarText(const Value& v, std::string& out) {
 }
 
 void BatchBuilder::Add(FieldId field, const Value& v) {
+  if (++fields_ > options_.max_fields && options_.max_fields != 0) {
+    if (record_error_.empty()) {
+      record_error_ = "the record has more than " + std::to_string(options_.max_fields) +
+                      " fields (--max-fields)";
+    }
+    return;
+  }
   Node& node = nodes_[field];
   if (node.column == kUnresolved) ResolveColumn(node);
   if (node.column == kTimestampNode) {
@@ -199,8 +207,8 @@ void BatchBuilder::Add(FieldId field, const Value& v) {
 }
 
 bool BatchBuilder::EndRecord(std::string* error) {
-  if (!timestamp_error_.empty()) {
-    *error = timestamp_error_;
+  if (!record_error_.empty()) {
+    *error = record_error_;
     AbortRecord();
     return false;
   }

@@ -36,6 +36,12 @@ struct BuilderOptions {
   // Records whose `_timestamp` falls outside [min_timestamp_us, max_timestamp_us] are rejected.
   std::int64_t min_timestamp_us = std::numeric_limits<std::int64_t>::min();
   std::int64_t max_timestamp_us = std::numeric_limits<std::int64_t>::max();
+  // Values a record may have (leaf fields, after flattening); a record with more fails. 0 = no
+  // limit.
+  std::uint32_t max_fields = 0;
+  // Bytes a record may take in its encoding (an NDJSON line, a bulk document); decoders fail a
+  // longer record without parsing it. 0 = no limit.
+  std::uint64_t max_record_bytes = 0;
 };
 
 class BatchBuilder {
@@ -78,6 +84,7 @@ class BatchBuilder {
   // last record, before reading batch().
   RecordBatch& Finish();
   RecordBatch& batch() { return batch_; }
+  const BuilderOptions& options() const { return options_; }
   std::size_t records() const { return batch_.num_rows(); }
   // Smallest and largest `_timestamp` of the records in the batch (meaningless when empty).
   std::int64_t min_timestamp() const { return min_ts_; }
@@ -150,8 +157,9 @@ class BatchBuilder {
   std::size_t row_ = 0;
   bool has_timestamp_ = false;
   std::int64_t timestamp_ = 0;
-  std::string timestamp_error_;
-  std::string extra_;  // JSON object text of fields that went to `_extra`
+  std::string record_error_;  // why the record being built will fail, if it will
+  std::uint32_t fields_ = 0;  // values added to the record being built
+  std::string extra_;         // JSON object text of fields that went to `_extra`
 
   std::int64_t min_ts_ = std::numeric_limits<std::int64_t>::max();
   std::int64_t max_ts_ = std::numeric_limits<std::int64_t>::min();

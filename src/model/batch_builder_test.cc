@@ -241,6 +241,23 @@ TEST(BatchBuilder, KeyOrderChangesStillFindTheSameColumns) {
   }
 }
 
+TEST(BatchBuilder, RecordsWithTooManyFieldsFailAlone) {
+  BuilderOptions o = Options();
+  o.max_fields = 3;
+  BatchBuilder b(o);
+  std::string err;
+  b.BeginRecord();
+  for (const char* k : {"a", "b", "c"}) b.AddInt(b.Child(BatchBuilder::kRoot, k), 1);
+  ASSERT_TRUE(b.EndRecord(&err));
+  b.BeginRecord();
+  for (const char* k : {"a", "b", "c", "d"}) b.AddInt(b.Child(BatchBuilder::kRoot, k), 2);
+  EXPECT_FALSE(b.EndRecord(&err));
+  EXPECT_NE(err.find("more than 3 fields"), std::string::npos) << err;
+  b.Finish();
+  EXPECT_EQ(b.records(), 1u);
+  EXPECT_EQ(b.batch().FindColumn("d"), -1);
+}
+
 TEST(BatchBuilder, HugeUnsignedBecomesFloat) {
   BatchBuilder b(Options());
   std::string err;

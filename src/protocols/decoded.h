@@ -34,6 +34,7 @@ class Decoded {
   // The records of stream `name` (already sanitized, non-empty), created on first use.
   StreamRecords& Stream(std::string_view name);
 
+  const model::BuilderOptions& options() const { return options_; }
   std::vector<std::unique_ptr<StreamRecords>>& streams() { return streams_; }
   const std::vector<std::unique_ptr<StreamRecords>>& streams() const { return streams_; }
   // Finishes every stream's batch (see BatchBuilder::Finish) and counts its records, so the

@@ -154,6 +154,7 @@ Status DecodeBulk(std::string_view body, std::string_view default_stream, Decode
   std::string_view line;
   std::string last_index;
   StreamRecords* last_stream = nullptr;
+  const std::uint64_t max_record = out.options().max_record_bytes;
   while (lines.Next(line)) {
     const std::size_t action_line = lines.number();
     BulkItems::Item* item_ptr = nullptr;
@@ -181,6 +182,14 @@ Status DecodeBulk(std::string_view body, std::string_view default_stream, Decode
       const std::string stream_name =
           index.empty() ? std::string(default_stream) : model::SanitizeStreamName(index);
       last_stream = stream_name.empty() ? nullptr : &out.Stream(stream_name);
+    }
+    if (max_record != 0 && source.size() > max_record) {
+      std::string reason = "the document is " + std::to_string(source.size()) +
+                           " bytes, over the limit of " + std::to_string(max_record) +
+                           " (--max-record-size)";
+      if (last_stream != nullptr) last_stream->RecordFailure(Where(lines.number()) + reason);
+      items.Fail(item, 413, "content_too_long_exception", std::move(reason));
+      continue;
     }
     simdjson::ondemand::document doc;
     simdjson::ondemand::object object;

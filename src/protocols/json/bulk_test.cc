@@ -23,7 +23,7 @@ struct BulkRun {
 std::unique_ptr<BulkRun> DecodeBulkText(std::string_view text,
                                         std::string_view default_stream = "") {
   auto r = std::make_unique<BulkRun>();
-  TestBody body(text);
+  PaddedBody body(text);
   r->status = DecodeBulk(body.view(), default_stream, r->decoded, r->items);
   r->decoded.Finish();
   return r;
@@ -97,6 +97,20 @@ TEST(Bulk, RecordFailureIsPerItem) {
   EXPECT_EQ(r->items.items()[0].status, 400);
   EXPECT_EQ(r->items.items()[1].status, 201);
   EXPECT_NE(r->items.Response(0).find("mapper_parsing_exception"), std::string::npos);
+}
+
+TEST(Bulk, DocumentsOverTheRecordLimitFailPerItem) {
+  model::BuilderOptions o = Options();
+  o.max_record_bytes = 16;
+  Decoded decoded(o);
+  BulkItems items;
+  PaddedBody body("{\"index\":{\"_index\":\"x\"}}\n{\"a\":\"" + std::string(30, 'x') +
+                  "\"}\n{\"index\":{\"_index\":\"x\"}}\n{\"a\":1}\n");
+  ASSERT_TRUE(DecodeBulk(body.view(), "", decoded, items).ok());
+  decoded.Finish();
+  EXPECT_EQ(items.items()[0].status, 413);
+  EXPECT_EQ(items.items()[1].status, 201);
+  EXPECT_EQ(decoded.successful(), 1u);
 }
 
 TEST(Bulk, MalformedRequestsFailWhole) {

@@ -26,7 +26,7 @@ struct HecRun {
 
 std::unique_ptr<HecRun> DecodeHecText(std::string_view text) {
   auto r = std::make_unique<HecRun>();
-  TestBody body(text);
+  PaddedBody body(text);
   r->result = DecodeHec(body.view(), "default", r->decoded);
   r->decoded.Finish();
   return r;

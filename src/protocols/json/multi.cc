@@ -53,6 +53,7 @@ Status DecodeNdjson(std::string_view body, StreamRecords& stream) {
   const char* p = body.data();
   const char* const end = p + body.size();
   std::size_t line_number = 0;
+  const std::uint64_t max_record = stream.builder.options().max_record_bytes;
   while (p < end) {
     ++line_number;
     const auto* newline = static_cast<const char*>(std::memchr(p, '\n', end - p));
@@ -67,6 +68,14 @@ Status DecodeNdjson(std::string_view body, StreamRecords& stream) {
     const auto capacity = static_cast<std::size_t>(end - p) + kPadding;
     simdjson::ondemand::document doc;
     const Where where{"line", line_number};
+    if (const auto bytes = static_cast<std::size_t>(line_end - p);
+        max_record && bytes > max_record) {
+      stream.RecordFailure(where + ": the record is " + std::to_string(bytes) +
+                           " bytes, over the limit of " + std::to_string(max_record) +
+                           " (--max-record-size)");
+      p = next;
+      continue;
+    }
     if (auto e = parser.iterate(p, static_cast<std::size_t>(line_end - p), capacity).get(doc);
         e != simdjson::SUCCESS) {
       return Status::InvalidInput(where + ": " + ErrorText(e));

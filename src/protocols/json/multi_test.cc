@@ -31,7 +31,7 @@ struct Decode {
 
 std::unique_ptr<Decode> Ndjson(std::string_view text) {
   auto d = std::make_unique<Decode>();
-  TestBody body(text);
+  PaddedBody body(text);
   d->status = DecodeNdjson(body.view(), d->stream());
   d->decoded.Finish();
   return d;
@@ -39,7 +39,7 @@ std::unique_ptr<Decode> Ndjson(std::string_view text) {
 
 std::unique_ptr<Decode> JsonArray(std::string_view text) {
   auto d = std::make_unique<Decode>();
-  TestBody body(text);
+  PaddedBody body(text);
   d->status = DecodeJsonArray(body.view(), d->stream());
   d->decoded.Finish();
   return d;
@@ -96,6 +96,21 @@ TEST(Ndjson, RecordOutsideTheWindowFailsAloneWithItsLine) {
   EXPECT_NE(d->stream().first_error.find("line 2: _timestamp"), std::string::npos)
       << d->stream().first_error;
   EXPECT_EQ(d->col("a").ints(), (std::vector<std::int64_t>{1, 3}));
+}
+
+TEST(Ndjson, LinesOverTheRecordLimitFailAlone) {
+  model::BuilderOptions o = Options();
+  o.max_record_bytes = 20;
+  Decoded decoded(o);
+  PaddedBody body("{\"a\":1}\n{\"a\":\"" + std::string(40, 'x') + "\"}\n{\"a\":3}\n");
+  StreamRecords& s = decoded.Stream("s");
+  ASSERT_TRUE(DecodeNdjson(body.view(), s).ok());
+  decoded.Finish();
+  EXPECT_EQ(s.stored, 2u);
+  EXPECT_EQ(s.failed, 1u);
+  EXPECT_NE(s.first_error.find("line 2: the record is 48 bytes, over the limit of 20"),
+            std::string::npos)
+      << s.first_error;
 }
 
 TEST(Ndjson, TypeConflictsWiden) {

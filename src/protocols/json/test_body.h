@@ -8,9 +8,9 @@
 
 namespace ingot::protocols::json {
 
-class TestBody {
+class PaddedBody {
  public:
-  explicit TestBody(std::string_view text) : storage_(text), size_(text.size()) {
+  explicit PaddedBody(std::string_view text) : storage_(text), size_(text.size()) {
     storage_.append(kPadding, '\0');
   }
   std::string_view view() const { return {storage_.data(), size_}; }
