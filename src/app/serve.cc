@@ -141,6 +141,7 @@ int RunServe(const ServeConfig& config) {
   ingest::PersistedWatermark watermark;
   memtable::PersisterOptions persist_options;
   persist_options.memory_budget = &budget;
+  persist_options.test_delay = std::chrono::microseconds(config.test_persist_delay_us);
   persist_options.data_dir = config.data_dir;
   persist_options.threads = config.persist_threads ? config.persist_threads : Cores();
   persist_options.writer.codec = parquet::ParseCodec(config.compression).value();

@@ -78,6 +78,10 @@ void ServeConfig::AddFlags(CLI::App& cmd) {
   Flag(cmd, "header-timeout", header_timeout, "Time a client has to send a request's headers");
   Flag(cmd, "body-timeout", body_timeout, "Time a client has to send a request's body");
   Flag(cmd, "log-level", log_level, "trace, debug, info, warn, error");
+  // For overload tests only: makes the persist stage slow on purpose.
+  cmd.add_option("--test-persist-delay", test_persist_delay)
+      ->envname("INGOT_TEST_PERSIST_DELAY")
+      ->group("");
 }
 
 Status ServeConfig::ApplyConfigFile(CLI::App& cmd) {
@@ -144,6 +148,7 @@ Status ServeConfig::Resolve() {
   INGOT_RETURN_IF_ERROR(bytes("max-record-size", max_record_size, max_record_bytes));
   INGOT_RETURN_IF_ERROR(duration("header-timeout", header_timeout, header_timeout_us));
   INGOT_RETURN_IF_ERROR(duration("body-timeout", body_timeout, body_timeout_us));
+  INGOT_RETURN_IF_ERROR(duration("test-persist-delay", test_persist_delay, test_persist_delay_us));
   if (memory_limit == "auto") {
     memory_limit_bytes = DefaultMemoryLimit();
   } else {

@@ -117,6 +117,7 @@ void Persister::WidenToStreamTypes(const model::StreamKey& key, model::RecordBat
 
 bool Persister::Persist(SealedPartition& partition) {
   const std::string dir = storage::PartitionDir(options_.data_dir, partition.key, partition.hour);
+  if (options_.test_delay.count() > 0) std::this_thread::sleep_for(options_.test_delay);
   model::RecordBatch batch = partition.Merge();
   WidenToStreamTypes(partition.key, batch);
   parquet::WriterOptions writer = options_.writer;

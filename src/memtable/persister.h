@@ -7,6 +7,7 @@
 #pragma once
 
 #include <atomic>
+#include <chrono>
 #include <condition_variable>
 #include <cstdint>
 #include <deque>
@@ -40,6 +41,9 @@ struct PersisterOptions {
   // First delay before retrying a failed write; doubles up to max_retry_delay_ms.
   int retry_delay_ms = 100;
   int max_retry_delay_ms = 5000;
+  // Test only (--test-persist-delay): sleep this long before writing each file, to make the
+  // persist stage the bottleneck in overload tests.
+  std::chrono::microseconds test_delay{0};
 };
 
 struct PersisterStats {

@@ -59,6 +59,7 @@ export async function startServer(extraArgs = [], { dataDir = tempDir() } = {}) 
   return {
     url,
     dataDir,
+    pid: child.pid,
     log: () => log,
     async stop() {
       child.kill('SIGTERM');
