@@ -90,8 +90,7 @@ bool AdminApi::ready() const {
 
 namespace {
 
-void HistogramSamples(std::string& out, std::string_view name, const wal::Histogram& h,
-                      double scale) {
+void HistogramSamples(std::string& out, std::string_view name, const Histogram& h, double scale) {
   std::uint64_t cumulative = 0;
   for (std::size_t i = 0; i < h.upper_bounds().size(); ++i) {
     cumulative += h.bucket(i);
@@ -144,6 +143,7 @@ std::string AdminApi::RenderMetrics() const {
     Sample(out, "ingot_http_connections_rejected_total", "",
            Load(server->stats().connections_rejected));
   }
+  if (sources_.ingest_metrics != nullptr) sources_.ingest_metrics->Render(out);
   if (const ingest::Ingester* ingester = sources_.ingester) {
     Help(out, "ingot_records_ingested_total", "counter", "Records acknowledged.");
     Sample(out, "ingot_records_ingested_total", "", Load(ingester->stats().records));
@@ -195,6 +195,7 @@ std::string AdminApi::RenderMetrics() const {
     Sample(out, "ingot_rejected_requests_total", "reason=\"size\"", Load(r->too_large));
     Sample(out, "ingot_rejected_requests_total", "reason=\"wal\"", Load(r->wal));
     Sample(out, "ingot_rejected_requests_total", "reason=\"starting\"", Load(r->starting));
+    Sample(out, "ingot_rejected_requests_total", "reason=\"auth\"", Load(r->auth));
   }
   if (const std::atomic<bool>* low = sources_.disk_low) {
     Help(out, "ingot_disk_low", "gauge", "1 while free disk space is below --min-free-disk.");

@@ -27,6 +27,7 @@ struct MetricsSources {
   const wal::WalStats* wal = nullptr;
   const MemoryBudget* memory_budget = nullptr;
   const Rejections* rejections = nullptr;
+  const IngestMetrics* ingest_metrics = nullptr;
   const std::atomic<bool>* disk_low = nullptr;
 };
 

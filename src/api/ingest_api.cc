@@ -13,10 +13,6 @@
 
 namespace ingot::api {
 
-namespace {
-
-using http::ExchangePtr;
-
 // Everything a request needs until its commit reports back (the callback may run on the WAL
 // thread, after the handler returned).
 struct RequestState {
@@ -26,8 +22,14 @@ struct RequestState {
   }
   ingest::RequestHeader header;
   protocols::Decoded decoded;
-  BudgetCharge charge;  // released when the request is done
+  protocols::json::BulkItems bulk_items;  // _bulk: each action's outcome
+  protocols::json::HecResult hec;         // HEC: the decoder's verdict
+  BudgetCharge charge;                    // released when the request is done
 };
+
+namespace {
+
+using http::ExchangePtr;
 
 // Bytes of memory a request of `body_bytes` may need while it is decoded and waits for the WAL:
 // its columns (values, offsets, definition bytes: at most about twice the JSON for log-like
@@ -84,8 +86,6 @@ std::string StatusResponse(const protocols::Decoded& decoded, std::string_view s
 
 }  // namespace
 
-IngestApi::IngestApi(const IngestApiOptions& options) : options_(options) {}
-
 ingest::Ingester* IngestApi::Admit(const ExchangePtr& exchange, ingest::Protocol protocol,
                                    BudgetCharge& charge) {
   ingest::Ingester* ingester = ingester_.load();
@@ -130,10 +130,21 @@ void IngestApi::RespondCommitFailure(const ExchangePtr& exchange, const Status& 
   exchange->Respond(std::move(r));
 }
 
-void IngestApi::RespondDecodeFailure(const ExchangePtr& exchange, const Status& st) {
-  rejections_.parse.fetch_add(1, std::memory_order_relaxed);
-  exchange->Respond(
-      http::ErrorResponse(st.code() == StatusCode::kTooLarge ? 413 : 400, st.message()));
+void IngestApi::Account(Endpoint endpoint, std::chrono::steady_clock::time_point started,
+                        const std::string& org, const protocols::Decoded* decoded,
+                        std::size_t body_bytes) {
+  if (decoded != nullptr) {
+    const std::size_t total = decoded->successful() + decoded->failed();
+    for (const auto& s : decoded->streams()) {
+      const std::size_t records = s->stored + s->failed;
+      const std::uint64_t bytes = total == 0 ? body_bytes : body_bytes * records / total;
+      metrics_.Count(endpoint, org, s->name, s->stored, s->failed, bytes);
+    }
+  }
+  metrics_.ObserveLatency(
+      endpoint, static_cast<std::uint64_t>(std::chrono::duration_cast<std::chrono::microseconds>(
+                                               std::chrono::steady_clock::now() - started)
+                                               .count()));
 }
 
 model::BuilderOptions IngestApi::BuilderOptionsNow() const {
@@ -148,127 +159,161 @@ model::BuilderOptions IngestApi::BuilderOptionsNow() const {
   return o;
 }
 
+IngestApi::IngestApi(const IngestApiOptions& options) : options_(options) {
+  // _json / _multi: one stream, named in the path; OpenObserve's status answer.
+  auto status_answer = [](const RequestState& state, Clock::time_point) {
+    http::Response r;
+    r.body = StatusResponse(state.decoded, state.header.stream);
+    return r;
+  };
+  json_ = {Endpoint::kJson,
+           ingest::Protocol::kJsonArray,
+           [](std::string_view body, RequestState& state) {
+             return protocols::json::DecodeJsonArray(body,
+                                                     state.decoded.Stream(state.header.stream));
+           },
+           status_answer,
+           nullptr,
+           {}};
+  multi_ = {Endpoint::kMulti,
+            ingest::Protocol::kNdjson,
+            [](std::string_view body, RequestState& state) {
+              return protocols::json::DecodeNdjson(body, state.decoded.Stream(state.header.stream));
+            },
+            status_answer,
+            nullptr,
+            {}};
+  // _bulk: streams from each action's _index; Elasticsearch's per-item answer.
+  bulk_ = {
+      Endpoint::kBulk,
+      ingest::Protocol::kBulk,
+      [](std::string_view body, RequestState& state) {
+        return protocols::json::DecodeBulk(body, "", state.decoded, state.bulk_items);
+      },
+      [](const RequestState& state, Clock::time_point started) {
+        const auto took =
+            std::chrono::duration_cast<std::chrono::milliseconds>(Clock::now() - started).count();
+        http::Response r;
+        r.body = state.bulk_items.Response(took);
+        r.headers.emplace_back("X-Elastic-Product", "Elasticsearch");
+        return r;
+      },
+      nullptr,
+      {}};
+  // HEC: streams from each event's index; Splunk's codes, including "server is busy" (9) so HEC
+  // clients back off.
+  hec_ = {Endpoint::kHec,
+          ingest::Protocol::kHec,
+          [](std::string_view body, RequestState& state) {
+            state.hec = protocols::json::DecodeHec(body, state.header.stream, state.decoded);
+            return state.hec.ok() ? Status::Ok() : Status::InvalidInput(state.hec.text);
+          },
+          [](const RequestState&, Clock::time_point) {
+            http::Response r;
+            r.body = protocols::json::HecResult{}.ResponseBody();
+            return r;
+          },
+          [](const RequestState& state) {
+            http::Response r;
+            r.status = 400;
+            r.body = state.hec.ResponseBody();
+            return r;
+          },
+          R"({"text":"Server is busy","code":9})"};
+}
+
 Status IngestApi::Register(http::Router& router) {
-  INGOT_RETURN_IF_ERROR(router.Add("POST", "/api/{org}/{stream}/_json",
-                                   [this](ExchangePtr e) { HandleJson(e, false); }));
-  INGOT_RETURN_IF_ERROR(router.Add("POST", "/api/{org}/{stream}/_multi",
-                                   [this](ExchangePtr e) { HandleJson(e, true); }));
-  INGOT_RETURN_IF_ERROR(
-      router.Add("POST", "/api/{org}/_bulk", [this](ExchangePtr e) { HandleBulk(e); }));
+  INGOT_RETURN_IF_ERROR(router.Add("POST", "/api/{org}/{stream}/_json", [this](ExchangePtr e) {
+    std::string org, stream;
+    if (NameParam(e, "org", org) && NameParam(e, "stream", stream)) Ingest(e, json_, org, stream);
+  }));
+  INGOT_RETURN_IF_ERROR(router.Add("POST", "/api/{org}/{stream}/_multi", [this](ExchangePtr e) {
+    std::string org, stream;
+    if (NameParam(e, "org", org) && NameParam(e, "stream", stream)) Ingest(e, multi_, org, stream);
+  }));
+  INGOT_RETURN_IF_ERROR(router.Add("POST", "/api/{org}/_bulk", [this](ExchangePtr e) {
+    std::string org;
+    if (NameParam(e, "org", org)) Ingest(e, bulk_, org, "");
+  }));
   // Elasticsearch clients probe the info endpoint before their first request.
-  INGOT_RETURN_IF_ERROR(router.Add("GET", "/api/{org}/", HandleElasticInfo));
-  INGOT_RETURN_IF_ERROR(router.Add("HEAD", "/api/{org}/", HandleElasticInfo));
+  for (const char* method : {"GET", "HEAD"}) {
+    INGOT_RETURN_IF_ERROR(
+        router.Add(method, "/api/{org}/", [this](ExchangePtr e) { HandleElasticInfo(e); }));
+  }
   INGOT_RETURN_IF_ERROR(router.Add("POST", "/api/{org}/_hec", [this](ExchangePtr e) {
     std::string org;
-    if (NameParam(e, "org", org)) HandleHec(e, org);
+    if (NameParam(e, "org", org)) Ingest(e, hec_, org, options_.hec_default_stream);
   }));
   for (const char* path : {"/services/collector", "/services/collector/event"}) {
-    INGOT_RETURN_IF_ERROR(
-        router.Add("POST", path, [this](ExchangePtr e) { HandleHec(e, "default"); }));
+    INGOT_RETURN_IF_ERROR(router.Add("POST", path, [this](ExchangePtr e) {
+      Ingest(e, hec_, "default", options_.hec_default_stream);
+    }));
   }
   return Status::Ok();
 }
 
-void IngestApi::HandleJson(const ExchangePtr& exchange, bool ndjson) {
-  std::string org, stream_name;
-  if (!NameParam(exchange, "org", org) || !NameParam(exchange, "stream", stream_name)) return;
-  const auto protocol = ndjson ? ingest::Protocol::kNdjson : ingest::Protocol::kJsonArray;
-  BudgetCharge charge;
-  ingest::Ingester* ingester = Admit(exchange, protocol, charge);
-  if (ingester == nullptr) return;
-  auto state = std::make_shared<RequestState>(BuilderOptionsNow(), std::move(charge));
-  state->header.protocol = protocol;
-  state->header.org = org;
-  state->header.stream = stream_name;
-  protocols::StreamRecords& stream = state->decoded.Stream(stream_name);
-  const std::string_view body = exchange->request().body;
-  const Status st = ndjson ? protocols::json::DecodeNdjson(body, stream)
-                           : protocols::json::DecodeJsonArray(body, stream);
-  if (!st.ok()) {
-    RespondDecodeFailure(exchange, st);
-    return;
+bool IngestApi::Authorize(const ExchangePtr& exchange, std::string_view org, bool hec) {
+  if (options_.authenticator == nullptr) return true;
+  const auth::Decision d = options_.authenticator->Check(exchange->request(), org, hec);
+  if (d.allowed()) return true;
+  rejections_.auth.fetch_add(1, std::memory_order_relaxed);
+  http::Response r = http::ErrorResponse(d.status, d.message);
+  if (hec) {
+    // Splunk's codes: 2 token required, 3 invalid authorization, 4 invalid token.
+    const int code =
+        d.failure == auth::Failure::kMissing ? 2
+        : d.failure == auth::Failure::kMalformed || d.failure == auth::Failure::kUnsupportedScheme
+            ? 3
+            : 4;
+    static constexpr const char* kTexts[] = {"", "", "Token is required", "Invalid authorization",
+                                             "Invalid token"};
+    r.body =
+        "{\"text\":\"" + std::string(kTexts[code]) + "\",\"code\":" + std::to_string(code) + "}";
   }
-  state->decoded.Finish();
-  ingester->Commit(state->header, body, state->decoded,
-                   [this, exchange, state](const Status& commit) {
-                     if (!commit.ok()) {
-                       RespondCommitFailure(exchange, commit);
-                       return;
-                     }
-                     http::Response r;
-                     r.body = StatusResponse(state->decoded, state->header.stream);
-                     exchange->Respond(std::move(r));
-                   });
+  if (d.status == 401) r.headers.emplace_back("WWW-Authenticate", auth::kWwwAuthenticate);
+  exchange->Respond(std::move(r));
+  return false;
 }
 
-void IngestApi::HandleBulk(const ExchangePtr& exchange) {
+void IngestApi::Ingest(const ExchangePtr& exchange, const EndpointSpec& spec, std::string org,
+                       std::string stream) {
   const auto started = std::chrono::steady_clock::now();
-  std::string org;
-  if (!NameParam(exchange, "org", org)) return;
+  if (!Authorize(exchange, org, spec.endpoint == Endpoint::kHec)) return;
   BudgetCharge charge;
-  ingest::Ingester* ingester = Admit(exchange, ingest::Protocol::kBulk, charge);
+  ingest::Ingester* ingester = Admit(exchange, spec.protocol, charge);
   if (ingester == nullptr) return;
   auto state = std::make_shared<RequestState>(BuilderOptionsNow(), std::move(charge));
-  state->header.protocol = ingest::Protocol::kBulk;
-  state->header.org = org;
-  auto items = std::make_shared<protocols::json::BulkItems>();
+  state->header.protocol = spec.protocol;
+  state->header.org = std::move(org);
+  state->header.stream = std::move(stream);
   const std::string_view body = exchange->request().body;
-  const Status st = protocols::json::DecodeBulk(body, "", state->decoded, *items);
+  const Status st = spec.decode(body, *state);
   if (!st.ok()) {
-    RespondDecodeFailure(exchange, st);
-    return;
-  }
-  state->decoded.Finish();
-  ingester->Commit(state->header, body, state->decoded,
-                   [this, exchange, state, items, started](const Status& commit) {
-                     if (!commit.ok()) {
-                       RespondCommitFailure(exchange, commit);
-                       return;
-                     }
-                     const auto took = std::chrono::duration_cast<std::chrono::milliseconds>(
-                                           std::chrono::steady_clock::now() - started)
-                                           .count();
-                     http::Response r;
-                     r.body = items->Response(took);
-                     r.headers.emplace_back("X-Elastic-Product", "Elasticsearch");
-                     exchange->Respond(std::move(r));
-                   });
-}
-
-void IngestApi::HandleHec(const ExchangePtr& exchange, std::string_view org_name) {
-  BudgetCharge charge;
-  ingest::Ingester* ingester = Admit(exchange, ingest::Protocol::kHec, charge);
-  if (ingester == nullptr) return;
-  auto state = std::make_shared<RequestState>(BuilderOptionsNow(), std::move(charge));
-  state->header.protocol = ingest::Protocol::kHec;
-  state->header.org = org_name;
-  state->header.stream = options_.hec_default_stream;
-  const std::string_view body = exchange->request().body;
-  const protocols::json::HecResult result =
-      protocols::json::DecodeHec(body, options_.hec_default_stream, state->decoded);
-  if (!result.ok()) {
     rejections_.parse.fetch_add(1, std::memory_order_relaxed);
-    http::Response r;
-    r.status = 400;
-    r.body = result.ResponseBody();
-    exchange->Respond(std::move(r));
+    exchange->Respond(
+        spec.decode_failure
+            ? spec.decode_failure(*state)
+            : http::ErrorResponse(st.code() == StatusCode::kTooLarge ? 413 : 400, st.message()));
+    Account(spec.endpoint, started, state->header.org, nullptr, body.size());
     return;
   }
   state->decoded.Finish();
   ingester->Commit(
-      state->header, body, state->decoded, [this, exchange, state](const Status& commit) {
+      state->header, body, state->decoded,
+      [this, &spec, exchange, state, started, bytes = body.size()](const Status& commit) {
         if (!commit.ok()) {
-          // Splunk's own "server is busy" answer, so HEC clients back off.
-          RespondCommitFailure(exchange, commit, R"({"text":"Server is busy","code":9})");
-          return;
+          RespondCommitFailure(exchange, commit, spec.busy_body);
+        } else {
+          exchange->Respond(spec.answer(*state, started));
         }
-        http::Response r;
-        r.body = protocols::json::HecResult{}.ResponseBody();
-        exchange->Respond(std::move(r));
+        Account(spec.endpoint, started, state->header.org, commit.ok() ? &state->decoded : nullptr,
+                bytes);
       });
 }
 
 void IngestApi::HandleElasticInfo(const ExchangePtr& exchange) {
+  std::string org;
+  if (!NameParam(exchange, "org", org) || !Authorize(exchange, org, false)) return;
   http::Response r;
   r.headers.emplace_back("X-Elastic-Product", "Elasticsearch");
   r.body =

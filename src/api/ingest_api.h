@@ -10,9 +10,13 @@
 #pragma once
 
 #include <atomic>
+#include <chrono>
 #include <cstdint>
+#include <functional>
 #include <string>
 
+#include "api/ingest_metrics.h"
+#include "auth/authenticator.h"
 #include "common/memory_budget.h"
 #include "common/status.h"
 #include "http/router.h"
@@ -21,6 +25,8 @@
 #include "model/batch_builder.h"
 
 namespace ingot::api {
+
+struct RequestState;
 
 struct IngestApiOptions {
   std::uint32_t max_depth = 3;         // flattening depth, 0 = unlimited
@@ -32,6 +38,8 @@ struct IngestApiOptions {
   MemoryBudget* memory_budget = nullptr;
   // Set while free disk space is below --min-free-disk: ingestion answers 503. May be null.
   const std::atomic<bool>* disk_low = nullptr;
+  // Who may write to which org (401/403). Null, or one with no credentials: everyone may.
+  const auth::Authenticator* authenticator = nullptr;
   // Accepted `_timestamp` window around the time of the request; 0 = unlimited.
   std::int64_t max_past_us = 0;
   std::int64_t max_future_us = 0;
@@ -46,6 +54,7 @@ struct Rejections {
   std::atomic<std::uint64_t> too_large{0};  // could never fit the memory budget (413)
   std::atomic<std::uint64_t> wal{0};        // the WAL could not make it durable (503)
   std::atomic<std::uint64_t> starting{0};   // before the WAL replay finished (503)
+  std::atomic<std::uint64_t> auth{0};       // missing or invalid credentials, or wrong org
 };
 
 class IngestApi {
@@ -63,12 +72,32 @@ class IngestApi {
   model::BuilderOptions BuilderOptionsNow() const;
 
   const Rejections& rejections() const { return rejections_; }
+  const IngestMetrics& metrics() const { return metrics_; }
 
  private:
-  void HandleJson(const http::ExchangePtr& exchange, bool ndjson);
-  void HandleBulk(const http::ExchangePtr& exchange);
-  void HandleHec(const http::ExchangePtr& exchange, std::string_view org);
-  static void HandleElasticInfo(const http::ExchangePtr& exchange);
+  using Clock = std::chrono::steady_clock;
+
+  // How one endpoint decodes and answers; the flow around it (Ingest) is shared.
+  struct EndpointSpec {
+    Endpoint endpoint = Endpoint::kJson;
+    ingest::Protocol protocol = ingest::Protocol::kJsonArray;
+    // Decodes the body into the request's state (on the I/O thread that read it).
+    std::function<Status(std::string_view body, RequestState& state)> decode;
+    // The answer once the records are durable.
+    std::function<http::Response(const RequestState& state, Clock::time_point started)> answer;
+    // The answer to a body that does not decode; default: {"code":400,"message":...}.
+    std::function<http::Response(const RequestState& state)> decode_failure;
+    // Body of a 503 when the commit fails; default: {"code":503,"message":...}.
+    std::string_view busy_body;
+  };
+
+  // Admit, decode, commit, answer, account: every ingestion request goes through here.
+  void Ingest(const http::ExchangePtr& exchange, const EndpointSpec& spec, std::string org,
+              std::string stream);
+  void HandleElasticInfo(const http::ExchangePtr& exchange);
+  // True when the request's credentials may write to `org`; otherwise answers 401/403 (in
+  // Splunk's shape on HEC paths) and returns false.
+  bool Authorize(const http::ExchangePtr& exchange, std::string_view org, bool hec);
   // Admission, before the body is decoded: the ingester if the request may go on; otherwise
   // answers (503 while starting, under disk or memory pressure; 413 if it can never fit) and
   // returns null. On success `charge` holds the request's claim on the memory budget.
@@ -77,11 +106,16 @@ class IngestApi {
   // Answers a commit that failed (503 + Retry-After when retrying may help).
   void RespondCommitFailure(const http::ExchangePtr& exchange, const Status& st,
                             std::string_view body_override = {});
-  void RespondDecodeFailure(const http::ExchangePtr& exchange, const Status& st);
+
+  // Counts a committed request's records per stream and its latency since `started`.
+  void Account(Endpoint endpoint, std::chrono::steady_clock::time_point started,
+               const std::string& org, const protocols::Decoded* decoded, std::size_t body_bytes);
 
   const IngestApiOptions options_;
   std::atomic<ingest::Ingester*> ingester_{nullptr};
   mutable Rejections rejections_;
+  IngestMetrics metrics_;
+  EndpointSpec json_, multi_, bulk_, hec_;
 };
 
 }  // namespace ingot::api

@@ -6,6 +6,7 @@
 #include <CLI/CLI.hpp>
 #include <cstdio>
 
+#include "app/credential_commands.h"
 #include "app/serve.h"
 #include "app/serve_config.h"
 #include "common/units.h"
@@ -105,6 +106,11 @@ int main(int argc, char** argv) {
       ->check(CLI::IsMember({"auto", "never", "always"}))
       ->capture_default_str();
 
+  ingot::app::CredentialOptions credentials;
+  CLI::App* hash_password = nullptr;
+  CLI::App* new_token = nullptr;
+  ingot::app::AddCredentialCommands(app, credentials, hash_password, new_token);
+
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
@@ -122,6 +128,8 @@ int main(int argc, char** argv) {
     spdlog::set_level(spdlog::level::from_str(serve_config.log_level));
     return ingot::app::RunServe(serve_config);
   }
+  if (*hash_password) return ingot::app::RunHashPassword(credentials);
+  if (*new_token) return ingot::app::RunNewToken(credentials);
   return RunConvert(in, out, compression, zstd_level, threads, depth, max_columns, row_group_rows,
                     dictionary);
 }

@@ -11,6 +11,8 @@
 
 #include "api/admin_api.h"
 #include "api/ingest_api.h"
+#include "auth/authenticator.h"
+#include "auth/exposure.h"
 #include "common/memory_budget.h"
 #include "http/server.h"
 #include "ingest/ingester.h"
@@ -124,6 +126,24 @@ int RunServe(const ServeConfig& config) {
   pthread_sigmask(SIG_BLOCK, &signals, nullptr);
   signal(SIGPIPE, SIG_IGN);
 
+  auth::AuthConfig auth_config;
+  auth_config.auth_file = config.auth_file;
+  auth::ReadRootUserFromEnvironment(auth_config);
+  auto authenticator = auth::Authenticator::Load(auth_config);
+  if (!authenticator.ok()) {
+    spdlog::critical("{}", authenticator.status().message());
+    return 1;
+  }
+  if (Status st = auth::CheckExposure(config.http_addr, authenticator->enabled(), config.no_auth);
+      !st.ok()) {
+    spdlog::critical("{}", st.message());
+    return 1;
+  }
+  if (!authenticator->enabled()) {
+    spdlog::warn("no credentials configured: anyone who can reach {} may write data",
+                 config.http_addr);
+  }
+
   storage::FileSystem& fs = storage::PosixFileSystem();
   const std::string files_dir = config.data_dir + "/files";
   if (Status st = fs.CreateDirs(files_dir); !st.ok()) {
@@ -174,9 +194,10 @@ int RunServe(const ServeConfig& config) {
   api_options.max_record_bytes = config.max_record_bytes;
   api_options.memory_budget = &budget;
   api_options.disk_low = &disk_low;
+  api_options.authenticator = &*authenticator;
   api::IngestApi ingest_api(api_options);
   api::AdminApi admin_api({nullptr, nullptr, &memtable, &persister, &wal_stats, &budget,
-                           &ingest_api.rejections(), &disk_low});
+                           &ingest_api.rejections(), &ingest_api.metrics(), &disk_low});
   http::Router router;
   for (Status st : {ingest_api.Register(router), admin_api.Register(router)}) {
     if (!st.ok()) {

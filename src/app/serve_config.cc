@@ -77,6 +77,13 @@ void ServeConfig::AddFlags(CLI::App& cmd) {
        "Open HTTP connections; past it new ones get 503 + Retry-After");
   Flag(cmd, "header-timeout", header_timeout, "Time a client has to send a request's headers");
   Flag(cmd, "body-timeout", body_timeout, "Time a client has to send a request's body");
+  Flag(cmd, "auth-file", auth_file,
+       "TOML file of users and tokens allowed to write, and to which orgs (docs/auth.md); "
+       "INGOT_ROOT_USER_EMAIL / INGOT_ROOT_USER_PASSWORD add a user for every org");
+  cmd.add_flag("--no-auth", no_auth,
+               "Accept data without credentials on a non-loopback --http-addr (by default the "
+               "server refuses to start open there)")
+      ->envname("INGOT_NO_AUTH");
   Flag(cmd, "log-level", log_level, "trace, debug, info, warn, error");
   // For overload tests only: makes the persist stage slow on purpose.
   cmd.add_option("--test-persist-delay", test_persist_delay)

@@ -40,6 +40,8 @@ struct ServeConfig {
   std::string header_timeout = "10s";
   std::string body_timeout = "60s";
   std::string test_persist_delay = "0";
+  std::string auth_file;
+  bool no_auth = false;
 
   // Parsed forms, filled by Resolve().
   std::uint64_t max_body_bytes = 0;

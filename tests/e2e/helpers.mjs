@@ -37,7 +37,9 @@ export function tempDir(prefix = 'ingot-e2e-') {
 // it is ready (it listens first, and answers 503 while it replays its write-ahead log).
 // `stop()` sends SIGTERM and resolves with the exit code.
 export async function startServer(extraArgs = [], { dataDir = tempDir() } = {}) {
-  const args = ['serve', '--data-dir', dataDir, '--http-addr', '127.0.0.1:0', ...extraArgs];
+  const args = ['serve', '--data-dir', dataDir,
+                ...(extraArgs.includes('--http-addr') ? [] : ['--http-addr', '127.0.0.1:0']),
+                ...extraArgs];
   const child = spawn(ingotBinary, args, { stdio: ['ignore', 'inherit', 'pipe'] });
   let log = '';
   const exited = new Promise((resolve) => child.on('exit', (code, signal) => resolve({ code, signal })));

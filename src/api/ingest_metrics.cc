@@ -1,0 +1,152 @@
+#include "api/ingest_metrics.h"
+
+#include <cstdio>
+#include <functional>
+
+namespace ingot::api {
+
+namespace {
+
+// Request latency buckets, in microseconds: 0.25 ms to 5 s.
+constexpr std::array<std::uint64_t, 14> kLatencyMicrosBounds = {
+    250,    500,     1'000,   2'500,   5'000,     10'000,    25'000,
+    50'000, 100'000, 250'000, 500'000, 1'000'000, 2'500'000, 5'000'000};
+
+void AppendLabelValue(std::string_view value, std::string& out) {
+  out += '"';
+  for (char c : value) {
+    if (c == '\\' || c == '"') out += '\\';
+    if (c == '\n') {
+      out += "\\n";
+      continue;
+    }
+    out += c;
+  }
+  out += '"';
+}
+
+void AppendNumber(double v, std::string& out) {
+  char buf[32];
+  const int n = std::snprintf(buf, sizeof buf, "%.17g", v);
+  out.append(buf, static_cast<std::size_t>(n));
+}
+
+}  // namespace
+
+std::string_view EndpointName(Endpoint e) {
+  switch (e) {
+    case Endpoint::kJson: return "_json";
+    case Endpoint::kMulti: return "_multi";
+    case Endpoint::kBulk: return "_bulk";
+    case Endpoint::kHec: return "hec";
+    case Endpoint::kCount: break;
+  }
+  return "?";
+}
+
+IngestMetrics::IngestMetrics() {
+  for (auto& h : latency_) h = std::make_unique<Histogram>(kLatencyMicrosBounds);
+}
+
+IngestMetrics::Counters& IngestMetrics::SeriesFor(Endpoint endpoint, std::string_view org,
+                                                  std::string_view stream) {
+  thread_local std::string key;
+  key.clear();
+  key.push_back(static_cast<char>('0' + static_cast<int>(endpoint)));
+  key.push_back('\0');
+  key += org;
+  key.push_back('\0');
+  key += stream;
+  Shard& shard = shards_[std::hash<std::string>{}(key) % kShards];
+  std::lock_guard lock(shard.mu);
+  auto [it, inserted] = shard.series.try_emplace(key);
+  if (inserted) it->second = std::make_unique<Counters>();
+  return *it->second;
+}
+
+void IngestMetrics::Count(Endpoint endpoint, std::string_view org, std::string_view stream,
+                          std::uint64_t records, std::uint64_t failed, std::uint64_t bytes) {
+  Counters& c = SeriesFor(endpoint, org, stream);
+  c.records.fetch_add(records, std::memory_order_relaxed);
+  c.failed.fetch_add(failed, std::memory_order_relaxed);
+  c.bytes.fetch_add(bytes, std::memory_order_relaxed);
+}
+
+void IngestMetrics::ObserveLatency(Endpoint endpoint, std::uint64_t micros) {
+  latency_[static_cast<std::size_t>(endpoint)]->Record(micros);
+}
+
+void IngestMetrics::Render(std::string& out) const {
+  struct Family {
+    const char* name;
+    const char* help;
+    std::atomic<std::uint64_t> Counters::*field;
+  };
+  static constexpr Family kFamilies[] = {
+      {"ingot_ingested_records_total", "Records stored, by org, stream and endpoint.",
+       &Counters::records},
+      {"ingot_rejected_records_total",
+       "Records rejected one by one (bad _timestamp, too many fields, too long), by org, stream "
+       "and endpoint.",
+       &Counters::failed},
+      {"ingot_ingested_bytes_total",
+       "Request body bytes (decoded), by org, stream and endpoint; a body feeding several "
+       "streams is split by their record counts.",
+       &Counters::bytes},
+  };
+  for (const Family& family : kFamilies) {
+    out += "# HELP ";
+    out += family.name;
+    out += ' ';
+    out += family.help;
+    out += "\n# TYPE ";
+    out += family.name;
+    out += " counter\n";
+    for (const Shard& shard : shards_) {
+      std::lock_guard lock(shard.mu);
+      for (const auto& [key, counters] : shard.series) {
+        const std::size_t a = key.find('\0');
+        const std::size_t b = key.find('\0', a + 1);
+        out += family.name;
+        out += "{org=";
+        AppendLabelValue(std::string_view(key).substr(a + 1, b - a - 1), out);
+        out += ",stream=";
+        AppendLabelValue(std::string_view(key).substr(b + 1), out);
+        out += ",endpoint=\"";
+        out += EndpointName(static_cast<Endpoint>(key[0] - '0'));
+        out += "\"} ";
+        AppendNumber(static_cast<double>(((*counters).*family.field).load()), out);
+        out += '\n';
+      }
+    }
+  }
+  out +=
+      "# HELP ingot_request_duration_seconds Time from a request reaching its handler to its "
+      "answer (decode, WAL, memtable), by endpoint.\n"
+      "# TYPE ingot_request_duration_seconds histogram\n";
+  for (std::size_t e = 0; e < latency_.size(); ++e) {
+    const Histogram& h = *latency_[e];
+    const std::string endpoint =
+        "endpoint=\"" + std::string(EndpointName(static_cast<Endpoint>(e))) + "\"";
+    std::uint64_t cumulative = 0;
+    for (std::size_t i = 0; i <= h.upper_bounds().size(); ++i) {
+      cumulative += h.bucket(i);
+      out += "ingot_request_duration_seconds_bucket{" + endpoint + ",le=\"";
+      if (i < h.upper_bounds().size()) {
+        AppendNumber(static_cast<double>(h.upper_bounds()[i]) / 1e6, out);
+      } else {
+        out += "+Inf";
+      }
+      out += "\"} ";
+      AppendNumber(static_cast<double>(cumulative), out);
+      out += '\n';
+    }
+    out += "ingot_request_duration_seconds_sum{" + endpoint + "} ";
+    AppendNumber(static_cast<double>(h.sum()) / 1e6, out);
+    out += "\ningot_request_duration_seconds_count{" + endpoint + "} ";
+    AppendNumber(static_cast<double>(cumulative), out);
+    out += '\n';
+  }
+}
+
+}  // namespace ingot::api

@@ -1,0 +1,57 @@
+// IngestMetrics: what /metrics says about ingestion: records, rejected records, requests and body
+// bytes per org, stream and endpoint, and a request latency histogram per endpoint.
+//
+// Updated once per request (never per record) from I/O and WAL threads. The (org, stream,
+// endpoint) table is sharded, a mutex per shard, so concurrent requests rarely meet; the counters
+// themselves are atomics.
+#pragma once
+
+#include <array>
+#include <atomic>
+#include <cstdint>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <string_view>
+#include <unordered_map>
+
+#include "common/histogram.h"
+
+namespace ingot::api {
+
+enum class Endpoint : std::uint8_t { kJson, kMulti, kBulk, kHec, kCount };
+std::string_view EndpointName(Endpoint e);
+
+class IngestMetrics {
+ public:
+  IngestMetrics();
+
+  // A request's stored and rejected records for one stream, with its share of the body bytes.
+  void Count(Endpoint endpoint, std::string_view org, std::string_view stream,
+             std::uint64_t records, std::uint64_t failed, std::uint64_t bytes);
+  // Time from the request reaching its handler to its answer.
+  void ObserveLatency(Endpoint endpoint, std::uint64_t micros);
+
+  // Appends the Prometheus text of every series.
+  void Render(std::string& out) const;
+
+ private:
+  struct Counters {
+    std::atomic<std::uint64_t> records{0};
+    std::atomic<std::uint64_t> failed{0};
+    std::atomic<std::uint64_t> bytes{0};
+  };
+  struct Shard {
+    mutable std::mutex mu;
+    // "<endpoint>\0<org>\0<stream>" -> counters (stable addresses: counted outside the lock).
+    std::unordered_map<std::string, std::unique_ptr<Counters>> series;
+  };
+  static constexpr std::size_t kShards = 16;
+
+  Counters& SeriesFor(Endpoint endpoint, std::string_view org, std::string_view stream);
+
+  std::array<Shard, kShards> shards_;
+  std::array<std::unique_ptr<Histogram>, static_cast<std::size_t>(Endpoint::kCount)> latency_;
+};
+
+}  // namespace ingot::api
