@@ -140,22 +140,7 @@ HecResult AddEvent(simdjson::ondemand::object envelope, std::size_t event_number
   return {};
 }
 
-}  // namespace
-
-std::string HecResult::ResponseBody() const {
-  std::string out = "{\"text\":";
-  AppendJsonString(text, out);
-  out += ",\"code\":";
-  out += std::to_string(static_cast<int>(code));
-  if (!ok() && code != HecCode::kNoData) {
-    out += ",\"invalid-event-number\":";
-    out += std::to_string(invalid_event_number);
-  }
-  out += "}";
-  return out;
-}
-
-HecResult DecodeHec(std::string_view body, std::string_view default_stream, Decoded& out) {
+HecResult DecodeEvents(std::string_view body, std::string_view default_stream, Decoded& out) {
   auto& parser = ThreadParser();
   const std::size_t batch = std::clamp<std::size_t>(body.size(), 1 << 20, kMaxBatchBytes);
   simdjson::ondemand::document_stream events;
@@ -180,6 +165,27 @@ HecResult DecodeHec(std::string_view body, std::string_view default_stream, Deco
   }
   if (event_number == 0) return Failure(HecCode::kNoData, "No data", 0);
   return {};
+}
+
+}  // namespace
+
+std::string HecResult::ResponseBody() const {
+  std::string out = "{\"text\":";
+  AppendJsonString(text, out);
+  out += ",\"code\":";
+  out += std::to_string(static_cast<int>(code));
+  if (!ok() && code != HecCode::kNoData) {
+    out += ",\"invalid-event-number\":";
+    out += std::to_string(invalid_event_number);
+  }
+  out += "}";
+  return out;
+}
+
+HecResult DecodeHec(std::string_view body, std::string_view default_stream, Decoded& out) {
+  HecResult result = DecodeEvents(body, default_stream, out);
+  TrimThreadParser();
+  return result;
 }
 
 }  // namespace ingot::protocols::json

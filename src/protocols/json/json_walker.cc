@@ -8,9 +8,18 @@ using simdjson::error_code;
 using simdjson::ondemand::json_type;
 using FieldId = model::BatchBuilder::FieldId;
 
-simdjson::ondemand::parser& ThreadParser() {
-  thread_local simdjson::ondemand::parser parser;
-  return parser;
+namespace {
+// Documents up to this size keep the parser's buffers (about 5x this) between requests.
+constexpr std::size_t kRetainedParserCapacity = 4 << 20;
+thread_local simdjson::ondemand::parser thread_parser;
+}  // namespace
+
+simdjson::ondemand::parser& ThreadParser() { return thread_parser; }
+
+void TrimThreadParser() {
+  if (thread_parser.capacity() > kRetainedParserCapacity) {
+    thread_parser = simdjson::ondemand::parser{};
+  }
 }
 
 error_code WalkObject(simdjson::ondemand::object object, model::BatchBuilder& builder,

@@ -18,6 +18,10 @@ inline constexpr std::size_t kPadding = simdjson::SIMDJSON_PADDING;
 
 // One on-demand parser per thread, reused across requests so its buffers are allocated once.
 simdjson::ondemand::parser& ThreadParser();
+// Frees the thread's parser buffers if a large document grew them (they take about five bytes per
+// byte of the largest document parsed): one big request must not pin that memory on the thread
+// for good. Called after decoders that parse a whole body as one document.
+void TrimThreadParser();
 
 // Adds every field of `object` under `parent` to the record being built.
 simdjson::error_code WalkObject(simdjson::ondemand::object object, model::BatchBuilder& builder,

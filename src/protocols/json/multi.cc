@@ -86,7 +86,10 @@ Status DecodeNdjson(std::string_view body, StreamRecords& stream) {
   return Status::Ok();
 }
 
-Status DecodeJsonArray(std::string_view body, StreamRecords& stream) {
+namespace {
+
+// DecodeJsonArray's work; the wrapper trims the parser whichever way this returns.
+Status DecodeJsonDocument(std::string_view body, StreamRecords& stream) {
   auto& parser = ThreadParser();
   simdjson::ondemand::document doc;
   if (auto e = parser.iterate(body.data(), body.size(), body.size() + kPadding).get(doc);
@@ -131,6 +134,14 @@ Status DecodeJsonArray(std::string_view body, StreamRecords& stream) {
   }
   if (!AtEnd(doc)) return Status::InvalidInput("body: unexpected content after the JSON array");
   return Status::Ok();
+}
+
+}  // namespace
+
+Status DecodeJsonArray(std::string_view body, StreamRecords& stream) {
+  Status st = DecodeJsonDocument(body, stream);
+  TrimThreadParser();
+  return st;
 }
 
 }  // namespace ingot::protocols::json
