@@ -240,8 +240,8 @@ int RunServe(const ServeConfig& config) {
   if (replay->records > 0) {
     spdlog::info(
         "WAL replayed in {:.2f}s: {} records, {} parts restored, {} already in Parquet, {} "
-        "undecodable, {} damaged bytes skipped",
-        replay_s, replay->records, replay->parts_replayed, replay->parts_skipped,
+        "answered with an error (skipped), {} undecodable, {} damaged bytes skipped",
+        replay_s, replay->records, replay->parts_replayed, replay->parts_skipped, replay->aborted,
         replay->undecodable, replay->wal.corrupt_bytes);
   }
 
@@ -273,6 +273,7 @@ int RunServe(const ServeConfig& config) {
       memtable.SealExpired(model::NowMicros());
       RelieveMemoryPressure(budget, memtable);
       UpdateDiskLow(config, disk_low);
+      ingester.FlushAborts();
       RemovePersistedSegments(*wal, watermark);
     });
     int signal_number = 0;
@@ -282,6 +283,7 @@ int RunServe(const ServeConfig& config) {
     admin_api.set_ready(false);
     server.Stop();  // in-flight requests finish; their WAL callbacks have run when it returns
   }
+  ingester.FlushAborts();
   wal->Close();
   memtable.SealAll();
   persister.Drain();

@@ -39,6 +39,10 @@ void Ingester::Commit(const RequestHeader& header, std::string_view body,
       pieces, [this, record_header, &header, &decoded, done](Status st, std::uint64_t seq) {
         if (!st.ok()) {
           stats_.wal_failures.fetch_add(1, std::memory_order_relaxed);
+          if (seq != 0) {  // the record may be on disk: make sure replay will not store it
+            std::lock_guard lock(aborts_mu_);
+            aborted_.Add(seq);
+          }
           done(st);
           return;
         }
@@ -49,6 +53,40 @@ void Ingester::Commit(const RequestHeader& header, std::string_view body,
     stats_.wal_failures.fetch_add(1, std::memory_order_relaxed);
     done(queued);
   }
+}
+
+void Ingester::FlushAborts() {
+  if (wal_ == nullptr || !wal_->healthy()) return;
+  auto record = std::make_shared<std::string>();
+  memtable::SeqRanges flushing;
+  {
+    std::lock_guard lock(aborts_mu_);
+    if (aborted_.empty() || abort_in_flight_) return;
+    flushing = aborted_;
+    abort_in_flight_ = true;
+  }
+  RequestHeader header;
+  header.protocol = Protocol::kAbort;
+  EncodeRequestHeader(header, *record);
+  *record += flushing.ToString();
+  const Status queued =
+      wal_->Append(std::string_view(*record), [this, record, flushing](Status st, std::uint64_t) {
+        std::lock_guard lock(aborts_mu_);
+        abort_in_flight_ = false;
+        if (!st.ok()) return;  // tried again on the next call
+        aborted_.Remove(flushing);
+      });
+  if (!queued.ok()) {
+    std::lock_guard lock(aborts_mu_);
+    abort_in_flight_ = false;
+  }
+}
+
+std::size_t Ingester::pending_aborts() const {
+  std::lock_guard lock(aborts_mu_);
+  std::size_t n = 0;
+  for (const auto& [first, last] : aborted_.ranges()) n += last - first + 1;
+  return n;
 }
 
 }  // namespace ingot::ingest

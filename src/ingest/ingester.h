@@ -11,6 +11,7 @@
 
 #include <atomic>
 #include <functional>
+#include <mutex>
 #include <string>
 #include <string_view>
 
@@ -45,6 +46,14 @@ class Ingester {
   void Commit(const RequestHeader& header, std::string_view body, protocols::Decoded& decoded,
               Done done);
 
+  // Writes to the WAL, as one abort record, the sequences of records the WAL may hold although
+  // their requests were answered with an error (a write or fsync that failed after the records
+  // were given sequences), so that replay never stores them. Called periodically (a no-op when
+  // there are none or the WAL still cannot write); safe from any thread.
+  void FlushAborts();
+  // Sequences still waiting to be written as an abort record.
+  std::size_t pending_aborts() const;
+
   const IngestStats& stats() const { return stats_; }
 
  private:
@@ -55,6 +64,10 @@ class Ingester {
   wal::WalWriter* const wal_;
   PersistedWatermark* const watermark_;
   IngestStats stats_;
+
+  mutable std::mutex aborts_mu_;
+  memtable::SeqRanges aborted_;   // GUARDED_BY(aborts_mu_): not yet in an abort record
+  bool abort_in_flight_ = false;  // GUARDED_BY(aborts_mu_)
 };
 
 }  // namespace ingot::ingest

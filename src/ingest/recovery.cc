@@ -91,6 +91,26 @@ Result<ReplayReport> ReplayWal(const std::string& data_dir, storage::FileSystem&
                                memtable::Memtable& memtable, PersistedWatermark& watermark,
                                wal::Reporter* reporter, wal::WalStats* stats) {
   ReplayReport report;
+  // First pass: the abort records, which come after the records they cancel.
+  memtable::SeqRanges aborted;
+  {
+    wal::RecoveryOptions first_pass;
+    first_pass.fs = &fs;
+    first_pass.repair = false;  // the second pass repairs (and reports damage) once
+    RequestHeader header;
+    auto scanned = wal::Recover(data_dir + "/wal", first_pass,
+                                [&](std::uint64_t, std::string_view payload) -> Status {
+                                  std::string_view body;
+                                  if (DecodeRequestRecord(payload, header, body).ok() &&
+                                      header.protocol == Protocol::kAbort) {
+                                    if (auto seqs = memtable::SeqRanges::Parse(body); seqs.ok()) {
+                                      aborted.Add(*seqs);
+                                    }
+                                  }
+                                  return Status::Ok();
+                                });
+    if (!scanned.ok()) return scanned.status();
+  }
   PersistedIndex index(fs, report);
   std::string padded;  // the body, with the padding the decoders need
   RequestHeader header;
@@ -103,6 +123,10 @@ Result<ReplayReport> ReplayWal(const std::string& data_dir, storage::FileSystem&
         if (report.records++ == 0) index.set_first_wal_seq(seq);
         std::string_view body;
         Status st = DecodeRequestRecord(payload, header, body);
+        if (st.ok() && (header.protocol == Protocol::kAbort || aborted.Contains(seq))) {
+          report.aborted += header.protocol != Protocol::kAbort;
+          return Status::Ok();
+        }
         padded.assign(body);
         padded.append(protocols::json::kPadding, '\0');
         protocols::Decoded decoded(header.options);

@@ -25,6 +25,7 @@ struct ReplayReport {
   std::uint64_t parts_replayed = 0;  // (record, stream, hour) parts put back into the memtable
   std::uint64_t parts_skipped = 0;   // (record, stream, hour) parts already in Parquet
   std::uint64_t undecodable = 0;     // records whose payload could not be decoded (reported)
+  std::uint64_t aborted = 0;         // records skipped: their request was answered with an error
   std::uint64_t files_examined = 0;  // Parquet footers read to learn what is persisted
   wal::RecoveryResult wal;
 };

@@ -5,12 +5,14 @@
 
 #include <filesystem>
 #include <future>
+#include <thread>
 
 #include "ingest/ingester.h"
 #include "memtable/persister.h"
 #include "parquet/metadata_reader.h"
 #include "protocols/json/json_walker.h"
 #include "protocols/json/multi.h"
+#include "storage/fault_injection.h"
 
 namespace ingot::ingest {
 namespace {
@@ -23,7 +25,9 @@ constexpr std::int64_t kBase = 1'700'000'000'000'000 / kHourUs * kHourUs;
 // One server "life" over a data directory: persister, memtable, and (when `with_writer`) a WAL
 // writer and ingester. Crash() drops whatever the memtable holds, as a killed process would.
 struct Life {
-  Life(const std::string& data_dir, bool with_writer) : watermark(1) {
+  Life(const std::string& data_dir, bool with_writer,
+       storage::FileSystem& wal_fs = storage::PosixFileSystem())
+      : watermark(1) {
     memtable::PersisterOptions po;
     po.data_dir = data_dir;
     po.on_persisted = [this](const memtable::SealedPartition& p) { watermark.Persisted(p.seqs); };
@@ -35,6 +39,8 @@ struct Life {
     wal::WalOptions o;
     o.dir = data_dir + "/wal";
     o.segment_size = 1 << 20;
+    o.fs = &wal_fs;
+    o.retry_interval = std::chrono::milliseconds(10);
     auto opened = wal::WalWriter::Open(o, 1);
     EXPECT_TRUE(opened.ok()) << opened.status().ToString();
     writer = std::move(*opened);
@@ -43,6 +49,10 @@ struct Life {
 
   // Ingests NDJSON into org "o", `stream`, and waits for the answer.
   void Ingest(const std::string& stream, const std::string& ndjson) {
+    ASSERT_TRUE(TryIngest(stream, ndjson).ok());
+  }
+
+  Status TryIngest(const std::string& stream, const std::string& ndjson) {
     RequestHeader header;
     header.protocol = Protocol::kNdjson;
     header.org = "o";
@@ -51,13 +61,13 @@ struct Life {
     std::string body = ndjson;
     body.append(protocols::json::kPadding, '\0');
     protocols::Decoded decoded(header.options);
-    ASSERT_TRUE(
+    EXPECT_TRUE(
         protocols::json::DecodeNdjson({body.data(), ndjson.size()}, decoded.Stream(stream)).ok());
     decoded.Finish();
     std::promise<Status> answered;
     ingester->Commit(header, {body.data(), ndjson.size()}, decoded,
                      [&](Status st) { answered.set_value(st); });
-    ASSERT_TRUE(answered.get_future().get().ok());
+    return answered.get_future().get();
   }
 
   // Persists everything buffered (a clean shutdown, or the end of recovery).
@@ -167,6 +177,33 @@ TEST_F(ReplayTest, PartsAlreadyInParquetAreNotReplayedTwice) {
     EXPECT_EQ(RowsInParquet("t"), 3) << "restart " << restart;
     EXPECT_EQ(life.watermark.watermark(), 4u);
   }
+}
+
+TEST_F(ReplayTest, RecordsAnsweredWithAnErrorAreNeverReplayed) {
+  storage::FaultInjectingFileSystem faulty(storage::PosixFileSystem());
+  {
+    Life first(dir_, true, faulty);
+    first.Ingest("s", Records(0, 10, kBase / 1000));  // seq 1
+    // The next group is written, then its fsync fails: the client gets an error, yet the
+    // record's bytes are in the segment and a plain replay would store them.
+    faulty.FailNext(storage::FaultInjectingFileSystem::kSync, Status::IoError("injected EIO"));
+    EXPECT_FALSE(first.TryIngest("s", Records(100, 5, kBase / 1000)).ok());
+    EXPECT_EQ(first.ingester->pending_aborts(), 1u);
+    // The WAL heals itself (a probe writes a fresh segment); the abort record goes out.
+    for (int i = 0; i < 500 && first.ingester->pending_aborts() > 0; ++i) {
+      first.ingester->FlushAborts();
+      std::this_thread::sleep_for(std::chrono::milliseconds(5));
+    }
+    EXPECT_EQ(first.ingester->pending_aborts(), 0u);
+    first.Ingest("s", Records(10, 3, kBase / 1000));  // a later record still replays
+    first.Crash();
+  }
+  Life second(dir_, false);
+  auto report = Replay(second);
+  ASSERT_TRUE(report.ok()) << report.status().ToString();
+  EXPECT_EQ(report->aborted, 1u) << report->records << " records, " << report->parts_replayed;
+  second.PersistAll();
+  EXPECT_EQ(RowsInParquet("s"), 13);  // 10 + 3, not the 5 that were answered with an error
 }
 
 }  // namespace

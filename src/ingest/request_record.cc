@@ -71,7 +71,7 @@ Status DecodeRequestRecord(std::string_view payload, RequestHeader& h, std::stri
     return Status::InvalidInput("WAL record version " + std::to_string(version) +
                                 " is not one this ingot reads");
   }
-  if (protocol < 1 || protocol > 4 || type > 2) {
+  if (protocol < 1 || protocol > 5 || type > 2) {
     return Status::InvalidInput("WAL record names an unknown protocol or stream type");
   }
   h.protocol = static_cast<Protocol>(protocol);
@@ -105,6 +105,7 @@ Status DecodeRequestBody(const RequestHeader& h, std::string_view body,
       if (!result.ok()) st = Status::InvalidInput(result.text);
       break;
     }
+    case Protocol::kAbort: st = Status::InvalidInput("an abort record holds no request"); break;
   }
   if (st.ok()) decoded.Finish();
   return st;

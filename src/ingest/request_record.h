@@ -28,6 +28,10 @@ enum class Protocol : std::uint8_t {
   kNdjson = 2,     // _multi
   kBulk = 3,       // Elasticsearch _bulk
   kHec = 4,        // Splunk HEC
+  // Not a request: the body lists (SeqRanges text) WAL sequences whose records the WAL may hold
+  // but whose requests were answered with an error (their write or fsync failed). Replay skips
+  // them, so a client's retry does not store the same records twice.
+  kAbort = 5,
 };
 
 inline constexpr std::uint8_t kRequestRecordVersion = 1;

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <charconv>
+#include <iterator>
 
 namespace ingot::memtable {
 
@@ -25,6 +26,40 @@ void SeqRanges::Add(std::uint64_t seq) {
       ranges_.erase(next);
     }
   }  // else seq is inside *it already
+}
+
+void SeqRanges::Add(const SeqRanges& other) {
+  if (other.empty()) return;
+  std::vector<Range> all;
+  all.reserve(ranges_.size() + other.ranges_.size());
+  std::merge(ranges_.begin(), ranges_.end(), other.ranges_.begin(), other.ranges_.end(),
+             std::back_inserter(all));
+  ranges_.clear();
+  for (const Range& r : all) {
+    if (!ranges_.empty() && r.first <= ranges_.back().second + 1) {
+      ranges_.back().second = std::max(ranges_.back().second, r.second);
+    } else {
+      ranges_.push_back(r);
+    }
+  }
+}
+
+void SeqRanges::Remove(const SeqRanges& other) {
+  std::vector<Range> kept;
+  auto cut = other.ranges_.begin();
+  for (Range r : ranges_) {
+    while (cut != other.ranges_.end() && cut->second < r.first) ++cut;
+    for (auto c = cut; c != other.ranges_.end() && c->first <= r.second; ++c) {
+      if (c->first > r.first) kept.emplace_back(r.first, c->first - 1);
+      if (c->second >= r.second) {
+        r.first = r.second + 1;  // nothing left of r
+        break;
+      }
+      r.first = c->second + 1;
+    }
+    if (r.first <= r.second) kept.push_back(r);
+  }
+  ranges_ = std::move(kept);
 }
 
 bool SeqRanges::Contains(std::uint64_t seq) const {

@@ -20,6 +20,10 @@ class SeqRanges {
 
   // Adds `seq`. Cheap when seq is at or right after the largest one held.
   void Add(std::uint64_t seq);
+  // Adds every sequence of `other`.
+  void Add(const SeqRanges& other);
+  // Removes every sequence of `other`.
+  void Remove(const SeqRanges& other);
   bool Contains(std::uint64_t seq) const;
   bool empty() const { return ranges_.empty(); }
   std::uint64_t min() const { return ranges_.empty() ? 0 : ranges_.front().first; }

@@ -50,5 +50,29 @@ TEST(SeqRanges, TextRoundTripAndErrors) {
   }
 }
 
+TEST(SeqRanges, AddAndRemoveSetsMatchASet) {
+  std::mt19937 rng(11);
+  for (int round = 0; round < 300; ++round) {
+    SeqRanges a, b;
+    std::set<std::uint64_t> sa, sb;
+    for (int i = 0; i < 30; ++i) {
+      const std::uint64_t x = rng() % 50, y = rng() % 50;
+      a.Add(x);
+      sa.insert(x);
+      b.Add(y);
+      sb.insert(y);
+    }
+    SeqRanges sum = a;
+    sum.Add(b);
+    SeqRanges diff = a;
+    diff.Remove(b);
+    for (std::uint64_t v = 0; v < 52; ++v) {
+      ASSERT_EQ(sum.Contains(v), sa.count(v) + sb.count(v) > 0) << v;
+      ASSERT_EQ(diff.Contains(v), sa.count(v) == 1 && sb.count(v) == 0)
+          << v << " " << diff.ToString();
+    }
+  }
+}
+
 }  // namespace
 }  // namespace ingot::memtable
