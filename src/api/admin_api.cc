@@ -1,57 +1,19 @@
 #include "api/admin_api.h"
 
+#include "api/prometheus_text.h"
 #include "http/response.h"
 
 namespace ingot::api {
 
 namespace {
 
-// Appends one sample: name{labels} value.
-void Sample(std::string& out, std::string_view name, std::string_view labels, double value) {
-  out += name;
-  if (!labels.empty()) {
-    out += '{';
-    out += labels;
-    out += '}';
-  }
-  out += ' ';
-  char buf[32];
-  const int n = std::snprintf(buf, sizeof buf, "%.17g", value);
-  out.append(buf, static_cast<std::size_t>(n));
-  out += '\n';
-}
-
-void Help(std::string& out, std::string_view name, std::string_view type, std::string_view help) {
-  out += "# HELP ";
-  out += name;
-  out += ' ';
-  out += help;
-  out += "\n# TYPE ";
-  out += name;
-  out += ' ';
-  out += type;
-  out += '\n';
-}
+using prometheus::Help;
+using prometheus::Label;
+using prometheus::Sample;
 
 template <typename T>
 double Load(const std::atomic<T>& a) {
   return static_cast<double>(a.load(std::memory_order_relaxed));
-}
-
-// Escapes a label value (backslash, quote, newline) per the exposition format.
-std::string Label(std::string_view key, std::string_view value) {
-  std::string out(key);
-  out += "=\"";
-  for (char c : value) {
-    if (c == '\\' || c == '"') out += '\\';
-    if (c == '\n') {
-      out += "\\n";
-      continue;
-    }
-    out += c;
-  }
-  out += '"';
-  return out;
 }
 
 }  // namespace
@@ -87,24 +49,6 @@ bool AdminApi::ready() const {
   return ready_.load() &&
          (sources_.wal == nullptr || sources_.wal->healthy.load(std::memory_order_relaxed));
 }
-
-namespace {
-
-void HistogramSamples(std::string& out, std::string_view name, const Histogram& h, double scale) {
-  std::uint64_t cumulative = 0;
-  for (std::size_t i = 0; i < h.upper_bounds().size(); ++i) {
-    cumulative += h.bucket(i);
-    char le[32];
-    std::snprintf(le, sizeof le, "le=\"%g\"", static_cast<double>(h.upper_bounds()[i]) * scale);
-    Sample(out, std::string(name) + "_bucket", le, static_cast<double>(cumulative));
-  }
-  cumulative += h.bucket(h.upper_bounds().size());
-  Sample(out, std::string(name) + "_bucket", "le=\"+Inf\"", static_cast<double>(cumulative));
-  Sample(out, std::string(name) + "_sum", "", static_cast<double>(h.sum()) * scale);
-  Sample(out, std::string(name) + "_count", "", static_cast<double>(cumulative));
-}
-
-}  // namespace
 
 std::string AdminApi::RenderMetrics() const {
   std::string out;
@@ -215,9 +159,9 @@ std::string AdminApi::RenderMetrics() const {
     Help(out, "ingot_wal_segments", "gauge", "WAL segment files on disk.");
     Sample(out, "ingot_wal_segments", "", Load(w->segments_live));
     Help(out, "ingot_wal_fsync_seconds", "histogram", "fdatasync latency of WAL group commits.");
-    HistogramSamples(out, "ingot_wal_fsync_seconds", w->fsync_micros, 1e-6);
+    prometheus::HistogramSamples(out, "ingot_wal_fsync_seconds", "", w->fsync_micros, 1e-6);
     Help(out, "ingot_wal_group_records", "histogram", "Records per WAL group commit.");
-    HistogramSamples(out, "ingot_wal_group_records", w->group_records, 1);
+    prometheus::HistogramSamples(out, "ingot_wal_group_records", "", w->group_records, 1);
     Help(out, "ingot_wal_recovered_records_total", "counter", "WAL records read back at start.");
     Sample(out, "ingot_wal_recovered_records_total", "", Load(w->recovered_records));
     Help(out, "ingot_wal_corrupt_bytes_total", "counter",

@@ -1,7 +1,8 @@
 #include "api/ingest_metrics.h"
 
-#include <cstdio>
 #include <functional>
+
+#include "api/prometheus_text.h"
 
 namespace ingot::api {
 
@@ -11,25 +12,6 @@ namespace {
 constexpr std::array<std::uint64_t, 14> kLatencyMicrosBounds = {
     250,    500,     1'000,   2'500,   5'000,     10'000,    25'000,
     50'000, 100'000, 250'000, 500'000, 1'000'000, 2'500'000, 5'000'000};
-
-void AppendLabelValue(std::string_view value, std::string& out) {
-  out += '"';
-  for (char c : value) {
-    if (c == '\\' || c == '"') out += '\\';
-    if (c == '\n') {
-      out += "\\n";
-      continue;
-    }
-    out += c;
-  }
-  out += '"';
-}
-
-void AppendNumber(double v, std::string& out) {
-  char buf[32];
-  const int n = std::snprintf(buf, sizeof buf, "%.17g", v);
-  out.append(buf, static_cast<std::size_t>(n));
-}
 
 }  // namespace
 
@@ -95,57 +77,28 @@ void IngestMetrics::Render(std::string& out) const {
        &Counters::bytes},
   };
   for (const Family& family : kFamilies) {
-    out += "# HELP ";
-    out += family.name;
-    out += ' ';
-    out += family.help;
-    out += "\n# TYPE ";
-    out += family.name;
-    out += " counter\n";
+    prometheus::Help(out, family.name, "counter", family.help);
     for (const Shard& shard : shards_) {
       std::lock_guard lock(shard.mu);
       for (const auto& [key, counters] : shard.series) {
         const std::size_t a = key.find('\0');
         const std::size_t b = key.find('\0', a + 1);
-        out += family.name;
-        out += "{org=";
-        AppendLabelValue(std::string_view(key).substr(a + 1, b - a - 1), out);
-        out += ",stream=";
-        AppendLabelValue(std::string_view(key).substr(b + 1), out);
-        out += ",endpoint=\"";
-        out += EndpointName(static_cast<Endpoint>(key[0] - '0'));
-        out += "\"} ";
-        AppendNumber(static_cast<double>(((*counters).*family.field).load()), out);
-        out += '\n';
+        const std::string labels =
+            prometheus::Label("org", std::string_view(key).substr(a + 1, b - a - 1)) + "," +
+            prometheus::Label("stream", std::string_view(key).substr(b + 1)) + "," +
+            prometheus::Label("endpoint", EndpointName(static_cast<Endpoint>(key[0] - '0')));
+        prometheus::Sample(out, family.name, labels,
+                           static_cast<double>(((*counters).*family.field).load()));
       }
     }
   }
-  out +=
-      "# HELP ingot_request_duration_seconds Time from a request reaching its handler to its "
-      "answer (decode, WAL, memtable), by endpoint.\n"
-      "# TYPE ingot_request_duration_seconds histogram\n";
+  prometheus::Help(out, "ingot_request_duration_seconds", "histogram",
+                   "Time from a request reaching its handler to its answer (decode, WAL, "
+                   "memtable), by endpoint.");
   for (std::size_t e = 0; e < latency_.size(); ++e) {
-    const Histogram& h = *latency_[e];
-    const std::string endpoint =
-        "endpoint=\"" + std::string(EndpointName(static_cast<Endpoint>(e))) + "\"";
-    std::uint64_t cumulative = 0;
-    for (std::size_t i = 0; i <= h.upper_bounds().size(); ++i) {
-      cumulative += h.bucket(i);
-      out += "ingot_request_duration_seconds_bucket{" + endpoint + ",le=\"";
-      if (i < h.upper_bounds().size()) {
-        AppendNumber(static_cast<double>(h.upper_bounds()[i]) / 1e6, out);
-      } else {
-        out += "+Inf";
-      }
-      out += "\"} ";
-      AppendNumber(static_cast<double>(cumulative), out);
-      out += '\n';
-    }
-    out += "ingot_request_duration_seconds_sum{" + endpoint + "} ";
-    AppendNumber(static_cast<double>(h.sum()) / 1e6, out);
-    out += "\ningot_request_duration_seconds_count{" + endpoint + "} ";
-    AppendNumber(static_cast<double>(cumulative), out);
-    out += '\n';
+    prometheus::HistogramSamples(
+        out, "ingot_request_duration_seconds",
+        prometheus::Label("endpoint", EndpointName(static_cast<Endpoint>(e))), *latency_[e], 1e-6);
   }
 }
 
