@@ -1,15 +1,16 @@
 #include "api/prometheus_text.h"
 
-#include <cstdio>
+#include <charconv>
 
 namespace ingot::api::prometheus {
 
 namespace {
 
+// Shortest text that reads back as `v` ("0.00025", not "0.00025000000000000001").
 void AppendNumber(double v, std::string& out) {
   char buf[32];
-  const int n = std::snprintf(buf, sizeof buf, "%.17g", v);
-  out.append(buf, static_cast<std::size_t>(n));
+  auto [end, ec] = std::to_chars(buf, buf + sizeof buf, v);
+  out.append(buf, end);
 }
 
 }  // namespace
