@@ -20,6 +20,12 @@ class LogGenerator {
     for (std::size_t i = 0; i < n; ++i) AppendRecord(out);
   }
 
+  // The timestamp of the last record appended (before the first: the start, 1'700'000'000'000).
+  std::int64_t timestamp_ms() const { return timestamp_ms_; }
+  // Moves the clock, e.g. to the current time so that a server with a --max-past window accepts
+  // the records. Records are otherwise unchanged; without a call the output is as before.
+  void set_timestamp_ms(std::int64_t ms) { timestamp_ms_ = ms; }
+
  private:
   std::mt19937_64 rng_;
   std::int64_t timestamp_ms_ = 1'700'000'000'000;

@@ -1,0 +1,252 @@
+#include "tools/load/body_pool.h"
+
+#include <fmt/format.h>
+#include <libdeflate.h>
+
+#include <chrono>
+#include <cstring>
+#include <iterator>
+#include <memory>
+#include <new>
+
+#include "common/json_escape.h"
+#include "workload/log_generator.h"
+#include "workload/metric_generator.h"
+#include "workload/narrow_log_generator.h"
+#include "workload/wide_log_generator.h"
+
+namespace ingot::load {
+
+namespace {
+
+// The workload generators share no base class (LogGenerator's layout is relied on elsewhere), so
+// the pool reaches them through this one.
+class RecordSource {
+ public:
+  virtual ~RecordSource() = default;
+  virtual void Append(std::string& out) = 0;  // one record and a newline
+  virtual std::int64_t timestamp_ms() const = 0;
+};
+
+template <typename Generator>
+class SourceOf final : public RecordSource {
+ public:
+  SourceOf(std::uint64_t seed, std::int64_t start_ms) : gen_(seed) {
+    gen_.set_timestamp_ms(start_ms);
+  }
+  void Append(std::string& out) override { gen_.AppendRecord(out); }
+  std::int64_t timestamp_ms() const override { return gen_.timestamp_ms(); }
+
+ private:
+  Generator gen_;
+};
+
+std::unique_ptr<RecordSource> MakeSource(Workload w, std::uint64_t seed, std::int64_t start_ms) {
+  switch (w) {
+    case Workload::kLogs: return std::make_unique<SourceOf<workload::LogGenerator>>(seed, start_ms);
+    case Workload::kWide:
+      return std::make_unique<SourceOf<workload::WideLogGenerator>>(seed, start_ms);
+    case Workload::kNarrow:
+      return std::make_unique<SourceOf<workload::NarrowLogGenerator>>(seed, start_ms);
+    case Workload::kMetrics:
+      return std::make_unique<SourceOf<workload::MetricGenerator>>(seed, start_ms);
+  }
+  return nullptr;
+}
+
+void AppendPercentEncoded(std::string_view s, std::string& out) {
+  for (unsigned char c : s) {
+    const bool unreserved = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+                            (c >= '0' && c <= '9') || c == '-' || c == '_' || c == '.' || c == '~';
+    if (unreserved) {
+      out += static_cast<char>(c);
+    } else {
+      fmt::format_to(std::back_inserter(out), "%{:02X}", c);
+    }
+  }
+}
+
+std::string_view ContentType(Endpoint e) {
+  return e == Endpoint::kMulti || e == Endpoint::kBulk ? "application/x-ndjson"
+                                                       : "application/json";
+}
+
+bool HasHeader(const std::vector<std::string>& headers, std::string_view name) {
+  for (const std::string& h : headers) {
+    if (h.size() <= name.size() || h[name.size()] != ':') continue;
+    bool same = true;
+    for (std::size_t i = 0; i < name.size() && same; ++i) {
+      same = (h[i] | 0x20) == (name[i] | 0x20);
+    }
+    if (same) return true;
+  }
+  return false;
+}
+
+std::int64_t NowMs() {
+  return std::chrono::duration_cast<std::chrono::milliseconds>(
+             std::chrono::system_clock::now().time_since_epoch())
+      .count();
+}
+
+// Appends `record` (one JSON object, no newline), with the id field first when `run_id` is set.
+void AppendRecord(std::string_view record, const std::string& run_id, Body& body) {
+  if (run_id.empty()) {
+    body.raw += record;
+    return;
+  }
+  body.raw += "{\"load_id\":\"";
+  body.raw += run_id;
+  body.raw += '-';
+  body.id_offsets.push_back(static_cast<std::uint32_t>(body.raw.size()));
+  body.raw.append(kIdDigits, '0');
+  body.raw += "\",";
+  body.raw += record.substr(1);
+}
+
+}  // namespace
+
+std::string RequestPath(const LoadOptions& o, const Target& target) {
+  std::string path = target.path_prefix + "/api/";
+  AppendPercentEncoded(o.org, path);
+  switch (o.endpoint) {
+    case Endpoint::kJson:
+    case Endpoint::kMulti:
+      path += '/';
+      AppendPercentEncoded(o.stream, path);
+      path += o.endpoint == Endpoint::kJson ? "/_json" : "/_multi";
+      break;
+    case Endpoint::kBulk: path += "/_bulk"; break;
+    case Endpoint::kHec: path += "/_hec"; break;
+  }
+  return path;
+}
+
+Result<BodyPool> BodyPool::Build(const LoadOptions& o, const Target& target,
+                                 std::uint32_t records_per_request, const std::string& run_id) {
+  BodyPool pool;
+  pool.run_id_ = run_id;
+  pool.gzip_ = o.gzip;
+  std::size_t count = o.bodies == 0 ? 1 : o.bodies;
+  if (!run_id.empty()) count = (count + o.connections - 1) / o.connections * o.connections;
+
+  std::string& prefix = pool.head_prefix_;
+  prefix = "POST " + RequestPath(o, target) + " HTTP/1.1\r\nHost: " + target.host_header +
+           "\r\nUser-Agent: ingot-load\r\n";
+  if (!HasHeader(o.headers, "content-type")) {
+    prefix += "Content-Type: ";
+    prefix += ContentType(o.endpoint);
+    prefix += "\r\n";
+  }
+  if (o.gzip) prefix += "Content-Encoding: gzip\r\n";
+  for (const std::string& h : o.headers) prefix += h + "\r\n";
+
+  std::string stream_json;
+  AppendJsonString(o.stream, stream_json);
+  const std::string bulk_action = "{\"create\":{\"_index\":" + stream_json + "}}\n";
+
+  const std::int64_t start_ms = o.start_timestamp_ms != 0 ? o.start_timestamp_ms : NowMs();
+  std::unique_ptr<RecordSource> source = MakeSource(o.workload, o.seed, start_ms);
+  std::unique_ptr<GzipCompressor> gzip;
+  if (o.gzip && run_id.empty()) gzip = std::make_unique<GzipCompressor>(o.gzip_level);
+  std::string record;
+  std::size_t record_hint = 256;
+  pool.bodies_.resize(count);
+  try {
+    for (Body& body : pool.bodies_) {
+      body.records = records_per_request;
+      body.raw.reserve(record_hint * records_per_request + 64);
+      if (!run_id.empty()) body.id_offsets.reserve(records_per_request);
+      if (o.endpoint == Endpoint::kJson) body.raw += '[';
+      for (std::uint32_t i = 0; i < records_per_request; ++i) {
+        record.clear();
+        source->Append(record);
+        record.pop_back();  // the newline
+        switch (o.endpoint) {
+          case Endpoint::kJson:
+            if (i > 0) body.raw += ',';
+            AppendRecord(record, run_id, body);
+            break;
+          case Endpoint::kMulti:
+            AppendRecord(record, run_id, body);
+            body.raw += '\n';
+            break;
+          case Endpoint::kBulk:
+            body.raw += bulk_action;
+            AppendRecord(record, run_id, body);
+            body.raw += '\n';
+            break;
+          case Endpoint::kHec: {
+            const std::int64_t ms = source->timestamp_ms();
+            fmt::format_to(std::back_inserter(body.raw),
+                           "{{\"time\":{}.{:03d},\"source\":\"ingot-load\",\"sourcetype\":"
+                           "\"_json\",\"index\":{},\"event\":",
+                           ms / 1000, ms % 1000, stream_json);
+            AppendRecord(record, run_id, body);
+            body.raw += "}\n";
+            break;
+          }
+        }
+      }
+      if (o.endpoint == Endpoint::kJson) body.raw += ']';
+      record_hint = body.raw.size() / records_per_request + 16;
+      if (!pool.CompressedPerRequest()) {
+        if (gzip != nullptr) {
+          gzip->Compress(body.raw, body.gzipped);
+          body.gzipped.shrink_to_fit();
+        }
+        body.head = fmt::format("{}Content-Length: {}\r\n\r\n", prefix, body.wire().size());
+      }
+    }
+  } catch (const std::bad_alloc&) {
+    return Status::ResourceExhausted(
+        fmt::format("not enough memory for {} bodies of {} records; lower --bodies or "
+                    "--records-per-request",
+                    count, records_per_request));
+  }
+  return pool;
+}
+
+void PatchIds(Body& body, std::uint64_t first_id) {
+  char* raw = body.raw.data();
+  std::uint64_t id = first_id;
+  for (std::uint32_t offset : body.id_offsets) {
+    std::uint64_t v = id++;
+    for (int d = kIdDigits - 1; d >= 0; --d) {
+      raw[offset + static_cast<std::uint32_t>(d)] = static_cast<char>('0' + v % 10);
+      v /= 10;
+    }
+  }
+}
+
+void AppendIdLines(std::string_view run_id, std::uint64_t first_id, std::uint32_t n,
+                   std::string& out) {
+  const std::size_t line = run_id.size() + 1 + kIdDigits + 1;
+  std::size_t at = out.size();
+  out.resize(at + line * n);
+  char* p = out.data() + at;
+  for (std::uint32_t i = 0; i < n; ++i, p += line) {
+    std::memcpy(p, run_id.data(), run_id.size());
+    p[run_id.size()] = '-';
+    std::uint64_t v = first_id + i;
+    char* digits = p + run_id.size() + 1;
+    for (int d = kIdDigits - 1; d >= 0; --d) {
+      digits[d] = static_cast<char>('0' + v % 10);
+      v /= 10;
+    }
+    digits[kIdDigits] = '\n';
+  }
+}
+
+GzipCompressor::GzipCompressor(int level) : c_(libdeflate_alloc_compressor(level)) {
+  if (c_ == nullptr) throw std::bad_alloc();
+}
+
+GzipCompressor::~GzipCompressor() { libdeflate_free_compressor(c_); }
+
+void GzipCompressor::Compress(std::string_view in, std::string& out) {
+  out.resize(libdeflate_gzip_compress_bound(c_, in.size()));
+  out.resize(libdeflate_gzip_compress(c_, in.data(), in.size(), out.data(), out.size()));
+}
+
+}  // namespace ingot::load
