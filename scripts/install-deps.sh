@@ -19,7 +19,8 @@ packages=(
 )
 command -v node >/dev/null && command -v npm >/dev/null || packages+=(nodejs npm)
 if (( with_tests )); then
-  packages+=(clang libclang-rt-14-dev clang-format python3 python3-elasticsearch zstd)
+  packages+=(clang libclang-rt-14-dev clang-format python3 python3-elasticsearch zstd
+             python3-matplotlib linux-perf strace valgrind heaptrack)
 fi
 
 missing=()
