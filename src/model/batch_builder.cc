@@ -1,5 +1,6 @@
 #include "model/batch_builder.h"
 
+#include <algorithm>
 #include <cstring>
 
 #include "common/json_escape.h"
@@ -12,6 +13,7 @@ void BatchBuilder::Reset(const BuilderOptions& options) {
   options_ = options;
   batch_.Clear();
   batch_.AddColumn(std::string(kTimestampColumn), ColumnType::kTimestamp);
+  expected_records_ = 0;
   nodes_.clear();
   nodes_.emplace_back();  // kRoot
   child_index_.clear();
@@ -56,6 +58,9 @@ BatchBuilder::FieldId BatchBuilder::Child(FieldId parent, std::string_view raw_k
   const auto id = static_cast<FieldId>(nodes_.size());
   Node node;
   node.raw_key = raw_key;
+  node.plain_key = std::none_of(raw_key.begin(), raw_key.end(), [](char ch) {
+    return ch == '"' || ch == '\\' || static_cast<unsigned char>(ch) < 0x20;
+  });
   node.depth = nodes_[parent].depth + 1;
   if (parent != kRoot) {
     node.name = nodes_[parent].name;
@@ -81,7 +86,12 @@ std::int32_t BatchBuilder::ResolveColumn(Node& node) {
   return node.column = kUnresolved;  // created by Add with the first value's type
 }
 
-void BatchBuilder::BeginRecord() { ResetRecordState(); }
+void BatchBuilder::BeginRecord() {
+  if (batch_.num_rows() == 0 && expected_records_ > 1 && batch_.column(0).rows() == 0) {
+    batch_.column(0).Reserve(expected_records_, 0);
+  }
+  ResetRecordState();
+}
 
 void BatchBuilder::AddInt(FieldId field, std::int64_t v) { Add(field, Value::Int(v)); }
 
@@ -178,6 +188,14 @@ void BatchBuilder::Add(FieldId field, const Value& v) {
   }
   if (node.column == kUnresolved) {
     node.column = static_cast<std::int32_t>(batch_.AddColumn(node.name, v.type));
+    // A column of the first record is most likely in every record: size it for all of them.
+    // Columns that appear later may be sparse, and grow as needed.
+    if (row_ == 0 && expected_records_ > 1) {
+      batch_.column(static_cast<std::size_t>(node.column))
+          .Reserve(expected_records_, v.type == ColumnType::kString
+                                          ? (v.s.size() + v.s.size() / 4 + 1) * expected_records_
+                                          : 0);
+    }
   }
   Column& col = batch_.column(static_cast<std::size_t>(node.column));
   if (col.rows() > row_) {  // a second value for this column in one record

@@ -1,5 +1,6 @@
 #include "protocols/json/bulk.h"
 
+#include <algorithm>
 #include <cstring>
 
 #include "common/json_escape.h"
@@ -155,6 +156,7 @@ Status DecodeBulk(std::string_view body, std::string_view default_stream, Decode
   std::string last_index;
   StreamRecords* last_stream = nullptr;
   const std::uint64_t max_record = out.options().max_record_bytes;
+  const std::size_t expected_documents = CountLines(body) / 2 + 1;
   while (lines.Next(line)) {
     const std::size_t action_line = lines.number();
     BulkItems::Item* item_ptr = nullptr;
@@ -182,6 +184,10 @@ Status DecodeBulk(std::string_view body, std::string_view default_stream, Decode
       const std::string stream_name =
           index.empty() ? std::string(default_stream) : model::SanitizeStreamName(index);
       last_stream = stream_name.empty() ? nullptr : &out.Stream(stream_name);
+      if (last_stream != nullptr && last_stream->builder.records() == 0) {
+        // An action line and a document line per record, most often all for one index.
+        last_stream->builder.ExpectRecords(expected_documents);
+      }
     }
     if (max_record != 0 && source.size() > max_record) {
       std::string reason = "the document is " + std::to_string(source.size()) +

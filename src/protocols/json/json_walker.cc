@@ -1,6 +1,7 @@
 #include "protocols/json/json_walker.h"
 
 #include <charconv>
+#include <cstring>
 
 namespace ingot::protocols::json {
 
@@ -27,9 +28,21 @@ error_code WalkObject(simdjson::ondemand::object object, model::BatchBuilder& bu
   for (auto field_result : object) {
     simdjson::ondemand::field field;
     INGOT_JSON_TRY(std::move(field_result).get(field));
-    std::string_view key;
-    INGOT_JSON_TRY(field.unescaped_key().get(key));
-    INGOT_JSON_TRY(WalkValue(field.value(), builder, builder.Child(parent, key)));
+    // Records of a stream usually repeat the previous record's keys in the same order: compare the
+    // key as it stands in the input with the predicted one, without unescaping it into the
+    // parser's buffer. The key ends at a quote, which a plain predicted key cannot contain, so
+    // reading one byte past its length stays inside the key's token.
+    FieldId id;
+    std::string_view predicted_key;
+    if (builder.PredictChild(parent, id, predicted_key) &&
+        field.key().unsafe_is_equal(predicted_key.size() + 1, predicted_key)) {
+      builder.AcceptPrediction(parent);
+    } else {
+      std::string_view key;
+      INGOT_JSON_TRY(field.unescaped_key().get(key));
+      id = builder.Child(parent, key);
+    }
+    INGOT_JSON_TRY(WalkValue(field.value(), builder, id));
   }
   return simdjson::SUCCESS;
 }
@@ -56,6 +69,18 @@ error_code WalkValue(simdjson::ondemand::value value, model::BatchBuilder& build
       return simdjson::SUCCESS;
     }
     case json_type::string: {
+      // Most strings have no escapes: take them straight from the input rather than have
+      // simdjson copy them into its string buffer first. The token runs from the opening quote to
+      // the next structural character, so it ends with the closing quote and maybe whitespace.
+      std::string_view token = value.raw_json_token();
+      while (token.size() > 1 && token.back() != '"') token.remove_suffix(1);
+      if (token.size() >= 2) {
+        const std::string_view content = token.substr(1, token.size() - 2);
+        if (std::memchr(content.data(), '\\', content.size()) == nullptr) {
+          builder.AddString(field, content);
+          return simdjson::SUCCESS;
+        }
+      }
       std::string_view s;
       INGOT_JSON_TRY(value.get_string().get(s));
       builder.AddString(field, s);
