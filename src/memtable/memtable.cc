@@ -24,11 +24,36 @@ void AppendStreamPrefix(const model::StreamKey& key, std::string& out) {
 
 model::RecordBatch SealedPartition::Merge() {
   model::RecordBatch merged;
-  if (chunks.empty()) return merged;
-  merged = std::move(chunks.front());
-  for (std::size_t i = 1; i < chunks.size(); ++i) {
-    merged.Append(chunks[i]);
-    chunks[i] = model::RecordBatch();  // give each chunk's memory back as soon as it is copied
+  if (chunks.size() == 1) {
+    merged = std::move(chunks.front());
+    chunks.clear();
+    return merged;
+  }
+  // Size every column once for all chunks (a copy per value instead of one per doubling).
+  struct Totals {
+    model::ColumnType type;
+    std::size_t string_bytes = 0;
+  };
+  std::vector<std::pair<std::string, Totals>> columns;  // in order of first appearance
+  std::unordered_map<std::string_view, std::size_t> index;
+  for (const model::RecordBatch& chunk : chunks) {
+    for (std::size_t i = 0; i < chunk.num_columns(); ++i) {
+      const model::Column& c = chunk.column(i);
+      auto [it, inserted] = index.try_emplace(c.name(), columns.size());
+      if (inserted) columns.emplace_back(c.name(), Totals{c.type()});
+      Totals& t = columns[it->second].second;
+      t.type = model::WidenedType(t.type, c.type());
+      // A value widened into text takes at most 24 bytes (an int64 or a double in JSON).
+      t.string_bytes +=
+          c.type() == model::ColumnType::kString ? c.bytes().size() : 24 * c.value_count();
+    }
+  }
+  for (const auto& [name, totals] : columns) {
+    merged.column(merged.AddColumn(name, totals.type)).Reserve(rows, totals.string_bytes);
+  }
+  for (model::RecordBatch& chunk : chunks) {
+    merged.Append(chunk);
+    chunk = model::RecordBatch();  // give each chunk's memory back as soon as it is copied
   }
   chunks.clear();
   return merged;
