@@ -171,6 +171,7 @@ std::string AdminApi::RenderMetrics() const {
          "Bytes of unfinished writes cut from the end of the WAL at start.");
     Sample(out, "ingot_wal_torn_tail_bytes_total", "", Load(w->torn_tail_bytes));
   }
+  for (const MetricsSection* section : sources_.sections) section->RenderMetrics(out);
   return out;
 }
 

@@ -5,8 +5,9 @@
 #include <atomic>
 #include <functional>
 #include <string>
+#include <vector>
 
-#include "api/ingest_api.h"
+#include "api/ingest_flow.h"
 #include "common/memory_budget.h"
 #include "common/status.h"
 #include "http/router.h"
@@ -17,6 +18,14 @@
 #include "wal/wal_stats.h"
 
 namespace ingot::api {
+
+// Series for /metrics from a stage this folder does not depend on (the gRPC server).
+class MetricsSection {
+ public:
+  virtual ~MetricsSection() = default;
+  // Appends Prometheus text (HELP/TYPE lines and samples).
+  virtual void RenderMetrics(std::string& out) const = 0;
+};
 
 // What /metrics reads. Pointers are borrowed; the server (set after it is built) may be null.
 struct MetricsSources {
@@ -29,6 +38,7 @@ struct MetricsSources {
   const Rejections* rejections = nullptr;
   const IngestMetrics* ingest_metrics = nullptr;
   const std::atomic<bool>* disk_low = nullptr;
+  std::vector<const MetricsSection*> sections;
 };
 
 class AdminApi {
@@ -38,6 +48,8 @@ class AdminApi {
   Status Register(http::Router& router);
   void set_server(const http::Server* server) { sources_.server = server; }
   void set_ingester(const ingest::Ingester* ingester) { sources_.ingester = ingester; }
+  // Adds a section rendered after the others. Call before the server starts.
+  void AddSection(const MetricsSection* section) { sources_.sections.push_back(section); }
   // /readyz answers 200 once set (WAL replayed) and while the WAL can write.
   void set_ready(bool ready) { ready_.store(ready); }
   bool ready() const;

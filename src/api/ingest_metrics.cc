@@ -21,6 +21,12 @@ std::string_view EndpointName(Endpoint e) {
     case Endpoint::kMulti: return "_multi";
     case Endpoint::kBulk: return "_bulk";
     case Endpoint::kHec: return "hec";
+    case Endpoint::kOtlpHttpLogs: return "otlp_http_logs";
+    case Endpoint::kOtlpHttpMetrics: return "otlp_http_metrics";
+    case Endpoint::kOtlpHttpTraces: return "otlp_http_traces";
+    case Endpoint::kOtlpGrpcLogs: return "otlp_grpc_logs";
+    case Endpoint::kOtlpGrpcMetrics: return "otlp_grpc_metrics";
+    case Endpoint::kOtlpGrpcTraces: return "otlp_grpc_traces";
     case Endpoint::kCount: break;
   }
   return "?";

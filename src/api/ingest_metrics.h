@@ -19,7 +19,19 @@
 
 namespace ingot::api {
 
-enum class Endpoint : std::uint8_t { kJson, kMulti, kBulk, kHec, kCount };
+enum class Endpoint : std::uint8_t {
+  kJson,
+  kMulti,
+  kBulk,
+  kHec,
+  kOtlpHttpLogs,  // OTLP/HTTP, then OTLP/gRPC, in protocols::otlp::Signal order
+  kOtlpHttpMetrics,
+  kOtlpHttpTraces,
+  kOtlpGrpcLogs,
+  kOtlpGrpcMetrics,
+  kOtlpGrpcTraces,
+  kCount
+};
 std::string_view EndpointName(Endpoint e);
 
 class IngestMetrics {

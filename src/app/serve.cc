@@ -11,6 +11,7 @@
 
 #include "api/admin_api.h"
 #include "api/ingest_api.h"
+#include "api/ingest_flow.h"
 #include "auth/authenticator.h"
 #include "auth/exposure.h"
 #include "common/memory_budget.h"
@@ -195,9 +196,16 @@ int RunServe(const ServeConfig& config) {
   api_options.memory_budget = &budget;
   api_options.disk_low = &disk_low;
   api_options.authenticator = &*authenticator;
-  api::IngestApi ingest_api(api_options);
-  api::AdminApi admin_api({nullptr, nullptr, &memtable, &persister, &wal_stats, &budget,
-                           &ingest_api.rejections(), &ingest_api.metrics(), &disk_low});
+  api::IngestFlow ingest_flow(api_options);
+  api::IngestApi ingest_api(ingest_flow);
+  api::AdminApi admin_api({.memtable = &memtable,
+                           .persister = &persister,
+                           .wal = &wal_stats,
+                           .memory_budget = &budget,
+                           .rejections = &ingest_flow.rejections(),
+                           .ingest_metrics = &ingest_flow.metrics(),
+                           .disk_low = &disk_low,
+                           .sections = {}});
   http::Router router;
   for (Status st : {ingest_api.Register(router), admin_api.Register(router)}) {
     if (!st.ok()) {
@@ -261,7 +269,7 @@ int RunServe(const ServeConfig& config) {
   RemovePersistedSegments(*wal, watermark);
 
   ingest::Ingester ingester(memtable, wal.get(), &watermark);
-  ingest_api.set_ingester(&ingester);
+  ingest_flow.set_ingester(&ingester);
   admin_api.set_ingester(&ingester);
   admin_api.set_ready(true);
   spdlog::info("ready: accepting data (WAL sync {})", config.wal_sync);

@@ -36,6 +36,8 @@ void ServeConfig::AddFlags(CLI::App& cmd) {
   Flag(cmd, "data-dir", data_dir,
        "Directory for ingot's data: Parquet files under files/, the write-ahead log under wal/");
   Flag(cmd, "http-addr", http_addr, "HTTP listen address, host:port (port 0 = any free port)");
+  Flag(cmd, "grpc-addr", grpc_addr,
+       "OTLP/gRPC listen address, host:port (port 0 = any free port; empty = no gRPC server)");
   Flag(cmd, "io-threads", io_threads,
        "HTTP I/O threads, which also decode requests (0 = one per core)");
   Flag(cmd, "persist-threads", persist_threads,

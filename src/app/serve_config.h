@@ -15,6 +15,7 @@ struct ServeConfig {
   std::string config_file;
   std::string data_dir = "./data";
   std::string http_addr = "127.0.0.1:5080";
+  std::string grpc_addr = "127.0.0.1:4317";  // empty: no OTLP/gRPC server
   unsigned io_threads = 0;
   unsigned persist_threads = 0;
   std::string max_body_size = "64MiB";

@@ -33,12 +33,14 @@ export function tempDir(prefix = 'ingot-e2e-') {
   return fs.mkdtempSync(path.join(os.tmpdir(), prefix));
 }
 
-// Starts `ingot serve` on a free port with a fresh data directory. Resolves once the server says
-// it is ready (it listens first, and answers 503 while it replays its write-ahead log).
+// Starts `ingot serve` on free ports (HTTP and OTLP/gRPC) with a fresh data directory. Resolves
+// once the server says it is ready (it listens first, and answers 503 while it replays its
+// write-ahead log). `grpcAddress` is "127.0.0.1:<port>" (undefined with `--grpc-addr ''`).
 // `stop()` sends SIGTERM and resolves with the exit code.
 export async function startServer(extraArgs = [], { dataDir = tempDir() } = {}) {
   const args = ['serve', '--data-dir', dataDir,
                 ...(extraArgs.includes('--http-addr') ? [] : ['--http-addr', '127.0.0.1:0']),
+                ...(extraArgs.includes('--grpc-addr') ? [] : ['--grpc-addr', '127.0.0.1:0']),
                 ...extraArgs];
   const child = spawn(ingotBinary, args, { stdio: ['ignore', 'inherit', 'pipe'] });
   let log = '';
@@ -58,8 +60,10 @@ export async function startServer(extraArgs = [], { dataDir = tempDir() } = {}) 
       reject(new Error(`server exited with ${code} before listening:\n${log}`));
     });
   });
+  const grpc = /OTLP\/gRPC listening on ([0-9.]+:\d+)/.exec(log);
   return {
     url,
+    grpcAddress: grpc ? grpc[1] : undefined,
     dataDir,
     pid: child.pid,
     log: () => log,

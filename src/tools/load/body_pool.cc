@@ -3,56 +3,17 @@
 #include <fmt/format.h>
 #include <libdeflate.h>
 
-#include <chrono>
 #include <cstring>
 #include <iterator>
 #include <memory>
 #include <new>
 
 #include "common/json_escape.h"
-#include "workload/log_generator.h"
-#include "workload/metric_generator.h"
-#include "workload/narrow_log_generator.h"
-#include "workload/wide_log_generator.h"
+#include "tools/load/record_source.h"
 
 namespace ingot::load {
 
 namespace {
-
-// The workload generators share no base class (LogGenerator's layout is relied on elsewhere), so
-// the pool reaches them through this one.
-class RecordSource {
- public:
-  virtual ~RecordSource() = default;
-  virtual void Append(std::string& out) = 0;  // one record and a newline
-  virtual std::int64_t timestamp_ms() const = 0;
-};
-
-template <typename Generator>
-class SourceOf final : public RecordSource {
- public:
-  SourceOf(std::uint64_t seed, std::int64_t start_ms) : gen_(seed) {
-    gen_.set_timestamp_ms(start_ms);
-  }
-  void Append(std::string& out) override { gen_.AppendRecord(out); }
-  std::int64_t timestamp_ms() const override { return gen_.timestamp_ms(); }
-
- private:
-  Generator gen_;
-};
-
-std::unique_ptr<RecordSource> MakeSource(Workload w, std::uint64_t seed, std::int64_t start_ms) {
-  switch (w) {
-    case Workload::kLogs: return std::make_unique<SourceOf<workload::LogGenerator>>(seed, start_ms);
-    case Workload::kWide:
-      return std::make_unique<SourceOf<workload::WideLogGenerator>>(seed, start_ms);
-    case Workload::kNarrow:
-      return std::make_unique<SourceOf<workload::NarrowLogGenerator>>(seed, start_ms);
-    case Workload::kMetrics:
-      return std::make_unique<SourceOf<workload::MetricGenerator>>(seed, start_ms);
-  }
-  return nullptr;
-}
 
 void AppendPercentEncoded(std::string_view s, std::string& out) {
   for (unsigned char c : s) {
@@ -81,12 +42,6 @@ bool HasHeader(const std::vector<std::string>& headers, std::string_view name) {
     if (same) return true;
   }
   return false;
-}
-
-std::int64_t NowMs() {
-  return std::chrono::duration_cast<std::chrono::milliseconds>(
-             std::chrono::system_clock::now().time_since_epoch())
-      .count();
 }
 
 // Appends `record` (one JSON object, no newline), with the id field first when `run_id` is set.
@@ -145,8 +100,7 @@ Result<BodyPool> BodyPool::Build(const LoadOptions& o, const Target& target,
   AppendJsonString(o.stream, stream_json);
   const std::string bulk_action = "{\"create\":{\"_index\":" + stream_json + "}}\n";
 
-  const std::int64_t start_ms = o.start_timestamp_ms != 0 ? o.start_timestamp_ms : NowMs();
-  std::unique_ptr<RecordSource> source = MakeSource(o.workload, o.seed, start_ms);
+  std::unique_ptr<RecordSource> source = MakeRecordSource(o.workload, o.seed, StartTimestampMs(o));
   std::unique_ptr<GzipCompressor> gzip;
   if (o.gzip && run_id.empty()) gzip = std::make_unique<GzipCompressor>(o.gzip_level);
   std::string record;
@@ -205,6 +159,12 @@ Result<BodyPool> BodyPool::Build(const LoadOptions& o, const Target& target,
                     count, records_per_request));
   }
   return pool;
+}
+
+std::size_t FirstBody(std::uint32_t connection, std::uint32_t connections, std::size_t bodies) {
+  if (connections == 0 || bodies == 0) return 0;
+  // connection < 2^32 and bodies (in memory) < 2^32: the product fits.
+  return static_cast<std::size_t>(std::uint64_t{connection % connections} * bodies / connections);
 }
 
 void PatchIds(Body& body, std::uint64_t first_id) {

@@ -69,6 +69,13 @@ class BodyPool {
   bool gzip_ = false;
 };
 
+// The body a connection sends first when every connection cycles through the whole pool (records
+// without ids): connections start evenly spread over the pool, so a body goes out again only after
+// about a pool's worth of requests. (Starting them side by side would send each body once per
+// connection in quick succession: repeated records close together flatter the server's
+// compression and dictionary encoding.)
+std::size_t FirstBody(std::uint32_t connection, std::uint32_t connections, std::size_t bodies);
+
 // Rewrites the id digits of every record of `body`: record i gets id first_id + i.
 void PatchIds(Body& body, std::uint64_t first_id);
 

@@ -151,10 +151,13 @@ std::string FormatJson(const LoadReport& r) {
   fmt::format_to(it,
                  "}},\"errors\":{{\"total\":{},\"connect\":{},\"io\":{},\"timeout\":{},"
                  "\"rejected_in_2xx\":{},\"ack_write\":{}}},\"reconnects\":{},\"gave_up\":{},"
-                 "\"missed\":{},\"acked_ids\":{},\"client_cpu_s\":{:.3f},\"first_error_body\":{{",
+                 "\"missed\":{},\"acked_ids\":{},\"client_cpu_s\":{:.3f},"
+                 "\"whole_run\":{{\"requests\":{},\"records_ok\":{},\"errors\":{}}},"
+                 "\"first_error_body\":{{",
                  r.errors(), r.connect_errors, r.io_errors, r.timeouts, r.partial,
                  r.ack_write_errors, r.reconnects, r.gave_up, r.missed, r.acked_ids,
-                 r.client_cpu_seconds);
+                 r.client_cpu_seconds, r.whole_run_requests, r.whole_run_records_ok,
+                 r.whole_run_errors);
   first = true;
   for (const auto& [status, body] : r.first_error_body) {
     fmt::format_to(it, "{}\"{}\":", first ? "" : ",", status);

@@ -1,6 +1,6 @@
 // LoadReport: what one ingot-load run measured, and its two renderings (text for people, one JSON
-// object for scripts). Every figure covers the measured window only: requests whose intended send
-// time falls after the warmup.
+// object for scripts). Every figure covers the measured window only (requests whose intended send
+// time falls after the warmup), except the whole_run_* totals.
 #pragma once
 
 #include <cstdint>
@@ -36,6 +36,12 @@ struct LoadReport {
   std::uint64_t missed = 0;               // open loop: sends due before the end that never went out
   std::map<int, std::uint64_t> statuses;  // answers by HTTP status
   std::map<int, std::string> first_error_body;  // the first body of each non-2xx status
+
+  // The whole run, warmup included (what a server must have stored): requests completed
+  // (answered or failed), records in requests answered 2xx, requests not answered 2xx.
+  std::uint64_t whole_run_requests = 0;
+  std::uint64_t whole_run_records_ok = 0;
+  std::uint64_t whole_run_errors = 0;
 
   // Failures without an answer.
   std::uint64_t connect_errors = 0;  // failed connection attempts

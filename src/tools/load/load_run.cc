@@ -209,7 +209,7 @@ Result<LoadReport> RunLoad(const LoadOptions& input, std::FILE* progress,
       }
     } else {
       for (std::size_t j = 0; j < pool->size(); ++j) bodies.push_back(&pool->body(j));
-      first = c % pool->size();
+      first = FirstBody(c, options.connections, pool->size());
     }
     clients[c % thread_count]->AddConnection(std::move(bodies), first);
   }
@@ -268,6 +268,9 @@ Result<LoadReport> RunLoad(const LoadOptions& input, std::FILE* progress,
   report.run_seconds = Seconds(end - run.start);
   Clock::time_point last_answer{};
   for (auto& client : clients) {
+    report.whole_run_requests += client->live().requests.load();
+    report.whole_run_records_ok += client->live().records_ok.load();
+    report.whole_run_errors += client->live().errors.load();
     MergeInto(report, client->stats());
     report.gave_up += client->gave_up();
     last_answer = std::max(last_answer, client->last_answer());

@@ -277,6 +277,27 @@ TEST_F(LoadRunTest, WithoutAckFileRecordsCarryNoIds) {
   for (const std::string& path : server.paths()) EXPECT_EQ(path, "/api/default/load/_multi");
 }
 
+TEST_F(LoadRunTest, WholeRunTotalsIncludeTheWarmup) {
+  ScriptedServer server([](int i) { return i % 4 == 3 ? Answer::kUnavailable : Answer::kOk; });
+  LoadOptions o = Options(server);
+  o.connections = 2;
+  o.warmup = 300ms;
+  o.duration = 300ms;
+  auto report = RunLoad(o);
+  ASSERT_TRUE(report.ok());
+  const std::vector<Received> received = server.received();
+  std::uint64_t ok = 0;
+  for (const Received& r : received) ok += r.answer == Answer::kOk;
+  // The measured figures leave the warmup out; the whole-run totals are what the server saw.
+  EXPECT_EQ(report->whole_run_requests, received.size());
+  EXPECT_EQ(report->whole_run_records_ok, ok * 10);
+  EXPECT_EQ(report->whole_run_errors, received.size() - ok);
+  EXPECT_LT(report->requests, report->whole_run_requests);
+  EXPECT_NE(FormatJson(*report).find(
+                "\"whole_run\":{\"requests\":" + std::to_string(received.size()) + ","),
+            std::string::npos);
+}
+
 TEST_F(LoadRunTest, OpenLoopKeepsToTheRate) {
   ScriptedServer server([](int) { return Answer::kOk; });
   LoadOptions o = Options(server);

@@ -1,4 +1,5 @@
-// ingot-load: the load generator. Flags in docs/load.md; the work is in RunLoad (load_run.h).
+// ingot-load: the load generator. Flags in docs/load.md; the work is in RunLoad (load_run.h), or
+// in DumpNdjson (dump.h) with --dump-ndjson.
 #include <signal.h>
 
 #include <CLI/CLI.hpp>
@@ -7,6 +8,7 @@
 #include <string>
 
 #include "common/units.h"
+#include "tools/load/dump.h"
 #include "tools/load/load_run.h"
 
 namespace {
@@ -43,12 +45,28 @@ bool ParseDuration(const std::string& text, std::chrono::nanoseconds& out) {
   return true;
 }
 
+int Dump(const ingot::load::LoadOptions& o, const std::string& path) {
+  auto dumped = ingot::load::DumpNdjson(o, path);
+  if (!dumped.ok()) {
+    std::fprintf(stderr, "ingot-load: %s\n", dumped.status().message().c_str());
+    return dumped.status().code() == ingot::StatusCode::kInvalidInput ? 2 : 1;
+  }
+  std::fprintf(stderr,
+               "ingot-load: wrote %llu %s records (%.1f MB, clock from %lld ms, seed %llu) "
+               "to %s\n",
+               static_cast<unsigned long long>(dumped->records),
+               std::string(ingot::load::WorkloadName(o.workload)).c_str(), dumped->bytes / 1e6,
+               static_cast<long long>(dumped->start_timestamp_ms),
+               static_cast<unsigned long long>(o.seed), path.c_str());
+  return 0;
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
   ingot::load::LoadOptions o;
   std::string endpoint = "multi", workload = "logs", rate, duration, warmup = "2s";
-  std::string timeout = "30s", give_up = "30s";
+  std::string timeout = "30s", give_up = "30s", dump_path;
   bool json = false, no_progress = false;
 
   CLI::App app{
@@ -99,6 +117,9 @@ int main(int argc, char** argv) {
                  "A connection that cannot reconnect for this long stops")
       ->capture_default_str();
   app.add_flag("--no-progress", no_progress, "No progress line on stderr");
+  app.add_option("--dump-ndjson", dump_path,
+                 "Send nothing: write the first --records records of the run (workload, seed, "
+                 "start timestamp) to this file as NDJSON, the records its bodies hold");
   CLI11_PARSE(app, argc, argv);
 
   auto fail = [](const std::string& message) {
@@ -121,6 +142,8 @@ int main(int argc, char** argv) {
   if (!ParseDuration(timeout, o.timeout)) return fail("--timeout: bad duration");
   if (!ParseDuration(give_up, o.give_up_after)) return fail("--give-up-after: bad duration");
   if (no_progress) o.progress_interval = std::chrono::nanoseconds::zero();
+
+  if (!dump_path.empty()) return Dump(o, dump_path);
 
   struct sigaction sa {};
   sa.sa_handler = OnSignal;

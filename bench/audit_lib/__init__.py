@@ -1,0 +1,1 @@
+"""Helpers of bench/audit, the performance audit (docs/audit.md)."""

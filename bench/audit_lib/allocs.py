@@ -1,0 +1,217 @@
+"""Heap allocations: the malloc_count.c LD_PRELOAD shim (counts) and heaptrack (call sites)."""
+import collections
+import os
+import re
+import signal
+import time
+
+from .common import ROOT, have, progress, run, warn
+
+SHIM_SOURCE = os.path.join(ROOT, "bench", "audit_lib", "malloc_count.c")
+KINDS = ("malloc", "calloc", "realloc", "memalign", "free", "bytes")
+
+
+def build_shim(workdir):
+    out = os.path.join(workdir, "malloc_count.so")
+    run(["cc", "-shared", "-fPIC", "-O2", "-Wall", "-o", out, SHIM_SOURCE, "-ldl"])
+    return out
+
+
+def shim_env(shim, out_path):
+    return {"LD_PRELOAD": shim, "MALLOC_COUNT_OUT": out_path}
+
+
+def parse_snapshots(path, pid=None):
+    """Complete snapshots in the file: [{'seq', 'pid', 'threads': {tid: {comm, malloc, ...}}}]."""
+    snapshots = []
+    current = None
+    if not os.path.exists(path):
+        return snapshots
+    for line in open(path):
+        parts = line.split()
+        if not parts:
+            continue
+        if parts[0] == "snapshot":
+            current = {"seq": int(parts[1]), "pid": int(parts[2]), "threads": {}}
+        elif parts[0] == "thread" and current is not None:
+            counts = dict(zip(KINDS, map(int, parts[3:9])))
+            counts["comm"] = parts[2]
+            current["threads"][int(parts[1])] = counts
+        elif parts[0] == "end" and current is not None:
+            if pid is None or current["pid"] == pid:
+                snapshots.append(current)
+            current = None
+    return snapshots
+
+
+def allocations(counts):
+    """Calls that allocate (free is not one); realloc counts as one."""
+    return counts["malloc"] + counts["calloc"] + counts["realloc"] + counts["memalign"]
+
+
+def snapshot(server, path, timeout=10):
+    """Asks the server's shim for a snapshot (SIGUSR2) and returns it once written."""
+    before = len(parse_snapshots(path, server.pid))
+    server.signal(signal.SIGUSR2)
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        snaps = parse_snapshots(path, server.pid)
+        if len(snaps) > before:
+            return snaps[-1]
+        time.sleep(0.02)
+    raise RuntimeError("no allocation snapshot from %s after %d s" % (server.name, timeout))
+
+
+def diff(after, before, names=None):
+    """Per thread: counts in `after` minus `before` (threads born in between count from 0).
+    A thread that has exited shows as "-" in a snapshot: `names` (tid -> name, from /proc or an
+    earlier snapshot) fills in its name."""
+    out = {}
+    for tid, a in after["threads"].items():
+        b = before["threads"].get(tid)
+        d = {k: a[k] - (b[k] if b else 0) for k in KINDS}
+        d["comm"] = a["comm"]
+        if d["comm"] == "-":
+            d["comm"] = (names or {}).get(tid) or (b["comm"] if b else "-")
+        out[tid] = d
+    return out
+
+
+def total(per_thread, select=None):
+    agg = collections.Counter()
+    for tid, c in per_thread.items():
+        if select is None or select(tid, c):
+            for k in KINDS:
+                agg[k] += c[k]
+    agg = dict(agg)
+    for k in KINDS:
+        agg.setdefault(k, 0)
+    agg["allocations"] = allocations(agg)
+    return agg
+
+
+def convert_allocations(build, shim, workdir, big, big_records, small, small_records):
+    """Allocations per record of `ingot convert` (decode + encode + compress, all cores).
+
+    Runs the converter on a large and a small file and divides the difference of the counts
+    by the difference of the records, which removes what a run costs whatever its size (argument
+    parsing, thread start, the footer).
+    """
+    results = {}
+    for label, path in (("small", small), ("big", big)):
+        out_path = os.path.join(workdir, "convert-%s.counts" % label)
+        if os.path.exists(out_path):
+            os.remove(out_path)
+        env = dict(os.environ, **shim_env(shim, out_path))
+        run([os.path.join(build, "ingot"), "convert", path,
+             os.path.join(workdir, "convert-%s.parquet" % label)], env=env)
+        snaps = parse_snapshots(out_path)
+        if not snaps:
+            raise RuntimeError("the shim wrote no counts for ingot convert")
+        final = snaps[-1]  # written at exit
+        results[label] = total(final["threads"])
+    d = results["big"]["allocations"] - results["small"]["allocations"]
+    n = big_records - small_records
+    return {
+        "allocations_per_record": d / n,
+        "bytes_per_record": (results["big"]["bytes"] - results["small"]["bytes"]) / n,
+        "allocations_big_run": results["big"]["allocations"],
+        "allocations_small_run": results["small"]["allocations"],
+        "records_big": big_records,
+        "records_small": small_records,
+    }
+
+
+# --- heaptrack: where the allocations come from ---
+
+SKIP_FRAME = re.compile(r"^(std::|__gnu_cxx::|operator new|operator delete|void std::|"
+                        r"__invoke|_M_|malloc|calloc|realloc|free)")
+
+
+def heaptrack_sites(data_file, workdir, requests, top=12):
+    """Top allocating call sites of a heaptrack recording, by number of allocation calls.
+
+    Each stack is charged to its innermost frame in ingot's own code (C++ library frames such as
+    std::vector<>::_M_realloc_insert are skipped), so the table names the function of ours that
+    asks. Allocations on the main thread (start-up, shut-down) are counted apart: requests are
+    served by the I/O, WAL and persister threads.
+    """
+    folded = os.path.join(workdir, "heaptrack-allocations.folded")
+    run(["heaptrack_print", "-f", data_file, "-a", "0", "-p", "0", "-T", "0", "-l", "0",
+         "--flamegraph-cost-type", "allocations", "-F", folded], check=True)
+    sites = collections.Counter()
+    callers = collections.defaultdict(collections.Counter)
+    grand = 0
+    main_thread = 0
+    for line in open(folded, errors="replace"):
+        stack, _, count = line.rstrip("\n").rpartition(" ")
+        if not count.isdigit():
+            continue
+        n = int(count)
+        grand += n
+        frames = stack.split(";")  # root first
+        if re.match(r"^(main|__libc_start_main|_start)\b", frames[0]):
+            main_thread += n  # start-up and shut-down; the request path runs on other threads
+            continue
+        site, caller = None, None
+        for i in range(len(frames) - 1, -1, -1):
+            f = frames[i]
+            if "ingot::" in f or re.search(r"\((\w+)\.cc\)$", f):
+                site = _short_frame(f)
+                for j in range(i - 1, -1, -1):
+                    if "ingot::" in frames[j] or re.search(r"\((\w+)\.cc\)$", frames[j]):
+                        caller = _short_frame(frames[j])
+                        break
+                break
+        site = site or "(outside ingot's code) " + _short_frame(frames[-1])
+        sites[site] += n
+        callers[site][caller or "-"] += n
+    out = []
+    for site, n in sites.most_common(top):
+        out.append({"site": site, "allocations": n, "share": n / grand if grand else 0,
+                    "per_request": n / requests if requests else None,
+                    "top_caller": callers[site].most_common(1)[0][0]})
+    return {"total_allocations": grand, "main_thread_allocations": main_thread,
+            "requests": requests, "sites": out}
+
+
+def _short_frame(frame):
+    """'ingot::model::Column::AppendString(std::basic_string_view<>) (column.cc)' ->
+    'ingot::model::Column::AppendString (column.cc)'."""
+    name, sep, where = frame.rpartition(" (")
+    if not sep:
+        return frame
+    return "%s (%s" % (strip_params(name), where)
+
+
+def strip_params(name):
+    """Drops a trailing parameter list: 'f(int, std::string_view)' -> 'f'."""
+    if not name.endswith(")"):
+        return name
+    depth = 0
+    for i in range(len(name) - 1, -1, -1):
+        if name[i] == ")":
+            depth += 1
+        elif name[i] == "(":
+            depth -= 1
+            if depth == 0:
+                head = name[:i]
+                return head + "()" if head.endswith("operator") else head
+    return name
+
+
+def heaptrack_available():
+    return have("heaptrack") and have("heaptrack_print")
+
+
+def find_heaptrack_output(prefix):
+    for ext in (".zst", ".gz", ""):
+        if os.path.exists(prefix + ext):
+            return prefix + ext
+    warn("heaptrack wrote no %s.*" % prefix)
+    return None
+
+
+def describe(per_request_sites):
+    for s in per_request_sites["sites"][:5]:
+        progress("    %7.1f allocations/request  %s" % (s["per_request"] or 0, s["site"]))

@@ -1,0 +1,524 @@
+"""findings.json and the human summary (audit_summary.md), from the audit's measurements."""
+import re
+
+from .common import fmt_num
+
+
+def _get(d, *path, default=None):
+    for p in path:
+        if not isinstance(d, dict) or p not in d:
+            return default
+        d = d[p]
+    return d
+
+
+def findings(info, metrics, sections, steps, baseline, deltas, regressions, warnings, missing,
+             target):
+    e2e = sections.get("e2e", {})
+    prof = sections.get("profile", {})
+    sysc = sections.get("syscalls", {})
+    conv = sections.get("convert_allocations", {})
+    cg = sections.get("callgrind_convert", {})
+    cgs = sections.get("callgrind_server", {})
+    sites = sections.get("allocation_sites", {})
+    alloc = e2e.get("allocations", {})
+    per_record = alloc.get("per_record")
+
+    summary = {
+        "commit": info.get("commit"),
+        "mode": info["params"]["mode"],
+        "e2e_records_per_s": _get(e2e, "load", "records_per_s"),
+        "e2e_latency_p99_ms": _get(e2e, "load", "latency_ms", "p99"),
+        "server_cpu_us_per_record": e2e.get("server_cpu_us_per_record"),
+        "allocations_per_record": per_record,
+        "allocation_target": target,
+        "allocation_target_met": (per_record < target) if per_record is not None else None,
+        "http_allocations_per_request": alloc.get("http_threads_per_request"),
+        "convert_allocations_per_record": conv.get("allocations_per_record"),
+        "syscalls_per_request": sysc.get("per_request"),
+        "fsyncs_per_request": e2e.get("fsyncs_per_request"),
+        "instructions_per_record_convert": cg.get("ir_per_record"),
+        "instructions_per_record_server": cgs.get("ir_per_record"),
+        "top_stage_self": next(iter(prof.get("stages_self_pct", {}).items()), None),
+        "regressions": len(regressions),
+        "noisy_warnings": len(warnings),
+        "baseline": ({"commit": baseline.get("commit"), "generated": baseline.get("generated"),
+                      "mode": baseline.get("mode")} if baseline else None),
+    }
+    out = {
+        "summary": summary,
+        "run": info,
+        "steps": steps,
+        "metrics": metrics,
+        "hotspots": {
+            "by_stage_self_pct": prof.get("stages_self_pct"),
+            "by_stage_including_kernel_and_allocator_pct": prof.get("stages_inclusive_pct"),
+            "kernel_pct": prof.get("kernel_pct"),
+            "kernel_by_syscall_pct": prof.get("kernel_syscalls_pct"),
+            "kernel_by_stage_pct": prof.get("kernel_by_stage_pct"),
+            "page_faults_by_stage_pct": prof.get("page_faults_by_stage_pct"),
+            "allocator_by_stage_pct": prof.get("allocator_by_stage_pct"),
+            "threads_pct": prof.get("threads_pct"),
+            "top_functions_self": prof.get("top_functions"),
+            "samples": prof.get("samples"),
+            "complete_stacks_pct": prof.get("complete_stacks_pct"),
+            "flamegraph": prof.get("flamegraph"),
+            "callgrind_convert_top_functions": cg.get("top_functions"),
+        },
+        "allocations": {
+            "target_per_record": target,
+            "e2e": {k: v for k, v in alloc.items() if k != "per_thread"},
+            "by_thread_role": _get(sections, "profile_run", "allocations", "per_role"),
+            "convert": conv,
+            "http_bench_allocs_per_request": {
+                b["case"]: b["allocs/req"] for b in sections.get("stage_benchmarks", [])
+                if "allocs/req" in b},
+            "sites": sites,
+        },
+        "syscalls": sysc,
+        "instructions": {"convert": {k: v for k, v in cg.items() if k != "files"},
+                         "server": cgs},
+        "stage_benchmarks": sections.get("stage_benchmarks"),
+        "e2e": {k: v for k, v in e2e.items() if k not in ("allocations", "threads_cpu_s")},
+        "comparison": {"baseline": summary["baseline"], "deltas": deltas,
+                       "params_differ": {
+                           k: {"baseline": (baseline.get("params") or {}).get(k),
+                               "current": v}
+                           for k, v in info["params"].items()
+                           if baseline and (baseline.get("params") or {}).get(k) != v},
+                       "missing_from_this_run": missing,
+                       "rules": "strict metrics (callgrind instructions, allocation and syscall "
+                                "counts): worse by more than 5% = regression; noisy (wall-clock)"
+                                ": worse by more than 25% = warning only"},
+        "regressions": regressions,
+        "noisy_warnings": warnings,
+    }
+    out["findings"], out["next_actions"] = _analyse(out, sections, target)
+    return out
+
+
+def _analyse(f, sections, target):
+    """Findings backed by the numbers above, and what to do about them, most valuable first."""
+    found, actions = [], []
+    s = f["summary"]
+    prof = sections.get("profile", {})
+    e2e = sections.get("e2e", {})
+    alloc = e2e.get("allocations", {})
+    sites = _get(sections, "allocation_sites", "sites", default=[]) or []
+    roles = _get(sections, "profile_run", "allocations", "per_role", default={}) or {}
+    records_profile = _get(sections, "profile_run", "records_total")
+    dec_bench = next((b for b in sections.get("stage_benchmarks") or []
+                      if b.get("benchmark") == "json_decode_bench" and "items_per_s" in b
+                      and str(b.get("case", "")).startswith("BM_DecodeNdjson/1000")), None)
+
+    # 1. allocations per record against the target
+    if s["allocations_per_record"] is not None:
+        met = s["allocations_per_record"] < target
+        ev = ["%.4g heap allocations per record end to end (target < %g): %s" % (
+            s["allocations_per_record"], target, "met" if met else "NOT met")]
+        if alloc.get("http_threads_per_request") is not None:
+            ev.append("I/O threads (HTTP + decode + commit): %.1f allocations per request of "
+                      "1000 records (%.4g per record)" % (alloc["http_threads_per_request"],
+                                                         alloc["http_threads_per_record"]))
+        if records_profile:
+            for role, a in sorted(roles.items(), key=lambda kv: -kv[1]["allocations"]):
+                if a["allocations"]:
+                    ev.append("%s threads: %.4g allocations per record" % (
+                        role, a["allocations"] / records_profile))
+        if s["convert_allocations_per_record"] is not None:
+            ev.append("ingot convert (decode + encode, 32 MiB chunks): %.4g per record" %
+                      s["convert_allocations_per_record"])
+        for site in sites[:5]:
+            ev.append("site: %s — %.1f per request (%.0f%% of all), called from %s" % (
+                site["site"], site["per_request"] or 0, 100 * site["share"], site["top_caller"]))
+        found.append({"id": "allocations-per-record", "severity": "ok" if met else "high",
+                      "title": "Heap allocations per record: %.3g (target < %g, %s)" % (
+                          s["allocations_per_record"], target, "met" if met else "not met"),
+                      "evidence": ev})
+        if not met and sites:
+            worst = [x for x in sites if x["per_request"]][:3]
+            actions.append({
+                "action": "Remove the top allocation sites of the request path: " + "; ".join(
+                    "%s (%.0f per request): %s" % (x["site"], x["per_request"],
+                                                   site_advice(x["site"])) for x in worst),
+                "why": "%.3g allocations per record against a target of %g; the I/O threads "
+                       "make %.0f per 1000-record request, and these sites are %.0f%% of all "
+                       "allocation calls (heaptrack)" % (
+                           s["allocations_per_record"], target,
+                           alloc.get("http_threads_per_request") or 0,
+                           100 * sum(x["share"] for x in worst)),
+                "expected": "allocations per record under %g once the per-request sites are "
+                            "gone; less allocator and page-fault time" % target,
+                "target": "heap allocations per record < %g" % target,
+                "addressable_pct": round((prof.get("stages_self_pct") or {}).get("allocator", 0)
+                                         + (prof.get("kernel_pct") or {}).get("page faults", 0),
+                                         1),
+                "finding": "allocations-per-record"})
+
+    # 2. CPU by stage
+    stages = prof.get("stages_self_pct") or {}
+    if stages:
+        top3 = list(stages.items())[:6]
+        ev = ["%s: %.1f%% of cpu-clock samples (self)" % (k, v) for k, v in top3]
+        tf = prof.get("top_functions") or []
+        ev += ["%s [%s] %.1f%%" % (t["function"], t["stage"], t["self_pct"]) for t in tf[:6]]
+        decode_pct = sum(stages.get(k, 0) for k in ("parse", "decode", "columns"))
+        inl = (prof.get("inlined_in_top_functions") or [])
+        hot = inl[0] if inl else None
+        if decode_pct > 20:
+            why = "decode (simdjson parse, the walker, column building) is %.1f%% of the " \
+                  "server's samples" % decode_pct
+            if hot and hot["inlined_code_pct"]:
+                why += "; in %s (%.1f%% self) the samples fall on %s" % (
+                    hot["function"], hot["self_pct"], ", ".join(
+                        "%s %.1f%%" % (x["code"], x["pct"]) for x in hot["inlined_code_pct"][:3]))
+            actions.append({
+                "action": "Decode is the largest stage: profile its hottest inlined code "
+                          "(perf annotate of the top function) and cut per-field work",
+                "why": why,
+                "expected": "BASELINES.md puts reading every field of these records at ~0.35 "
+                            "µs/record with simdjson; json_decode_bench takes %s µs/record" % (
+                                fmt_num(1e6 / dec_bench["items_per_s"]) if dec_bench else "?"),
+                "addressable_pct": round(decode_pct, 1),
+                "finding": "cpu-by-stage"})
+        found.append({"id": "cpu-by-stage", "severity": "info",
+                      "title": "Where the server's CPU goes: %s" % ", ".join(
+                          "%s %.0f%%" % (k, v) for k, v in top3[:4]),
+                      "evidence": ev})
+
+    # 3. kernel: WAL copy, fsync, page faults
+    ksys = prof.get("kernel_syscalls_pct") or {}
+    kpct = prof.get("kernel_pct") or {}
+    kstage = prof.get("kernel_by_stage_pct") or {}
+    if kpct:
+        total_k = sum(kpct.values())
+        ev = ["kernel: %.1f%% of samples (%s)" % (total_k, ", ".join(
+            "%s %.1f%%" % (k, v) for k, v in kpct.items()))]
+        ev += ["syscall %s: %.1f%%" % (k, v) for k, v in list(ksys.items())[:5]]
+        ev += ["kernel time on behalf of %s: %.1f%%" % (k, v) for k, v in list(kstage.items())[:4]]
+        found.append({"id": "kernel-time", "severity": "medium" if total_k > 25 else "info",
+                      "title": "Kernel time: %.0f%% of the server's CPU" % total_k,
+                      "evidence": ev})
+        wal_calls = {k: ksys.get(k, 0) for k in ("pwritev", "pwrite", "writev", "fdatasync",
+                                                 "unlink", "fallocate", "ftruncate")}
+        wal_total = sum(wal_calls.values())
+        if wal_total > 5:
+            actions.append({
+                "action": "Make the WAL cheaper in the kernel: recycle segment files (rename a "
+                          "retired segment and overwrite it instead of unlinking it and "
+                          "preallocating a new one; BASELINES.md: overwriting a preallocated "
+                          "file is ~2x cheaper per write+fdatasync than appending) and keep "
+                          "group commits large",
+                "why": "WAL system calls are %.1f%% of server samples (%s); records per WAL "
+                       "group: %s" % (wal_total, ", ".join(
+                           "%s %.1f%%" % kv for kv in wal_calls.items() if kv[1] > 0),
+                           fmt_num(e2e.get("records_per_wal_group"))),
+                "expected": "part of that kernel time back (unlink of 64 MiB segments and "
+                            "first writes to fresh blocks)",
+                "addressable_pct": round(wal_total, 1),
+                "finding": "kernel-time"})
+        pf = kpct.get("page faults", 0)
+        pf_by = prof.get("page_faults_by_stage_pct") or {}
+        alloc_action = next((a for a in actions if a["finding"] == "allocations-per-record"), None)
+        if pf > 2 and alloc_action and next(iter(pf_by), None) in ("columns", "decode", "http"):
+            alloc_action["why"] += "; page faults are %.1f%% of server samples, caused by %s" % (
+                pf, ", ".join("%s %.1f%%" % kv for kv in list(pf_by.items())[:2]))
+        elif pf > 2:
+            actions.append({
+                "action": "Reuse buffers on the request path (decode columns, request bodies) "
+                          "instead of fresh allocations, so that pages are not faulted in again "
+                          "and again",
+                "why": "page faults are %.1f%% of server samples (caused by: %s)" % (
+                    pf, ", ".join("%s %.1f%%" % kv for kv in list(
+                        (prof.get("page_faults_by_stage_pct") or {}).items())[:3])),
+                "expected": "page-fault time mostly gone",
+                "addressable_pct": round(pf, 1),
+                "finding": "kernel-time"})
+
+    # 4. allocator CPU
+    alloc_cpu = stages.get("allocator")
+    if alloc_cpu:
+        by = prof.get("allocator_by_stage_pct") or {}
+        found.append({"id": "allocator-cpu", "severity": "medium" if alloc_cpu > 3 else "info",
+                      "title": "malloc/free: %.1f%% of the server's CPU" % alloc_cpu,
+                      "evidence": ["allocator time on behalf of %s: %.1f%%" % kv
+                                   for kv in list(by.items())[:4]]})
+
+    # 5. syscalls
+    sysc = sections.get("syscalls") or {}
+    if sysc.get("per_request") is not None:
+        found.append({"id": "syscalls-per-request", "severity": "info",
+                      "title": "%.1f system calls per request (1000 records)" % sysc["per_request"],
+                      "evidence": ["%s: %.2f per request" % (t["syscall"], t["per_request"])
+                                   for t in sysc.get("top", [])[:8]] + [
+                          "fsyncs per request without strace: %s" % fmt_num(
+                              e2e.get("fsyncs_per_request"))]})
+
+    callers = sysc.get("memory_syscall_callers")
+    if callers:
+        ev = []
+        for call, rows in callers.items():
+            ev += ["%s from %s: %.2f per request" % (call, x["caller"], x["per_request"])
+                   for x in rows[:3]]
+        found.append({"id": "memory-syscalls", "severity": "medium",
+                      "title": "The allocator maps or grows memory on the request path",
+                      "evidence": ev})
+        actions.append({
+            "action": "Keep request-path memory mapped: reuse the buffers named here (or raise "
+                      "glibc's trim/mmap thresholds: try bench/audit --server-env "
+                      "GLIBC_TUNABLES=glibc.malloc.trim_threshold=...)",
+            "why": "; ".join(ev[:3]),
+            "expected": "fewer mprotect/mmap calls and first-touch page faults",
+            "addressable_pct": round((prof.get("kernel_pct") or {}).get("page faults", 0), 1),
+            "finding": "memory-syscalls"})
+
+    # 6. instructions
+    cg = sections.get("callgrind_convert") or {}
+    if cg.get("ir_per_record"):
+        ph = cg.get("ir_per_record_by_phase", {})
+        ev = ["%s: %.0f instructions/record" % kv for kv in ph.items()]
+        ev += ["%s [%s]: %.0f/record (%.1f%%)" % (t["function"], t["stage"], t["ir_per_record"],
+                                                  t["share_pct"])
+               for t in cg.get("top_functions", [])[:6]]
+        found.append({"id": "instructions-per-record", "severity": "info",
+                      "title": "ingot convert: %.0f instructions per record (callgrind, one "
+                               "thread)" % cg["ir_per_record"], "evidence": ev})
+        zstd = ph.get("of which zstd (compress)")
+        if zstd and zstd / cg["ir_per_record"] > 0.2:
+            actions.append({
+                "action": "Compress less data: find which columns reach zstd with most bytes "
+                          "(high-cardinality strings such as request_id and message) and whether "
+                          "their encoding, page size or zstd parameters are worth their cost",
+                "why": "zstd executes %.0f instructions per record, %.0f%% of ingot convert "
+                       "(callgrind), and %.1f%% of the server's CPU samples" % (
+                           zstd, 100 * zstd / cg["ir_per_record"], stages.get("compress", 0)),
+                "expected": "a cut in the largest single library cost; check the file size "
+                            "in the same run (parquet_bench bytes_per_record)",
+                "addressable_pct": round(stages.get("compress", 0), 1),
+                "finding": "instructions-per-record"})
+
+    # 7. micro benchmarks against end to end
+    benches = {(b["benchmark"], b.get("case")): b for b in sections.get("stage_benchmarks") or []
+               if "items_per_s" in b}
+    dec = next((b for (n, c), b in benches.items()
+                if n == "json_decode_bench" and c and c.startswith("BM_DecodeNdjson/1000")), None)
+    enc = next((b for (n, c), b in benches.items()
+                if n == "parquet_bench" and c and "codec:3/level:1" in c), None)
+    cpu = e2e.get("server_cpu_us_per_record")
+    if dec and enc and cpu:
+        stage_us = 1e6 / dec["items_per_s"] + 1e6 / enc["items_per_s"]
+        found.append({"id": "micro-vs-end-to-end", "severity": "info",
+                      "title": "The decode and encode stages explain %.0f%% of the server's CPU "
+                               "per record" % (100 * stage_us / cpu),
+                      "evidence": [
+                          "json_decode_bench: %.2fM records/s = %.3f µs/record" % (
+                              dec["items_per_s"] / 1e6, 1e6 / dec["items_per_s"]),
+                          "parquet_bench zstd-1: %.2fM records/s = %.3f µs/record" % (
+                              enc["items_per_s"] / 1e6, 1e6 / enc["items_per_s"]),
+                          "server end to end: %.3f µs of CPU per record (all threads, final "
+                          "flush included)" % cpu,
+                          "the rest (%.3f µs/record) is HTTP, the WAL, the memtable merge, "
+                          "kernel time and allocation: invisible to the stage benchmarks"
+                          % (cpu - stage_us)]})
+
+    # 7b. decode cost per record against body size (full mode runs 100, 1000, 10000)
+    sizes = {}
+    for b in sections.get("stage_benchmarks") or []:
+        if b.get("benchmark") == "json_decode_bench" and "items_per_s" in b:
+            m = re.match(r"BM_DecodeNdjson/(\d+)", str(b.get("case", "")))
+            if m:
+                sizes[int(m.group(1))] = b["items_per_s"]
+    if len(sizes) >= 2:
+        small, large = min(sizes), max(sizes)
+        if sizes[large] < 0.85 * sizes[small]:
+            found.append({"id": "decode-slows-with-body-size", "severity": "medium",
+                          "title": "Decoding gets slower per record as bodies grow: %.2fM "
+                                   "records/s at %d records a body, %.2fM at %d" % (
+                                       sizes[small] / 1e6, small, sizes[large] / 1e6, large),
+                          "evidence": ["json_decode_bench BM_DecodeNdjson/%d: %.2fM records/s"
+                                       % (n, v / 1e6) for n, v in sorted(sizes.items())] + [
+                              "per-record work is the same, so the difference is memory: "
+                              "larger column buffers for each body (see the page-fault share "
+                              "of the profile)"]})
+
+    # 8. shutdown
+    for name in ("e2e", "profile_run"):
+        r = sections.get(name) or {}
+        if r.get("shutdown_hung"):
+            found.append({"id": "shutdown-hang", "severity": "high",
+                          "title": "The server did not exit after SIGTERM (%s run)" % name,
+                          "evidence": ["stacks saved in the scratch directory (hang-stacks.txt)"]})
+
+    # 9. regressions
+    for r in f["regressions"]:
+        found.append({"id": "regression:" + r["metric"], "severity": "high",
+                      "title": "Regression: %s %s -> %s %s (%+.1f%%)" % (
+                          r["metric"], fmt_num(r["baseline"]), fmt_num(r["current"]),
+                          r["unit"], r["change_pct"] or 0),
+                      "evidence": ["baseline %s" % (f["comparison"]["baseline"] or {})]})
+    # A stated target first, then by the share of the server's CPU the action can touch.
+    actions.sort(key=lambda a: (0 if a.get("target") else 1, -(a.get("addressable_pct") or 0)))
+    for i, a in enumerate(actions, 1):
+        a["priority"] = i
+    return found, actions
+
+
+SITE_ADVICE = [
+    (r"Column::Append|BatchBuilder::Add\b|Column::Reserve|Column::Widen",
+     "column buffers grow (or are sized) anew for every request; keep a per-I/O-thread "
+     "builder whose columns keep their capacity between requests"),
+    (r"RecordBatch::AddColumn|Column::Column",
+     "every request creates its columns (objects and name strings) again; reuse the previous "
+     "request's columns on the thread when the stream's shape repeats"),
+    (r"BatchBuilder::Child|BatchBuilder::Reset|AppendFormattedKey",
+     "the key tree (node names) is rebuilt for every request; keep it per thread and stream"),
+    (r"EndRecord", "per-record work at the end of each record; look for a temporary string"),
+    (r"Ingester::Commit|EncodeRequestHeader|Decoded::Stream|IngestApi|PersistedWatermark",
+     "per-request bookkeeping of the commit path: pool or embed these objects"),
+    (r"memtable|Persister|SealedPartition", "the persister: reuse merge buffers between files"),
+    (r"parquet::", "Parquet encoding: reuse page and dictionary buffers between row groups"),
+]
+
+
+def site_advice(site):
+    import re
+    for rx, advice in SITE_ADVICE:
+        if re.search(rx, site):
+            return advice
+    return "find what it allocates per request and reuse it"
+
+
+def summary_markdown(f):
+    s = f["summary"]
+    run = f["run"]
+    m = run["machine"]
+    lines = ["# Performance audit summary", "",
+             "Commit %s%s, %s mode, %s; %d vCPU %s. Generated by `bench/audit` (see "
+             "docs/audit.md); details in findings.json." % (
+                 run.get("commit"), " (uncommitted changes)" if run.get("dirty") else "",
+                 s["mode"], run.get("started"), m["cores"], m["cpu"]), ""]
+    base = s.get("baseline")
+    deltas = {d["metric"]: d for d in f["comparison"]["deltas"]}
+
+    def row(label, metric, value, unit):
+        d = deltas.get(metric)
+        change = ""
+        if d and d.get("change_pct") is not None:
+            change = "%+.1f%% (%s)" % (d["change_pct"], d["verdict"])
+        return "| %s | %s %s | %s |" % (label, fmt_num(value), unit, change or "-")
+
+    lines += ["## Key numbers", "",
+              "| metric | this run | vs baseline%s |" % (
+                  " (%s, %s)" % (base["commit"], base["mode"]) if base else ""),
+              "|---|---|---|",
+              row("end-to-end throughput (noisy)", "e2e.records_per_s", s["e2e_records_per_s"],
+                  "records/s"),
+              row("p99 latency (noisy)", "e2e.latency_p99_ms", s["e2e_latency_p99_ms"], "ms"),
+              row("server CPU per record (noisy)", "e2e.server_cpu_us_per_record",
+                  s["server_cpu_us_per_record"], "µs"),
+              row("heap allocations per record (target < %g)" % s["allocation_target"],
+                  "allocs.e2e_per_record", s["allocations_per_record"], ""),
+              row("allocations per request, I/O threads", "allocs.http_threads_per_request",
+                  s["http_allocations_per_request"], ""),
+              row("allocations per record, ingot convert", "allocs.convert_per_record",
+                  s["convert_allocations_per_record"], ""),
+              row("syscalls per request (strace)", "syscalls.per_request",
+                  s["syscalls_per_request"], ""),
+              row("fsyncs per request (noisy)", "e2e.fsyncs_per_request",
+                  s["fsyncs_per_request"], ""),
+              row("instructions per record, ingot convert", "ir.convert_per_record",
+                  s["instructions_per_record_convert"], ""),
+              row("instructions per record, server", "ir.server_per_record",
+                  s["instructions_per_record_server"], ""),
+              ""]
+    target = "met" if s["allocation_target_met"] else ("NOT met" if s["allocation_target_met"]
+                                                       is False else "not measured")
+    lines += ["Allocation target (< %g per record): **%s**." % (s["allocation_target"], target),
+              ""]
+
+    hs = f["hotspots"]
+    if hs.get("by_stage_self_pct"):
+        lines += ["## CPU by stage (server, perf cpu-clock, self time)", "",
+                  "| stage | share | incl. kernel + allocator work done for it |", "|---|---:|---:|"]
+        incl = hs.get("by_stage_including_kernel_and_allocator_pct") or {}
+        for st, pct in hs["by_stage_self_pct"].items():
+            lines.append("| %s | %.1f%% | %s |" % (st, pct, ("%.1f%%" % incl[st])
+                                                   if st in incl else ""))
+        lines += ["", "Threads: " + ", ".join("%s %.0f%%" % kv for kv in
+                                              (hs.get("threads_pct") or {}).items()) + ".",
+                  "Kernel by syscall: " + ", ".join(
+                      "%s %.1f%%" % kv for kv in list((hs.get("kernel_by_syscall_pct") or {})
+                                                      .items())[:6]) + ".", ""]
+        lines += ["Top functions by self time:", "", "| function | stage | self |",
+                  "|---|---|---:|"]
+        for t in (hs.get("top_functions_self") or [])[:12]:
+            lines.append("| `%s` (%s) | %s | %.1f%% |" % (t["function"][:90], t["dso"],
+                                                          t["stage"], t["self_pct"]))
+        if hs.get("flamegraph"):
+            lines += ["", "Flame graph: `%s`." % hs["flamegraph"]]
+        lines.append("")
+
+    al = f["allocations"]
+    if al.get("sites", {}).get("sites"):
+        lines += ["## Where the allocations come from (heaptrack, server)", "",
+                  "| call site | per request | share |", "|---|---:|---:|"]
+        for x in al["sites"]["sites"][:8]:
+            lines.append("| `%s` | %.1f | %.0f%% |" % (x["site"], x["per_request"] or 0,
+                                                      100 * x["share"]))
+        lines.append("")
+    roles = al.get("by_thread_role")
+    if roles:
+        lines += ["Allocation calls by thread (profile run): " + ", ".join(
+            "%s %s" % (r, fmt_num(v["allocations"])) for r, v in
+            sorted(roles.items(), key=lambda kv: -kv[1]["allocations"])) + ".", ""]
+
+    sy = f.get("syscalls") or {}
+    if sy.get("top"):
+        lines += ["## System calls per request (strace -c -f)", "",
+                  ", ".join("%s %.2f" % (t["syscall"], t["per_request"]) for t in sy["top"][:8])
+                  + " (per request of 1000 records).", ""]
+    ins = f["instructions"]["convert"]
+    if ins.get("ir_per_record"):
+        lines += ["## Instructions per record (callgrind, ingot convert --threads 1)", "",
+                  ", ".join("%s: %.0f" % kv for kv in ins["ir_per_record_by_phase"].items())
+                  + ".", ""]
+    srv = f["instructions"].get("server") or {}
+    if srv.get("ir_per_record_by_phase"):
+        lines += ["Server (callgrind, 100 requests + final flush): " + ", ".join(
+            "%s: %.0f" % kv for kv in srv["ir_per_record_by_phase"].items()) + ".", ""]
+
+    lines += ["## Regressions", ""]
+    if not base:
+        lines += ["No baseline to compare with (run with `--update-baseline` to write one).", ""]
+    elif f["regressions"]:
+        for r in f["regressions"]:
+            lines.append("- **%s**: %s -> %s %s (%+.1f%%)" % (
+                r["metric"], fmt_num(r["baseline"]), fmt_num(r["current"]), r["unit"],
+                r["change_pct"] or 0))
+        lines.append("")
+    else:
+        lines += ["None over 5%% among %d strict metrics compared with %s." % (
+            sum(1 for d in f["comparison"]["deltas"] if d["kind"] == "strict"),
+            base["commit"]), ""]
+    pd = f["comparison"].get("params_differ")
+    if base and pd:
+        lines += ["Parameters differ from the baseline's (%s): compare with care." % ", ".join(
+            "%s %s -> %s" % (k, v["baseline"], v["current"]) for k, v in pd.items()), ""]
+    if f["noisy_warnings"]:
+        lines += ["Noisy (wall-clock) metrics worse by more than 25%: " + ", ".join(
+            "%s %+.1f%%" % (w["metric"], w["change_pct"] or 0) for w in f["noisy_warnings"])
+            + ".", ""]
+
+    if f["next_actions"]:
+        lines += ["## What to optimize next", ""]
+        for a in f["next_actions"]:
+            touches = (" Touches %.1f%% of the server's CPU samples." % a["addressable_pct"]
+                       if a.get("addressable_pct") else "")
+            lines.append("%d. %s%s. *Why:* %s. *Expected:* %s.%s" % (
+                a["priority"], "**[target]** " if a.get("target") else "", a["action"], a["why"],
+                a["expected"], touches))
+        lines.append("")
+    bad = {k: v for k, v in f["steps"].items() if not v.startswith("ok")}
+    if bad:
+        lines += ["Steps not completed: " + "; ".join("%s: %s" % kv for kv in bad.items()), ""]
+    return "\n".join(lines)

@@ -1,0 +1,136 @@
+"""The targets of issue 4, judged on a run's results: each one met, not met, or not measured
+(when --only left out the cells it needs), with the numbers it was judged on."""
+from . import plan
+
+
+def by_kind(cells, kind):
+    return [c for c in cells if c.get("kind") == kind and not c.get("failed")]
+
+
+def baseline(cells, width):
+    for c in by_kind(cells, "duckdb"):
+        if c["width"] == width:
+            return c
+    return None
+
+
+def headline(cells):
+    """The closed-loop cell of plan.HEADLINE with the most end-to-end throughput."""
+    match = [c for c in by_kind(cells, "closed")
+             if all(c[k] == v for k, v in plan.HEADLINE.items())]
+    return max(match, key=lambda c: c["e2e"]["records_per_s"]) if match else None
+
+
+def best_closed(cells, **where):
+    match = [c for c in by_kind(cells, "closed") if all(c[k] == v for k, v in where.items())]
+    return max(match, key=lambda c: c["e2e"]["records_per_s"]) if match else None
+
+
+def open_loop(cells, width="typical"):
+    match = [c for c in by_kind(cells, "open") if c["width"] == width]
+    return match[0] if match else None
+
+
+def memory(cells, width):
+    for c in by_kind(cells, "memory"):
+        if c["width"] == width:
+            return c
+    return None
+
+
+def _status(ok):
+    if ok is None:
+        return "not measured"
+    return "met" if ok else "not met"
+
+
+def wal_cost(cells, width="typical", records_per_request=1000, gzip=False):
+    """Per connection count: end-to-end records/s with --wal-sync always and none, and the cost."""
+    rows = {}
+    for c in by_kind(cells, "closed"):
+        if (c["width"], c["records_per_request"], c["gzip"]) != (width, records_per_request, gzip):
+            continue
+        rows.setdefault(c["connections"], {})[c["wal_sync"]] = c
+    out = []
+    for conns in sorted(rows):
+        pair = rows[conns]
+        if "always" in pair and "none" in pair:
+            a, n = pair["always"], pair["none"]
+            out.append({"connections": conns,
+                        "always": a["e2e"]["records_per_s"], "none": n["e2e"]["records_per_s"],
+                        "always_ack": a["ack_records_per_s"], "none_ack": n["ack_records_per_s"],
+                        "cost": 1 - a["e2e"]["records_per_s"] / n["e2e"]["records_per_s"],
+                        "p99_always": a["latency_ms"]["p99"], "p99_none": n["latency_ms"]["p99"],
+                        "fsync_mean_ms": a["wal"]["fsync_mean_ms"],
+                        "requests_per_group": a["wal"]["requests_per_group"]})
+    return out
+
+
+def evaluate(results):
+    cells = results["cells"]
+    out = []
+    duck = baseline(cells, "typical")
+    head = headline(cells)
+
+    # 1. End-to-end throughput against DuckDB's conversion of the same records.
+    if head and duck:
+        ratio = head["e2e"]["records_per_s"] / duck["duckdb"]["records_per_s"]
+        out.append({"target": "throughput", "goal": ">= 1.0x DuckDB", "ratio": ratio,
+                    "status": _status(ratio >= 1.0),
+                    "measured": "%s records/s end to end (`%s`) vs DuckDB's %s: **%.2fx**" % (
+                        "{:,.0f}".format(head["e2e"]["records_per_s"]), head["id"],
+                        "{:,.0f}".format(duck["duckdb"]["records_per_s"]), ratio)})
+    else:
+        out.append({"target": "throughput", "goal": ">= 1.0x DuckDB", "status": _status(None)})
+
+    # 2. p99 ack latency in open loop at half that throughput.
+    ol = open_loop(cells)
+    if ol:
+        p99 = ol["latency_ms"]["p99"]
+        out.append({"target": "p99 latency", "goal": "<= 20 ms", "value": p99,
+                    "status": _status(p99 <= 20 and ol.get("missed", 0) == 0),
+                    "measured": "**%.1f ms** at %s records/s (`%s`; service time p99 %.1f ms, "
+                                "%d due requests never sent)" % (
+                                    p99, "{:,.0f}".format(ol["target_records_per_s"]), ol["id"],
+                                    ol["service_ms"]["p99"], ol.get("missed", 0))})
+    else:
+        out.append({"target": "p99 latency", "goal": "<= 20 ms", "status": _status(None)})
+
+    # 3. Memory held per buffered record, every width.
+    mems = [m for m in (memory(cells, w) for w in plan.WIDTHS) if m]
+    if mems:
+        worst = max(m["memtable_ratio"] for m in mems)
+        out.append({"target": "memory per buffered record", "goal": "<= 1.5x its JSON size",
+                    "value": worst, "status": _status(worst <= 1.5),
+                    "measured": ", ".join("%s %.2fx (%.0f of %.0f B)" % (
+                        m["width"], m["memtable_ratio"], m["memtable_bytes_per_record"],
+                        m["json_bytes_per_record"]) for m in mems)})
+    else:
+        out.append({"target": "memory per buffered record", "goal": "<= 1.5x its JSON size",
+                    "status": _status(None)})
+
+    # 4. Peak RSS within the memory budget, every load cell.
+    loads = by_kind(cells, "closed") + by_kind(cells, "open")
+    if loads:
+        peak = max(loads, key=lambda c: c["server"]["rss_peak_mb"])
+        budget_mb = results["settings"]["memory_limit_mib"]
+        out.append({"target": "peak RSS", "goal": "<= --memory-limit (%d MiB)" % budget_mb,
+                    "value": peak["server"]["rss_peak_mb"],
+                    "status": _status(peak["server"]["rss_peak_mb"] <= budget_mb),
+                    "measured": "**%.0f MiB** at most (`%s`), budget %d MiB" % (
+                        peak["server"]["rss_peak_mb"], peak["id"], budget_mb)})
+    else:
+        out.append({"target": "peak RSS", "goal": "<= --memory-limit", "status": _status(None)})
+
+    # 5. Parquet size against DuckDB's for the same records, every width.
+    pairs = [(m, baseline(cells, m["width"])) for m in mems]
+    pairs = [(m, b) for m, b in pairs if b]
+    if pairs:
+        ratios = [(m["width"], m["parquet"]["bytes"] / b["duckdb"]["parquet_bytes"]) for m, b in pairs]
+        worst = max(r for _, r in ratios)
+        out.append({"target": "Parquet size", "goal": "<= 1.05x DuckDB's", "value": worst,
+                    "status": _status(worst <= 1.05),
+                    "measured": ", ".join("%s %.3fx" % wr for wr in ratios)})
+    else:
+        out.append({"target": "Parquet size", "goal": "<= 1.05x DuckDB's", "status": _status(None)})
+    return out

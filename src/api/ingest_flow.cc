@@ -1,0 +1,150 @@
+#include "api/ingest_flow.h"
+
+#include <algorithm>
+
+#include "model/timestamp.h"
+
+namespace ingot::api {
+
+namespace {
+
+// Bytes of memory a request of `body_bytes` may need while it is decoded and waits for the WAL:
+// its columns (values, offsets, definition bytes: at most about twice the input for log-like
+// data), plus, for bodies simdjson parses as one document, the parser's index of the document
+// (about four bytes per input byte).
+std::uint64_t DecodeEstimate(const EndpointSpec& spec, std::size_t body_bytes) {
+  const std::uint64_t body = body_bytes;
+  return (2 + spec.transport_body_copies) * body + 4096 +
+         5 * std::min(body, spec.document_index_cap);
+}
+
+Refusal Busy(std::string message) { return Refusal{503, std::move(message), {}}; }
+
+}  // namespace
+
+IngestFlow::IngestFlow(const IngestApiOptions& options) : options_(options) {}
+
+model::BuilderOptions IngestFlow::BuilderOptionsNow() const {
+  model::BuilderOptions o;
+  o.max_depth = options_.max_depth;
+  o.max_columns = options_.max_columns;
+  o.max_fields = options_.max_fields;
+  o.max_record_bytes = options_.max_record_bytes;
+  o.now_us = model::NowMicros();
+  if (options_.max_past_us > 0) o.min_timestamp_us = o.now_us - options_.max_past_us;
+  if (options_.max_future_us > 0) o.max_timestamp_us = o.now_us + options_.max_future_us;
+  return o;
+}
+
+std::optional<Refusal> IngestFlow::CheckCredentials(std::string_view authorization,
+                                                    std::string_view org, bool hec) {
+  if (options_.authenticator == nullptr) return std::nullopt;
+  auth::Decision d = options_.authenticator->CheckAuthorization(authorization, org, hec);
+  if (d.allowed()) return std::nullopt;
+  rejections_.auth.fetch_add(1, std::memory_order_relaxed);
+  return Refusal{d.status, std::move(d.message), d.failure};
+}
+
+ingest::Ingester* IngestFlow::Admit(const EndpointSpec& spec, std::size_t body_bytes,
+                                    BudgetCharge& charge, Refusal& refusal) {
+  ingest::Ingester* ingester = ingester_.load();
+  if (ingester == nullptr) {
+    rejections_.starting.fetch_add(1, std::memory_order_relaxed);
+    refusal = Busy("starting up: replaying the write-ahead log; retry shortly");
+    return nullptr;
+  }
+  if (options_.disk_low != nullptr && options_.disk_low->load(std::memory_order_relaxed)) {
+    rejections_.disk.fetch_add(1, std::memory_order_relaxed);
+    refusal = Busy("free disk space is below --min-free-disk; retry later");
+    return nullptr;
+  }
+  if (MemoryBudget* budget = options_.memory_budget) {
+    const std::uint64_t need = DecodeEstimate(spec, body_bytes);
+    if (need > budget->limit()) {
+      rejections_.too_large.fetch_add(1, std::memory_order_relaxed);
+      refusal = Refusal{413,
+                        "the request needs about " + std::to_string(need) +
+                            " bytes of memory to decode, more than --memory-limit allows; send "
+                            "smaller requests",
+                        {}};
+      return nullptr;
+    }
+    if (!budget->TryCharge(need)) {
+      rejections_.memory.fetch_add(1, std::memory_order_relaxed);
+      refusal = Busy("memory limit reached; retry later");
+      return nullptr;
+    }
+    charge = BudgetCharge(budget, need);
+  }
+  return ingester;
+}
+
+Refusal IngestFlow::CommitFailure(const Status& st) {
+  // 503 when the server cannot make data durable now (WAL or disk); 500 otherwise.
+  const bool retry = st.code() == StatusCode::kResourceExhausted ||
+                     st.code() == StatusCode::kUnavailable || st.code() == StatusCode::kIoError;
+  if (retry) rejections_.wal.fetch_add(1, std::memory_order_relaxed);
+  return Refusal{retry ? 503 : 500, st.message(), {}};
+}
+
+void IngestFlow::Account(Endpoint endpoint, std::chrono::steady_clock::time_point started,
+                         const std::string& org, const protocols::Decoded* decoded,
+                         std::size_t body_bytes) {
+  if (decoded != nullptr) {
+    const std::size_t total = decoded->successful() + decoded->failed();
+    for (const auto& s : decoded->streams()) {
+      const std::size_t records = s->stored + s->failed;
+      const std::uint64_t bytes = total == 0 ? body_bytes : body_bytes * records / total;
+      metrics_.Count(endpoint, org, s->name, s->stored, s->failed, bytes);
+    }
+  }
+  metrics_.ObserveLatency(
+      endpoint, static_cast<std::uint64_t>(std::chrono::duration_cast<std::chrono::microseconds>(
+                                               std::chrono::steady_clock::now() - started)
+                                               .count()));
+}
+
+void IngestFlow::CountRefusal(Endpoint endpoint, std::chrono::steady_clock::time_point started) {
+  Account(endpoint, started, {}, nullptr, 0);
+}
+
+void IngestFlow::Run(const EndpointSpec& spec, std::shared_ptr<IngestCall> call, std::string org,
+                     std::string stream, std::string_view authorization, std::string_view body) {
+  const auto started = std::chrono::steady_clock::now();
+  RequestState& state = call->state;
+  state.header.protocol = spec.protocol;
+  state.header.type = spec.type;
+  state.header.org = std::move(org);
+  state.header.stream = std::move(stream);
+  if (std::optional<Refusal> denied = CheckCredentials(authorization, state.header.org, spec.hec)) {
+    call->Refuse(*denied);
+    return;
+  }
+  Refusal refusal;
+  ingest::Ingester* ingester = Admit(spec, body.size(), state.charge, refusal);
+  if (ingester == nullptr) {
+    call->Refuse(refusal);
+    return;
+  }
+  const Status st = spec.decode(body, state);
+  if (!st.ok()) {
+    rejections_.parse.fetch_add(1, std::memory_order_relaxed);
+    call->Refuse({st.code() == StatusCode::kTooLarge ? 413 : 400, st.message(), {}});
+    Account(spec.endpoint, started, state.header.org, nullptr, body.size());
+    return;
+  }
+  state.decoded.Finish();
+  ingester->Commit(state.header, body, state.decoded,
+                   [this, endpoint = spec.endpoint, call = std::move(call), started,
+                    bytes = body.size()](const Status& commit) {
+                     if (commit.ok()) {
+                       call->Accept(started);
+                     } else {
+                       call->Refuse(CommitFailure(commit));
+                     }
+                     Account(endpoint, started, call->state.header.org,
+                             commit.ok() ? &call->state.decoded : nullptr, bytes);
+                   });
+}
+
+}  // namespace ingot::api
