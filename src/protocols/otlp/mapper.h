@@ -1,0 +1,801 @@
+// The OTLP mapping (docs/schema-otlp.md), written once for every encoding: Mapper<S> walks an
+// Export*ServiceRequest through a Source S and writes one row per log record, span or data point
+// into the Emitter's builder. Sources:
+//   WireSource     protobuf bytes, read in place (wire_source.h) — what requests use
+//   JsonSource     OTLP/JSON, a parsed simdjson document (json_source.h)
+//   MessageSource  libprotobuf messages (reference.h) — the reference the fuzzer compares with
+//
+// A Source provides handle types (S::AnyValue, S::KeyValueList, S::ArrayList, S::EntityRefList,
+// S::StringList, S::Fixed64List, S::DoubleList, S::Uint64List, and one list type per repeated
+// message: S::ResourceLogsList, S::ScopeLogsList, S::LogRecordList, S::ResourceSpansList,
+// S::ScopeSpansList, S::SpanList, S::EventList, S::LinkList, S::ResourceMetricsList,
+// S::ScopeMetricsList, S::MetricList, S::NumberPointList, S::HistogramPointList,
+// S::ExponentialHistogramPointList, S::SummaryPointList, S::QuantileList, S::ExemplarList), and:
+//   bool LogsRequest(S::ResourceLogsList&)            (SpansRequest, MetricsRequest alike)
+//   bool ForEach(list, f)                             f(const Element&) -> bool, per element
+//   bool Read(const Element&, XFields&)               fills fields.h's struct of that message
+//   bool ForEachKeyValue(kvs, f)                      f(std::string_view key, const S::AnyValue&)
+//   bool ForEachArrayValue(array, f)                  f(const S::AnyValue&)
+//   bool ForEachString/ForEachFixed64/ForEachDouble/ForEachUint64(list, f)
+//   bool VisitAnyValue(const S::AnyValue&, visitor)   calls one of visitor.Empty(), String(sv),
+//                                                     Bool(b), Int(i), Double(d), Bytes(b),
+//                                                     Array(S::ArrayList), KvList(S::KeyValueList)
+//   static void AppendIdHex(IdView, std::string&)     an id as lower-case hex
+//   static void AppendBase64(std::string_view, std::string&)  a Bytes() value as base64
+//   const std::string& error()                        why the last false was returned
+// Every bool is false on malformed input, which fails the request. A source bounds nesting (100
+// messages, as libprotobuf), so the recursion here is bounded.
+#pragma once
+
+#include <string>
+#include <string_view>
+#include <tuple>
+#include <utility>
+
+#include "common/json_escape.h"
+#include "protocols/otlp/emitter.h"
+#include "protocols/otlp/fields.h"
+
+namespace ingot::protocols::otlp {
+
+template <class S>
+class Mapper {
+ public:
+  Mapper(S& source, Emitter& emitter)
+      : src_(source), em_(emitter), b_(emitter.builder()), c_(emitter.columns()) {}
+
+  bool Logs();
+  bool Traces();
+  bool Metrics();
+
+  // Where the walk was when it stopped, e.g. "resource_logs[0].scope_logs[2].log_records[17]".
+  std::string Where() const;
+
+ private:
+  using AnyValue = typename S::AnyValue;
+  using KeyValueList = typename S::KeyValueList;
+
+  // Calls f for each element of `list`, keeping the element's index at `level` for Where().
+  template <class List, class F>
+  bool Each(int level, const List& list, F&& f) {
+    index_[level] = -1;
+    levels_ = level + 1;
+    const bool ok = src_.ForEach(list, [&](const auto& element) {
+      ++index_[level];
+      levels_ = level + 1;
+      return f(element);
+    });
+    if (ok) levels_ = level;
+    return ok;
+  }
+
+  bool PrepareResource(const ResourceFields<S>& resource, std::string_view schema_url);
+  bool PrepareScope(const ScopeFields<S>& scope, std::string_view schema_url);
+  bool LogRecord(const LogRecordFields<S>& f);
+  bool Span(const SpanFields<S>& f);
+  bool Metric(const MetricFields<S>& f);
+  template <class Point>
+  bool BeginPoint(const Point& p);
+  bool FinishPoint(const KeyValueList& attributes);
+  bool NumberPoint(const NumberPointFields<S>& p);
+  bool HistogramPoint(const HistogramPointFields<S>& p);
+  bool ExponentialHistogramPoint(const ExponentialHistogramPointFields<S>& p);
+  bool SummaryPoint(const SummaryPointFields<S>& p);
+  bool Exemplars(const typename S::ExemplarList& list);
+  bool EndRow();
+  bool Abort() {
+    b_.AbortRecord();
+    return false;
+  }
+
+  // Adds the record's attributes (top-level keys) to the builder.
+  bool AddAttributes(const KeyValueList& list);
+  // Adds `value` as the value of `field` (flattening kvlists) to `sink` (the builder, or a
+  // RecordedValues).
+  template <class Sink>
+  bool AddValue(const AnyValue& value, FieldId field, Sink& sink);
+  template <class Sink>
+  bool AddKeyValues(const KeyValueList& list, FieldId parent, Sink& sink);
+
+  // JSON text of values (docs/schema-otlp.md, "Values").
+  bool AppendValueJson(const AnyValue& value, std::string& out);
+  bool AppendArrayJson(const typename S::ArrayList& list, std::string& out);
+  // `{"key":value,...}`; `*any` set when the list had an entry.
+  bool AppendKeyValuesJson(const KeyValueList& list, std::string& out, bool* any = nullptr);
+  // `,"name":{...}` when the list has entries; nothing otherwise.
+  bool AppendAttributesMember(std::string_view name, const KeyValueList& list, std::string& out);
+  void AppendIdMember(std::string_view name, IdView id, std::string& out);
+  void AppendStringMember(std::string_view name, std::string_view v, std::string& out);
+  void AppendUintMember(std::string_view name, std::uint64_t v, std::string& out);
+  void AddId(FieldId field, IdView id) {
+    if (id.empty()) return;
+    std::string& t = em_.scratch();
+    S::AppendIdHex(id, t);
+    b_.AddString(field, t);
+  }
+  void AddText(FieldId field, std::string_view v) {
+    if (!v.empty()) b_.AddString(field, v);
+  }
+
+  S& src_;
+  Emitter& em_;
+  model::BatchBuilder& b_;
+  const Columns& c_;
+  const char* level_names_[4] = {};
+  int index_[4] = {-1, -1, -1, -1};
+  int levels_ = 0;
+  std::string value_json_;  // AddValue's arrays and kvlists past the depth
+  std::string list_json_;   // events, links, exemplars, buckets, quantiles, entity refs
+  std::string enum_text_;
+};
+
+// ---- walking the request
+
+template <class S>
+std::string Mapper<S>::Where() const {
+  std::string where;
+  for (int i = 0; i < levels_; ++i) {
+    if (i > 0) where.push_back('.');
+    where += level_names_[i];
+    where.push_back('[');
+    where += std::to_string(index_[i] < 0 ? 0 : index_[i]);
+    where.push_back(']');
+  }
+  return where.empty() ? std::string("request") : where;
+}
+
+template <class S>
+bool Mapper<S>::EndRow() {
+  if (!em_.EndRow()) em_.Reject(Where());
+  return true;
+}
+
+template <class S>
+bool Mapper<S>::Logs() {
+  level_names_[0] = "resource_logs";
+  level_names_[1] = "scope_logs";
+  level_names_[2] = "log_records";
+  typename S::ResourceLogsList resources{};
+  if (!src_.LogsRequest(resources)) return false;
+  return Each(0, resources, [&](const auto& element) {
+    ResourceEnvelopeFields<S, typename S::ScopeLogsList> r;
+    if (!src_.Read(element, r) || !PrepareResource(r.resource, r.schema_url)) return false;
+    return Each(1, r.scopes, [&](const auto& scope_element) {
+      ScopeEnvelopeFields<S, typename S::LogRecordList> s;
+      if (!src_.Read(scope_element, s) || !PrepareScope(s.scope, s.schema_url)) return false;
+      return Each(2, s.items, [&](const auto& item) {
+        LogRecordFields<S> f;
+        return src_.Read(item, f) && LogRecord(f);
+      });
+    });
+  });
+}
+
+template <class S>
+bool Mapper<S>::Traces() {
+  level_names_[0] = "resource_spans";
+  level_names_[1] = "scope_spans";
+  level_names_[2] = "spans";
+  typename S::ResourceSpansList resources{};
+  if (!src_.SpansRequest(resources)) return false;
+  return Each(0, resources, [&](const auto& element) {
+    ResourceEnvelopeFields<S, typename S::ScopeSpansList> r;
+    if (!src_.Read(element, r) || !PrepareResource(r.resource, r.schema_url)) return false;
+    return Each(1, r.scopes, [&](const auto& scope_element) {
+      ScopeEnvelopeFields<S, typename S::SpanList> s;
+      if (!src_.Read(scope_element, s) || !PrepareScope(s.scope, s.schema_url)) return false;
+      return Each(2, s.items, [&](const auto& item) {
+        SpanFields<S> f;
+        return src_.Read(item, f) && Span(f);
+      });
+    });
+  });
+}
+
+template <class S>
+bool Mapper<S>::Metrics() {
+  level_names_[0] = "resource_metrics";
+  level_names_[1] = "scope_metrics";
+  level_names_[2] = "metrics";
+  level_names_[3] = "data_points";
+  typename S::ResourceMetricsList resources{};
+  if (!src_.MetricsRequest(resources)) return false;
+  return Each(0, resources, [&](const auto& element) {
+    ResourceEnvelopeFields<S, typename S::ScopeMetricsList> r;
+    if (!src_.Read(element, r) || !PrepareResource(r.resource, r.schema_url)) return false;
+    return Each(1, r.scopes, [&](const auto& scope_element) {
+      ScopeEnvelopeFields<S, typename S::MetricList> s;
+      if (!src_.Read(scope_element, s) || !PrepareScope(s.scope, s.schema_url)) return false;
+      return Each(2, s.items, [&](const auto& item) {
+        MetricFields<S> f;
+        return src_.Read(item, f) && Metric(f);
+      });
+    });
+  });
+}
+
+// ---- resource and scope: recorded once, replayed into each row
+
+template <class S>
+bool Mapper<S>::PrepareResource(const ResourceFields<S>& resource, std::string_view schema_url) {
+  RecordedValues& v = em_.resource_values();
+  v.Clear();
+  if (!schema_url.empty()) v.AddString(c_.resource_schema_url, schema_url);
+  if (resource.dropped_attributes_count != 0) {
+    v.AddInt(c_.resource_dropped_attributes_count, resource.dropped_attributes_count);
+  }
+  std::string& refs = list_json_;
+  refs.clear();
+  const bool ok = src_.ForEach(resource.entity_refs, [&](const auto& element) {
+    EntityRefFields<S> e;
+    if (!src_.Read(element, e)) return false;
+    refs += refs.empty() ? "[{" : ",{";
+    const std::size_t open = refs.size();
+    AppendStringMember("schema_url", e.schema_url, refs);
+    AppendStringMember("type", e.type, refs);
+    for (const auto& [name, list] :
+         {std::pair{std::string_view("id_keys"), &e.id_keys},
+          std::pair{std::string_view("description_keys"), &e.description_keys}}) {
+      const std::size_t at = refs.size();
+      refs += ",\"";
+      refs += name;
+      refs += "\":[";
+      bool any = false;
+      if (!src_.ForEachString(*list, [&](std::string_view key) {
+            if (any) refs.push_back(',');
+            any = true;
+            AppendJsonString(key, refs);
+            return true;
+          })) {
+        return false;
+      }
+      if (any) {
+        refs.push_back(']');
+      } else {
+        refs.resize(at);
+      }
+    }
+    if (refs.size() > open) refs.erase(open, 1);  // the first member's comma
+    refs.push_back('}');
+    return true;
+  });
+  if (!ok) return false;
+  if (!refs.empty()) {
+    refs.push_back(']');
+    v.AddJsonText(c_.resource_entity_refs, refs);
+  }
+  if (!AddKeyValues(resource.attributes, model::BatchBuilder::kRoot, v)) return false;
+  if (!v.Any([this](FieldId f) { return em_.IsServiceName(f); })) {
+    v.AddString(c_.service_name, "unknown_service");
+  }
+  return true;
+}
+
+template <class S>
+bool Mapper<S>::PrepareScope(const ScopeFields<S>& scope, std::string_view schema_url) {
+  RecordedValues& v = em_.scope_values();
+  v.Clear();
+  if (!scope.name.empty()) v.AddString(c_.scope_name, scope.name);
+  if (!scope.version.empty()) v.AddString(c_.scope_version, scope.version);
+  if (scope.dropped_attributes_count != 0) {
+    v.AddInt(c_.scope_dropped_attributes_count, scope.dropped_attributes_count);
+  }
+  if (!schema_url.empty()) v.AddString(c_.scope_schema_url, schema_url);
+  return AddKeyValues(scope.attributes, model::BatchBuilder::kRoot, v);
+}
+
+// ---- logs
+
+template <class S>
+bool Mapper<S>::LogRecord(const LogRecordFields<S>& f) {
+  b_.BeginRecord();
+  if (f.time_unix_nano != 0) {
+    b_.SetTimestamp(static_cast<std::int64_t>(f.time_unix_nano / 1000));
+    b_.AddUint(c_.time_unix_nano, f.time_unix_nano);
+  } else if (f.observed_time_unix_nano != 0) {
+    b_.SetTimestamp(static_cast<std::int64_t>(f.observed_time_unix_nano / 1000));
+  }
+  if (f.observed_time_unix_nano != 0) {
+    b_.AddUint(c_.observed_time_unix_nano, f.observed_time_unix_nano);
+  }
+  if (f.severity_number != 0) b_.AddInt(c_.severity_number, f.severity_number);
+  AddText(c_.severity_text, f.severity_text);
+  // The body: a string as is, bytes as base64, anything else as its JSON text.
+  struct BodyVisitor {
+    Mapper& m;
+    bool Empty() { return true; }
+    bool String(std::string_view s) {
+      m.b_.AddString(m.c_.body, s);
+      return true;
+    }
+    bool Bytes(std::string_view bytes) {
+      std::string& t = m.em_.scratch();
+      S::AppendBase64(bytes, t);
+      m.b_.AddString(m.c_.body, t);
+      return true;
+    }
+    std::string& Text() {
+      m.value_json_.clear();
+      return m.value_json_;
+    }
+    bool Done() {
+      m.b_.AddJsonText(m.c_.body, m.value_json_);
+      return true;
+    }
+    bool Bool(bool v) {
+      Text() += v ? "true" : "false";
+      return Done();
+    }
+    bool Int(std::int64_t v) {
+      AppendJsonInt(v, Text());
+      return Done();
+    }
+    bool Double(double v) {
+      AppendJsonDouble(v, Text());
+      return Done();
+    }
+    bool Array(const typename S::ArrayList& a) { return m.AppendArrayJson(a, Text()) && Done(); }
+    bool KvList(const KeyValueList& kv) { return m.AppendKeyValuesJson(kv, Text()) && Done(); }
+  } body{*this};
+  if (!src_.VisitAnyValue(f.body, body)) return Abort();
+  AddId(c_.trace_id, f.trace_id);
+  AddId(c_.span_id, f.span_id);
+  if (f.flags != 0) b_.AddInt(c_.flags, f.flags);
+  AddText(c_.event_name, f.event_name);
+  if (f.dropped_attributes_count != 0) {
+    b_.AddInt(c_.dropped_attributes_count, f.dropped_attributes_count);
+  }
+  if (!AddAttributes(f.attributes)) return Abort();
+  return EndRow();
+}
+
+// ---- traces
+
+template <class S>
+bool Mapper<S>::Span(const SpanFields<S>& f) {
+  b_.BeginRecord();
+  if (f.start_time_unix_nano != 0) {
+    b_.SetTimestamp(static_cast<std::int64_t>(f.start_time_unix_nano / 1000));
+  }
+  AddId(c_.trace_id, f.trace_id);
+  AddId(c_.span_id, f.span_id);
+  AddId(c_.parent_span_id, f.parent_span_id);
+  AddText(c_.trace_state, f.trace_state);
+  AddText(c_.name, f.name);
+  b_.AddString(c_.kind, SpanKindText(f.kind, enum_text_));
+  if (f.start_time_unix_nano != 0) b_.AddUint(c_.start_time_unix_nano, f.start_time_unix_nano);
+  if (f.end_time_unix_nano != 0) b_.AddUint(c_.end_time_unix_nano, f.end_time_unix_nano);
+  if (f.start_time_unix_nano != 0 && f.end_time_unix_nano != 0) {
+    b_.AddInt(c_.duration_ns,
+              static_cast<std::int64_t>(f.end_time_unix_nano - f.start_time_unix_nano));
+  }
+  b_.AddString(c_.status_code, StatusCodeText(f.status_code, enum_text_));
+  AddText(c_.status_message, f.status_message);
+  if (f.flags != 0) b_.AddInt(c_.flags, f.flags);
+  if (f.dropped_attributes_count != 0) {
+    b_.AddInt(c_.dropped_attributes_count, f.dropped_attributes_count);
+  }
+  if (f.dropped_events_count != 0) b_.AddInt(c_.dropped_events_count, f.dropped_events_count);
+  if (f.dropped_links_count != 0) b_.AddInt(c_.dropped_links_count, f.dropped_links_count);
+
+  std::string& out = list_json_;
+  out.clear();
+  bool ok = src_.ForEach(f.events, [&](const auto& element) {
+    EventFields<S> e;
+    if (!src_.Read(element, e)) return false;
+    out += out.empty() ? "[{" : ",{";
+    const std::size_t open = out.size();
+    if (e.time_unix_nano != 0) AppendUintMember("time_unix_nano", e.time_unix_nano, out);
+    AppendStringMember("name", e.name, out);
+    if (!AppendAttributesMember("attributes", e.attributes, out)) return false;
+    if (e.dropped_attributes_count != 0) {
+      AppendUintMember("dropped_attributes_count", e.dropped_attributes_count, out);
+    }
+    if (out.size() > open) out.erase(open, 1);  // the first member's comma
+    out.push_back('}');
+    return true;
+  });
+  if (!ok) return Abort();
+  if (!out.empty()) {
+    out.push_back(']');
+    b_.AddJsonText(c_.events, out);
+  }
+  out.clear();
+  ok = src_.ForEach(f.links, [&](const auto& element) {
+    LinkFields<S> l;
+    if (!src_.Read(element, l)) return false;
+    out += out.empty() ? "[{" : ",{";
+    const std::size_t open = out.size();
+    AppendIdMember("trace_id", l.trace_id, out);
+    AppendIdMember("span_id", l.span_id, out);
+    AppendStringMember("trace_state", l.trace_state, out);
+    if (!AppendAttributesMember("attributes", l.attributes, out)) return false;
+    if (l.dropped_attributes_count != 0) {
+      AppendUintMember("dropped_attributes_count", l.dropped_attributes_count, out);
+    }
+    if (l.flags != 0) AppendUintMember("flags", l.flags, out);
+    if (out.size() > open) out.erase(open, 1);
+    out.push_back('}');
+    return true;
+  });
+  if (!ok) return Abort();
+  if (!out.empty()) {
+    out.push_back(']');
+    b_.AddJsonText(c_.links, out);
+  }
+  if (!AddAttributes(f.attributes)) return Abort();
+  return EndRow();
+}
+
+// ---- metrics
+
+template <class S>
+bool Mapper<S>::Metric(const MetricFields<S>& f) {
+  RecordedValues& v = em_.metric_values();
+  v.Clear();
+  if (!f.name.empty()) v.AddString(c_.metric_name, f.name);
+  if (!f.description.empty()) v.AddString(c_.metric_description, f.description);
+  if (!f.unit.empty()) v.AddString(c_.metric_unit, f.unit);
+  switch (f.type) {
+    case MetricType::kNone: break;
+    case MetricType::kGauge: v.AddString(c_.metric_type, "gauge"); break;
+    case MetricType::kSum:
+      v.AddString(c_.metric_type, "sum");
+      v.AddString(c_.aggregation_temporality,
+                  TemporalityText(f.aggregation_temporality, enum_text_));
+      v.AddBool(c_.is_monotonic, f.is_monotonic);
+      break;
+    case MetricType::kHistogram:
+    case MetricType::kExponentialHistogram:
+      v.AddString(c_.metric_type,
+                  f.type == MetricType::kHistogram ? "histogram" : "exponential_histogram");
+      v.AddString(c_.aggregation_temporality,
+                  TemporalityText(f.aggregation_temporality, enum_text_));
+      break;
+    case MetricType::kSummary: v.AddString(c_.metric_type, "summary"); break;
+  }
+  RecordedValues& metadata = em_.metadata_values();
+  metadata.Clear();
+  if (!AddKeyValues(f.metadata, c_.metric_metadata, metadata)) return false;
+  switch (f.type) {
+    case MetricType::kNone: return true;
+    case MetricType::kGauge:
+    case MetricType::kSum:
+      return Each(3, f.number_points, [&](const auto& element) {
+        NumberPointFields<S> p;
+        return src_.Read(element, p) && NumberPoint(p);
+      });
+    case MetricType::kHistogram:
+      return Each(3, f.histogram_points, [&](const auto& element) {
+        HistogramPointFields<S> p;
+        return src_.Read(element, p) && HistogramPoint(p);
+      });
+    case MetricType::kExponentialHistogram:
+      return Each(3, f.exponential_histogram_points, [&](const auto& element) {
+        ExponentialHistogramPointFields<S> p;
+        return src_.Read(element, p) && ExponentialHistogramPoint(p);
+      });
+    case MetricType::kSummary:
+      return Each(3, f.summary_points, [&](const auto& element) {
+        SummaryPointFields<S> p;
+        return src_.Read(element, p) && SummaryPoint(p);
+      });
+  }
+  return true;
+}
+
+// The columns every data point has, before its own.
+template <class S>
+template <class Point>
+bool Mapper<S>::BeginPoint(const Point& p) {
+  b_.BeginRecord();
+  if (p.time_unix_nano != 0) b_.SetTimestamp(static_cast<std::int64_t>(p.time_unix_nano / 1000));
+  em_.metric_values().ReplayInto(b_);
+  if (p.start_time_unix_nano != 0) b_.AddUint(c_.start_time_unix_nano, p.start_time_unix_nano);
+  if (p.time_unix_nano != 0) b_.AddUint(c_.time_unix_nano, p.time_unix_nano);
+  if (p.flags != 0) b_.AddInt(c_.flags, p.flags);
+  return true;
+}
+
+template <class S>
+bool Mapper<S>::FinishPoint(const KeyValueList& attributes) {
+  if (!AddAttributes(attributes)) return Abort();
+  em_.metadata_values().ReplayInto(b_);
+  return EndRow();
+}
+
+template <class S>
+bool Mapper<S>::NumberPoint(const NumberPointFields<S>& p) {
+  BeginPoint(p);
+  if (p.value_kind == NumberKind::kDouble) b_.AddDouble(c_.value, p.as_double);
+  if (p.value_kind == NumberKind::kInt) b_.AddDouble(c_.value, static_cast<double>(p.as_int));
+  if (!Exemplars(p.exemplars)) return Abort();
+  return FinishPoint(p.attributes);
+}
+
+template <class S>
+bool Mapper<S>::HistogramPoint(const HistogramPointFields<S>& p) {
+  BeginPoint(p);
+  b_.AddUint(c_.count, p.count);
+  if (p.has_sum) b_.AddDouble(c_.sum, p.sum);
+  if (p.has_min) b_.AddDouble(c_.min, p.min);
+  if (p.has_max) b_.AddDouble(c_.max, p.max);
+  std::string& out = list_json_;
+  out.clear();
+  if (!src_.ForEachFixed64(p.bucket_counts, [&](std::uint64_t n) {
+        out.push_back(out.empty() ? '[' : ',');
+        AppendJsonUint(n, out);
+        return true;
+      })) {
+    return Abort();
+  }
+  if (!out.empty()) {
+    out.push_back(']');
+    b_.AddJsonText(c_.bucket_counts, out);
+  }
+  out.clear();
+  if (!src_.ForEachDouble(p.explicit_bounds, [&](double bound) {
+        out.push_back(out.empty() ? '[' : ',');
+        AppendJsonDouble(bound, out);
+        return true;
+      })) {
+    return Abort();
+  }
+  if (!out.empty()) {
+    out.push_back(']');
+    b_.AddJsonText(c_.explicit_bounds, out);
+  }
+  if (!Exemplars(p.exemplars)) return Abort();
+  return FinishPoint(p.attributes);
+}
+
+template <class S>
+bool Mapper<S>::ExponentialHistogramPoint(const ExponentialHistogramPointFields<S>& p) {
+  BeginPoint(p);
+  b_.AddUint(c_.count, p.count);
+  if (p.has_sum) b_.AddDouble(c_.sum, p.sum);
+  if (p.has_min) b_.AddDouble(c_.min, p.min);
+  if (p.has_max) b_.AddDouble(c_.max, p.max);
+  b_.AddInt(c_.scale, p.scale);
+  b_.AddUint(c_.zero_count, p.zero_count);
+  b_.AddDouble(c_.zero_threshold, p.zero_threshold);
+  std::string& out = list_json_;
+  for (const auto& [buckets, offset_field, counts_field] :
+       {std::tuple{&p.positive, c_.positive_offset, c_.positive_bucket_counts},
+        std::tuple{&p.negative, c_.negative_offset, c_.negative_bucket_counts}}) {
+    out.clear();
+    if (!src_.ForEachUint64(buckets->bucket_counts, [&](std::uint64_t n) {
+          out.push_back(out.empty() ? '[' : ',');
+          AppendJsonUint(n, out);
+          return true;
+        })) {
+      return Abort();
+    }
+    if (!out.empty()) {
+      out.push_back(']');
+      b_.AddInt(offset_field, buckets->offset);
+      b_.AddJsonText(counts_field, out);
+    }
+  }
+  if (!Exemplars(p.exemplars)) return Abort();
+  return FinishPoint(p.attributes);
+}
+
+template <class S>
+bool Mapper<S>::SummaryPoint(const SummaryPointFields<S>& p) {
+  BeginPoint(p);
+  b_.AddUint(c_.count, p.count);
+  b_.AddDouble(c_.sum, p.sum);
+  std::string& out = list_json_;
+  out.clear();
+  if (!src_.ForEach(p.quantile_values, [&](const auto& element) {
+        QuantileFields q;
+        if (!src_.Read(element, q)) return false;
+        out += out.empty() ? "[{\"quantile\":" : ",{\"quantile\":";
+        AppendJsonDouble(q.quantile, out);
+        out += ",\"value\":";
+        AppendJsonDouble(q.value, out);
+        out.push_back('}');
+        return true;
+      })) {
+    return Abort();
+  }
+  if (!out.empty()) {
+    out.push_back(']');
+    b_.AddJsonText(c_.quantile_values, out);
+  }
+  return FinishPoint(p.attributes);
+}
+
+template <class S>
+bool Mapper<S>::Exemplars(const typename S::ExemplarList& list) {
+  std::string& out = list_json_;
+  out.clear();
+  const bool ok = src_.ForEach(list, [&](const auto& element) {
+    ExemplarFields<S> e;
+    if (!src_.Read(element, e)) return false;
+    out += out.empty() ? "[{" : ",{";
+    const std::size_t open = out.size();
+    if (e.time_unix_nano != 0) AppendUintMember("time_unix_nano", e.time_unix_nano, out);
+    if (e.value_kind == NumberKind::kDouble) {
+      out += ",\"value\":";
+      AppendJsonDouble(e.as_double, out);
+    } else if (e.value_kind == NumberKind::kInt) {
+      out += ",\"value\":";
+      AppendJsonInt(e.as_int, out);
+    }
+    AppendIdMember("span_id", e.span_id, out);
+    AppendIdMember("trace_id", e.trace_id, out);
+    if (!AppendAttributesMember("filtered_attributes", e.filtered_attributes, out)) return false;
+    if (out.size() > open) out.erase(open, 1);
+    out.push_back('}');
+    return true;
+  });
+  if (!ok) return false;
+  if (!out.empty()) {
+    out.push_back(']');
+    b_.AddJsonText(c_.exemplars, out);
+  }
+  return true;
+}
+
+// ---- attributes and values
+
+template <class S>
+bool Mapper<S>::AddAttributes(const KeyValueList& list) {
+  std::size_t i = 0;
+  return src_.ForEachKeyValue(list, [&](std::string_view key, const AnyValue& value) {
+    return AddValue(value, em_.AttributeField(i++, key), b_);
+  });
+}
+
+template <class S>
+template <class Sink>
+bool Mapper<S>::AddKeyValues(const KeyValueList& list, FieldId parent, Sink& sink) {
+  return src_.ForEachKeyValue(list, [&](std::string_view key, const AnyValue& value) {
+    return AddValue(value, em_.Field(parent, key), sink);
+  });
+}
+
+template <class S>
+template <class Sink>
+bool Mapper<S>::AddValue(const AnyValue& value, FieldId field, Sink& sink) {
+  struct Visitor {
+    Mapper& m;
+    FieldId field;
+    Sink& sink;
+    FieldId leaf() const { return m.em_.Leaf(field); }
+    bool Empty() { return true; }
+    bool String(std::string_view s) {
+      sink.AddString(leaf(), s);
+      return true;
+    }
+    bool Bool(bool v) {
+      sink.AddBool(leaf(), v);
+      return true;
+    }
+    bool Int(std::int64_t v) {
+      sink.AddInt(leaf(), v);
+      return true;
+    }
+    bool Double(double v) {
+      sink.AddDouble(leaf(), v);
+      return true;
+    }
+    bool Bytes(std::string_view bytes) {
+      std::string& t = m.em_.scratch();
+      S::AppendBase64(bytes, t);
+      sink.AddString(leaf(), t);
+      return true;
+    }
+    bool Array(const typename S::ArrayList& a) {
+      std::string& t = m.value_json_;
+      t.clear();
+      if (!m.AppendArrayJson(a, t)) return false;
+      sink.AddJsonText(leaf(), t);
+      return true;
+    }
+    bool KvList(const KeyValueList& kv) {
+      if (m.b_.Flattens(field)) return m.AddKeyValues(kv, field, sink);
+      std::string& t = m.value_json_;
+      t.clear();
+      if (!m.AppendKeyValuesJson(kv, t)) return false;
+      sink.AddJsonText(leaf(), t);
+      return true;
+    }
+  } visitor{*this, field, sink};
+  return src_.VisitAnyValue(value, visitor);
+}
+
+template <class S>
+bool Mapper<S>::AppendValueJson(const AnyValue& value, std::string& out) {
+  struct Visitor {
+    Mapper& m;
+    std::string& out;
+    bool Empty() { return (out += "null", true); }
+    bool String(std::string_view s) { return (AppendJsonString(s, out), true); }
+    bool Bool(bool v) { return (out += v ? "true" : "false", true); }
+    bool Int(std::int64_t v) { return (AppendJsonInt(v, out), true); }
+    bool Double(double v) { return (AppendJsonDouble(v, out), true); }
+    bool Bytes(std::string_view bytes) {
+      out.push_back('"');
+      S::AppendBase64(bytes, out);
+      out.push_back('"');
+      return true;
+    }
+    bool Array(const typename S::ArrayList& a) { return m.AppendArrayJson(a, out); }
+    bool KvList(const KeyValueList& kv) { return m.AppendKeyValuesJson(kv, out); }
+  } visitor{*this, out};
+  return src_.VisitAnyValue(value, visitor);
+}
+
+template <class S>
+bool Mapper<S>::AppendArrayJson(const typename S::ArrayList& list, std::string& out) {
+  out.push_back('[');
+  bool first = true;
+  const bool ok = src_.ForEachArrayValue(list, [&](const AnyValue& value) {
+    if (!first) out.push_back(',');
+    first = false;
+    return AppendValueJson(value, out);
+  });
+  out.push_back(']');
+  return ok;
+}
+
+template <class S>
+bool Mapper<S>::AppendKeyValuesJson(const KeyValueList& list, std::string& out, bool* any) {
+  out.push_back('{');
+  bool first = true;
+  const bool ok = src_.ForEachKeyValue(list, [&](std::string_view key, const AnyValue& value) {
+    if (!first) out.push_back(',');
+    first = false;
+    AppendJsonString(key, out);
+    out.push_back(':');
+    return AppendValueJson(value, out);
+  });
+  out.push_back('}');
+  if (any) *any = !first;
+  return ok;
+}
+
+template <class S>
+bool Mapper<S>::AppendAttributesMember(std::string_view name, const KeyValueList& list,
+                                       std::string& out) {
+  const std::size_t at = out.size();
+  out += ",\"";
+  out += name;
+  out += "\":";
+  bool any = false;
+  if (!AppendKeyValuesJson(list, out, &any)) return false;
+  if (!any) out.resize(at);
+  return true;
+}
+
+template <class S>
+void Mapper<S>::AppendIdMember(std::string_view name, IdView id, std::string& out) {
+  if (id.empty()) return;
+  out += ",\"";
+  out += name;
+  out += "\":\"";
+  S::AppendIdHex(id, out);
+  out.push_back('"');
+}
+
+template <class S>
+void Mapper<S>::AppendStringMember(std::string_view name, std::string_view v, std::string& out) {
+  if (v.empty()) return;
+  out += ",\"";
+  out += name;
+  out += "\":";
+  AppendJsonString(v, out);
+}
+
+template <class S>
+void Mapper<S>::AppendUintMember(std::string_view name, std::uint64_t v, std::string& out) {
+  out += ",\"";
+  out += name;
+  out += "\":";
+  AppendJsonUint(v, out);
+}
+
+}  // namespace ingot::protocols::otlp
