@@ -124,64 +124,124 @@ def convert_allocations(build, shim, workdir, big, big_records, small, small_rec
 
 # --- heaptrack: where the allocations come from ---
 
-SKIP_FRAME = re.compile(r"^(std::|__gnu_cxx::|operator new|operator delete|void std::|"
-                        r"__invoke|_M_|malloc|calloc|realloc|free)")
+BLOCK_HEAD = re.compile(r"^(\d+) calls to allocation functions with .* from$")
+FRAME_AT = re.compile(r"^\s+at (.+):(\d+)$")
+FRAME_IN = re.compile(r"^\s+in (.+)$")
 
 
-def heaptrack_sites(data_file, workdir, requests, top=12):
+def parse_allocators(text):
+    """[(calls, [frame, ...])] from `heaptrack_print -a 1 -m 0` (unmerged backtraces), each frame
+    {'function', 'file', 'line'} from the allocation function outwards (file/line None when
+    heaptrack has no debug information for it)."""
+    blocks = []
+    frames = None
+    calls = None
+    for line in text.splitlines():
+        m = BLOCK_HEAD.match(line)
+        if m:
+            if frames is not None:
+                blocks.append((calls, frames))
+            calls, frames = int(m.group(1)), []
+            continue
+        if frames is None:
+            continue
+        if not line.strip():
+            blocks.append((calls, frames))
+            frames = None
+            continue
+        at = FRAME_AT.match(line)
+        if at:
+            if frames:
+                frames[-1]["file"], frames[-1]["line"] = at.group(1), int(at.group(2))
+            continue
+        if FRAME_IN.match(line):
+            continue
+        frames.append({"function": line.strip(), "file": None, "line": None})
+    if frames is not None:
+        blocks.append((calls, frames))
+    return blocks
+
+
+def _ours(frame, src_root):
+    f = frame.get("file")
+    return bool(f) and os.path.abspath(f).startswith(src_root + os.sep)
+
+
+def _where(frame, root):
+    return "%s:%d" % (os.path.relpath(frame["file"], root), frame["line"])
+
+
+def heaptrack_sites(data_file, workdir, requests, top=12, root=ROOT):
     """Top allocating call sites of a heaptrack recording, by number of allocation calls.
 
-    Each stack is charged to its innermost frame in ingot's own code (C++ library frames such as
-    std::vector<>::_M_realloc_insert are skipped), so the table names the function of ours that
-    asks. Allocations on the main thread (start-up, shut-down) are counted apart: requests are
-    served by the I/O, WAL and persister threads.
+    Each backtrace is charged to its innermost frame in ingot's own sources (src/**, headers
+    included; std:: and library frames such as vector growth are skipped), so a site is the
+    file:line of ours that asks for memory, with the function it is in and the two calls of ours
+    that led there. Allocations of the main thread (start-up, flag parsing, shut-down) are
+    counted apart: requests are served by the I/O, WAL and persister threads.
     """
-    folded = os.path.join(workdir, "heaptrack-allocations.folded")
-    run(["heaptrack_print", "-f", data_file, "-a", "0", "-p", "0", "-T", "0", "-l", "0",
-         "--flamegraph-cost-type", "allocations", "-F", folded], check=True)
+    text = run(["heaptrack_print", "-f", data_file, "-a", "1", "-p", "0", "-T", "0", "-l", "0",
+                "-m", "0", "-n", "1000000", "-s", "1"]).stdout
+    with open(os.path.join(workdir, "heaptrack-allocators.txt"), "w") as f:
+        f.write(text)
+    src_root = os.path.join(root, "src")
     sites = collections.Counter()
+    info = {}
     callers = collections.defaultdict(collections.Counter)
     grand = 0
     main_thread = 0
-    for line in open(folded, errors="replace"):
-        stack, _, count = line.rstrip("\n").rpartition(" ")
-        if not count.isdigit():
+    for calls, frames in parse_allocators(text):
+        grand += calls
+        if any(fr["function"] in ("main", "__libc_start_main") for fr in frames):
+            main_thread += calls
             continue
-        n = int(count)
-        grand += n
-        frames = stack.split(";")  # root first
-        if re.match(r"^(main|__libc_start_main|_start)\b", frames[0]):
-            main_thread += n  # start-up and shut-down; the request path runs on other threads
-            continue
-        site, caller = None, None
-        for i in range(len(frames) - 1, -1, -1):
-            f = frames[i]
-            if "ingot::" in f or re.search(r"\((\w+)\.cc\)$", f):
-                site = _short_frame(f)
-                for j in range(i - 1, -1, -1):
-                    if "ingot::" in frames[j] or re.search(r"\((\w+)\.cc\)$", frames[j]):
-                        caller = _short_frame(frames[j])
-                        break
-                break
-        site = site or "(outside ingot's code) " + _short_frame(frames[-1])
-        sites[site] += n
-        callers[site][caller or "-"] += n
+        mine = [fr for fr in frames if _ours(fr, src_root)]
+        if mine:
+            site = _where(mine[0], root)
+            info.setdefault(site, short_function(mine[0]["function"]))
+            chain = []
+            for fr in mine[1:]:
+                w = "%s (%s)" % (_where(fr, root), short_function(fr["function"]))
+                if not chain or chain[-1] != w:
+                    chain.append(w)
+                if len(chain) == 2:
+                    break
+            callers[site][" <- ".join(chain) or "-"] += calls
+        else:
+            leaf = next((fr for fr in frames if not SKIP_FRAME.match(fr["function"])),
+                        frames[0] if frames else {"function": "?"})
+            site = "(outside src/) " + short_function(leaf["function"])
+            info.setdefault(site, "")
+            callers[site]["-"] += calls
+        sites[site] += calls
     out = []
     for site, n in sites.most_common(top):
-        out.append({"site": site, "allocations": n, "share": n / grand if grand else 0,
+        out.append({"site": site, "function": info[site], "allocations": n,
+                    "share": n / grand if grand else 0,
                     "per_request": n / requests if requests else None,
-                    "top_caller": callers[site].most_common(1)[0][0]})
+                    "called_from": [c for c, _ in callers[site].most_common(2)]})
+    by_function = collections.defaultdict(lambda: {"allocations": 0, "lines": []})
+    for site, n in sites.most_common():
+        fn = by_function[info[site] or site]
+        fn["allocations"] += n
+        fn["lines"].append(site)
+    functions = [{"function": name, "allocations": v["allocations"],
+                  "share": v["allocations"] / grand if grand else 0,
+                  "per_request": v["allocations"] / requests if requests else None,
+                  "lines": v["lines"][:6]}
+                 for name, v in sorted(by_function.items(), key=lambda kv: -kv[1]["allocations"])
+                 ][:top]
     return {"total_allocations": grand, "main_thread_allocations": main_thread,
-            "requests": requests, "sites": out}
+            "requests": requests, "sites": out, "functions": functions}
 
 
-def _short_frame(frame):
-    """'ingot::model::Column::AppendString(std::basic_string_view<>) (column.cc)' ->
-    'ingot::model::Column::AppendString (column.cc)'."""
-    name, sep, where = frame.rpartition(" (")
-    if not sep:
-        return frame
-    return "%s (%s" % (strip_params(name), where)
+SKIP_FRAME = re.compile(r"^(std::|__gnu_cxx::|operator new|operator delete|void std::|"
+                        r"__invoke|_M_|malloc|calloc|realloc|free|0x)")
+
+
+def short_function(name):
+    """'ingot::model::Column::Reserve(unsigned long)' -> 'ingot::model::Column::Reserve'."""
+    return strip_params(name.replace("(anonymous namespace)", "(anon)"))
 
 
 def strip_params(name):
@@ -213,5 +273,6 @@ def find_heaptrack_output(prefix):
 
 
 def describe(per_request_sites):
-    for s in per_request_sites["sites"][:5]:
-        progress("    %7.1f allocations/request  %s" % (s["per_request"] or 0, s["site"]))
+    for s in per_request_sites["sites"][:6]:
+        progress("    %7.1f allocations/request  %s %s" % (s["per_request"] or 0, s["site"],
+                                                         s["function"]))

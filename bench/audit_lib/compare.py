@@ -1,44 +1,108 @@
-"""Comparison of this audit's metrics with the committed baseline (bench/results/audit.json)."""
+"""Comparison of this audit's metrics with the previous committed results.
 
-STRICT_THRESHOLD = 0.05  # repeatable counts: worse by more than 5% is a regression
-NOISY_THRESHOLD = 0.25   # wall-clock on a shared 2-vCPU VM moves ±20% from run to run
+The baseline is the findings.json of an earlier run (by default the one committed at HEAD), whose
+"metrics" section holds every measurement with its unit, direction and kind (see
+common.Metrics). Any metric worse by more than 5% is flagged:
+
+- "strict" metrics (instruction counts, allocation and syscall counts: repeatable from run to
+  run) are regressions: the summary lists them first and `--fail-on-regression` exits 1;
+- "noisy" metrics (wall-clock: throughput, latency, CPU time on a shared 2-vCPU machine, which
+  moves by ±20% from run to run) are flagged as noisy regressions: worth a re-run on a quiet
+  machine, not proof;
+- "info" metrics are context and never compared.
+
+A baseline made in the other mode (--quick against full) measures different inputs: its deltas
+are shown but nothing is flagged.
+"""
+import json
+import os
+import subprocess
+
+THRESHOLD = 0.05  # worse by more than 5% = flagged
 
 
-def compare(current, baseline):
-    """Per metric present in both: the change, and whether it is a regression.
+def load_baseline(path, out_dir, root):
+    """(baseline dict or None, where it came from).
 
-    Returns (deltas, regressions, warnings). A strict metric worse by more than 5% is a
-    regression; a noisy (wall-clock) metric worse by more than 25% is a warning only.
+    path given: that file. Otherwise out_dir/findings.json as committed at HEAD (so a run
+    compares with the committed results, not with an earlier uncommitted run), or, outside git,
+    the file on disk.
     """
-    deltas, regressions, warnings = [], [], []
+    if path:
+        with open(path) as f:
+            return json.load(f), path
+    findings = os.path.join(out_dir, "findings.json")
+    rel = os.path.relpath(os.path.abspath(findings), root)
+    if not rel.startswith(".."):
+        try:
+            text = subprocess.check_output(["git", "-C", root, "show", "HEAD:" + rel],
+                                           stderr=subprocess.DEVNULL, text=True)
+            return json.loads(text), "HEAD:" + rel
+        except (OSError, subprocess.CalledProcessError, ValueError):
+            pass
+    if os.path.exists(findings):
+        with open(findings) as f:
+            return json.load(f), findings
+    return None, None
+
+
+def baseline_info(baseline, source=None):
+    """commit, date and mode of a baseline (a findings.json)."""
+    if not baseline:
+        return None
+    run = baseline.get("run") or {}
+    return {"commit": run.get("commit"), "generated": run.get("started"),
+            "mode": (run.get("params") or {}).get("mode"), "source": source,
+            "params": run.get("params") or {}}
+
+
+def change_of(current, base):
+    """Relative change (current - base) / |base|; inf when base is 0 and current is not."""
+    if base == 0:
+        return 0.0 if current == 0 else float("inf")
+    return (current - base) / abs(base)
+
+
+def compare(current, baseline, current_mode=None):
+    """Per metric present in both runs: the change and a verdict.
+
+    Returns (deltas, regressions, noisy, missing): every compared metric; the strict ones worse
+    by more than 5%; the noisy ones worse by more than 5%; metric names of the baseline this run
+    did not measure.
+    """
+    deltas, regressions, noisy = [], [], []
     base_metrics = (baseline or {}).get("metrics", {})
+    base_mode = ((baseline or {}).get("run", {}).get("params") or {}).get("mode")
+    same_mode = current_mode is None or base_mode is None or base_mode == current_mode
     for name, cur in sorted(current.items()):
         base = base_metrics.get(name)
         if base is None or cur.get("kind") == "info":
             continue
         b, c = base.get("value"), cur.get("value")
-        if not isinstance(b, (int, float)) or not isinstance(c, (int, float)):
+        if not _number(b) or not _number(c):
             continue
-        if b == 0:
-            change = 0.0 if c == 0 else float("inf")
-        else:
-            change = (c - b) / abs(b)
-        worse = change if cur.get("better", "lower") == "lower" else -change
+        change = change_of(c, b)
+        lower_is_better = cur.get("better", "lower") == "lower"
+        worse = change if lower_is_better else -change
         entry = {"metric": name, "baseline": b, "current": c, "unit": cur.get("unit"),
                  "change_pct": round(100 * change, 2) if change != float("inf") else None,
-                 "kind": cur.get("kind"), "better": cur.get("better")}
-        if b == 0 and c != 0 and cur.get("better", "lower") == "lower":
-            worse = float("inf")
-        if cur.get("kind") == "strict" and worse > STRICT_THRESHOLD:
+                 "kind": cur.get("kind"), "better": cur.get("better", "lower")}
+        if worse > THRESHOLD and not same_mode:
+            entry["verdict"] = "worse (baseline from the other mode: not flagged)"
+        elif worse > THRESHOLD and cur.get("kind") == "strict":
             entry["verdict"] = "regression"
             regressions.append(entry)
-        elif cur.get("kind") == "noisy" and worse > NOISY_THRESHOLD:
-            entry["verdict"] = "noisy-regression (warning)"
-            warnings.append(entry)
-        elif worse < -(STRICT_THRESHOLD if cur.get("kind") == "strict" else NOISY_THRESHOLD):
+        elif worse > THRESHOLD:
+            entry["verdict"] = "noisy regression"
+            noisy.append(entry)
+        elif worse < -THRESHOLD:
             entry["verdict"] = "improved"
         else:
             entry["verdict"] = "unchanged"
         deltas.append(entry)
     missing = sorted(set(base_metrics) - set(current))
-    return deltas, regressions, warnings, missing
+    return deltas, regressions, noisy, missing
+
+
+def _number(v):
+    return isinstance(v, (int, float)) and not isinstance(v, bool)

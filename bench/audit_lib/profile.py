@@ -467,3 +467,37 @@ def progress_summary(result):
 def check_perf():
     r = run(["perf", "record", "-e", "cpu-clock", "-o", "/dev/null", "--", "true"], check=False)
     return r.returncode == 0
+
+
+# --- hardware counters: perf stat (only where the VM exposes the PMU) ---
+
+def start_stat(pid, out, events=("instructions", "cycles", "task-clock")):
+    """`perf stat -x, -p pid` in the background (CSV to `out`); stop with stop_stat."""
+    cmd = ["perf", "stat", "-x,", "-e", ",".join(events), "-p", str(pid), "-o", out]
+    return subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+
+
+def stop_stat(proc, out):
+    proc.send_signal(signal.SIGINT)
+    proc.communicate(timeout=60)
+    return parse_stat(open(out, errors="replace").read())
+
+
+def parse_stat(text):
+    """{event: value or None} from `perf stat -x,` output; None when the event is
+    '<not supported>' or '<not counted>' (no PMU in this VM, or the counter was never
+    scheduled)."""
+    out = {}
+    for line in text.splitlines():
+        if not line.strip() or line.startswith("#"):
+            continue
+        fields = line.split(",")
+        if len(fields) < 3:
+            continue
+        value, event = fields[0], fields[2]
+        event = re.sub(r":u$|:k$", "", event)
+        try:
+            out[event] = float(value)
+        except ValueError:
+            out[event] = None
+    return out

@@ -1,4 +1,4 @@
-"""findings.json and the human summary (audit_summary.md), from the audit's measurements."""
+"""findings.json and the human summary (summary.md), from the audit's measurements."""
 import re
 
 from .common import fmt_num
@@ -42,8 +42,8 @@ def findings(info, metrics, sections, steps, baseline, deltas, regressions, warn
         "top_stage_self": next(iter(prof.get("stages_self_pct", {}).items()), None),
         "regressions": len(regressions),
         "noisy_warnings": len(warnings),
-        "baseline": ({"commit": baseline.get("commit"), "generated": baseline.get("generated"),
-                      "mode": baseline.get("mode")} if baseline else None),
+        "baseline": ({k: baseline.get(k) for k in ("commit", "generated", "mode", "source")}
+                     if baseline else None),
     }
     out = {
         "summary": summary,
@@ -87,9 +87,10 @@ def findings(info, metrics, sections, steps, baseline, deltas, regressions, warn
                            for k, v in info["params"].items()
                            if baseline and (baseline.get("params") or {}).get(k) != v},
                        "missing_from_this_run": missing,
-                       "rules": "strict metrics (callgrind instructions, allocation and syscall "
-                                "counts): worse by more than 5% = regression; noisy (wall-clock)"
-                                ": worse by more than 25% = warning only"},
+                       "rules": "every metric worse by more than 5% is flagged: strict ones "
+                                "(callgrind instructions, allocation and syscall counts) as "
+                                "regressions, noisy ones (wall-clock) as noisy regressions; "
+                                "nothing is flagged against a baseline of the other mode"},
         "regressions": regressions,
         "noisy_warnings": warnings,
     }
@@ -128,19 +129,23 @@ def _analyse(f, sections, target):
         if s["convert_allocations_per_record"] is not None:
             ev.append("ingot convert (decode + encode, 32 MiB chunks): %.4g per record" %
                       s["convert_allocations_per_record"])
-        for site in sites[:5]:
-            ev.append("site: %s — %.1f per request (%.0f%% of all), called from %s" % (
-                site["site"], site["per_request"] or 0, 100 * site["share"], site["top_caller"]))
+        for site in sites[:8]:
+            ev.append("site: %s in %s — %.1f per request (%.0f%% of all), called from %s" % (
+                site["site"], site["function"], site["per_request"] or 0, 100 * site["share"],
+                (site.get("called_from") or ["-"])[0]))
         found.append({"id": "allocations-per-record", "severity": "ok" if met else "high",
                       "title": "Heap allocations per record: %.3g (target < %g, %s)" % (
                           s["allocations_per_record"], target, "met" if met else "not met"),
                       "evidence": ev})
-        if not met and sites:
-            worst = [x for x in sites if x["per_request"]][:3]
+        functions = _get(sections, "allocation_sites", "functions", default=[]) or []
+        if not met and functions:
+            worst = [x for x in functions if x["per_request"]][:3]
             actions.append({
                 "action": "Remove the top allocation sites of the request path: " + "; ".join(
-                    "%s (%.0f per request): %s" % (x["site"], x["per_request"],
-                                                   site_advice(x["site"])) for x in worst),
+                    "%s at %s (%.0f per request): %s" % (
+                        x["function"], ", ".join(x["lines"][:4]), x["per_request"],
+                        site_advice(x["function"] + " " + " ".join(x["lines"])))
+                    for x in worst),
                 "why": "%.3g allocations per record against a target of %g; the I/O threads "
                        "make %.0f per 1000-record request, and these sites are %.0f%% of all "
                        "allocation calls (heaptrack)" % (
@@ -461,10 +466,14 @@ def summary_markdown(f):
     al = f["allocations"]
     if al.get("sites", {}).get("sites"):
         lines += ["## Where the allocations come from (heaptrack, server)", "",
-                  "| call site | per request | share |", "|---|---:|---:|"]
-        for x in al["sites"]["sites"][:8]:
-            lines.append("| `%s` | %.1f | %.0f%% |" % (x["site"], x["per_request"] or 0,
-                                                      100 * x["share"]))
+                  "Innermost line of ingot's own sources on each allocating stack; per request "
+                  "of 1000 records, over the whole run of a server under load.", "",
+                  "| call site | function | per request | share | called from |",
+                  "|---|---|---:|---:|---|"]
+        for x in al["sites"]["sites"][:10]:
+            lines.append("| `%s` | `%s` | %.1f | %.0f%% | %s |" % (
+                x["site"], x["function"], x["per_request"] or 0, 100 * x["share"],
+                (x.get("called_from") or ["-"])[0]))
         lines.append("")
     roles = al.get("by_thread_role")
     if roles:
@@ -489,7 +498,8 @@ def summary_markdown(f):
 
     lines += ["## Regressions", ""]
     if not base:
-        lines += ["No baseline to compare with (run with `--update-baseline` to write one).", ""]
+        lines += ["No previous findings.json to compare with: this run is the first baseline "
+                  "(commit bench/results/audit/findings.json).", ""]
     elif f["regressions"]:
         for r in f["regressions"]:
             lines.append("- **%s**: %s -> %s %s (%+.1f%%)" % (
@@ -505,7 +515,8 @@ def summary_markdown(f):
         lines += ["Parameters differ from the baseline's (%s): compare with care." % ", ".join(
             "%s %s -> %s" % (k, v["baseline"], v["current"]) for k, v in pd.items()), ""]
     if f["noisy_warnings"]:
-        lines += ["Noisy (wall-clock) metrics worse by more than 25%: " + ", ".join(
+        lines += ["Noisy (wall-clock) metrics worse by more than 5% (re-run on a quiet machine "
+                  "before believing them): " + ", ".join(
             "%s %+.1f%%" % (w["metric"], w["change_pct"] or 0) for w in f["noisy_warnings"])
             + ".", ""]
 
