@@ -9,6 +9,7 @@
 #include <new>
 
 #include "common/json_escape.h"
+#include "tools/load/otlp_body.h"
 #include "tools/load/record_source.h"
 
 namespace ingot::load {
@@ -28,9 +29,12 @@ void AppendPercentEncoded(std::string_view s, std::string& out) {
 }
 
 std::string_view ContentType(Endpoint e) {
+  if (e == Endpoint::kOtlpProto) return "application/x-protobuf";
   return e == Endpoint::kMulti || e == Endpoint::kBulk ? "application/x-ndjson"
                                                        : "application/json";
 }
+
+bool IsOtlp(Endpoint e) { return e == Endpoint::kOtlpProto || e == Endpoint::kOtlpJson; }
 
 bool HasHeader(const std::vector<std::string>& headers, std::string_view name) {
   for (const std::string& h : headers) {
@@ -73,6 +77,8 @@ std::string RequestPath(const LoadOptions& o, const Target& target) {
       break;
     case Endpoint::kBulk: path += "/_bulk"; break;
     case Endpoint::kHec: path += "/_hec"; break;
+    case Endpoint::kOtlpProto:
+    case Endpoint::kOtlpJson: path += "/v1/logs"; break;
   }
   return path;
 }
@@ -93,6 +99,9 @@ Result<BodyPool> BodyPool::Build(const LoadOptions& o, const Target& target,
     prefix += ContentType(o.endpoint);
     prefix += "\r\n";
   }
+  if (IsOtlp(o.endpoint) && !HasHeader(o.headers, "stream-name")) {
+    prefix += "stream-name: " + o.stream + "\r\n";
+  }
   if (o.gzip) prefix += "Content-Encoding: gzip\r\n";
   for (const std::string& h : o.headers) prefix += h + "\r\n";
 
@@ -103,6 +112,10 @@ Result<BodyPool> BodyPool::Build(const LoadOptions& o, const Target& target,
   std::unique_ptr<RecordSource> source = MakeRecordSource(o.workload, o.seed, StartTimestampMs(o));
   std::unique_ptr<GzipCompressor> gzip;
   if (o.gzip && run_id.empty()) gzip = std::make_unique<GzipCompressor>(o.gzip_level);
+  std::unique_ptr<OtlpLogsBody> otlp;
+  if (IsOtlp(o.endpoint)) {
+    otlp = std::make_unique<OtlpLogsBody>(o.endpoint == Endpoint::kOtlpJson, run_id);
+  }
   std::string record;
   std::size_t record_hint = 256;
   pool.bodies_.resize(count);
@@ -140,9 +153,12 @@ Result<BodyPool> BodyPool::Build(const LoadOptions& o, const Target& target,
             body.raw += "}\n";
             break;
           }
+          case Endpoint::kOtlpProto:
+          case Endpoint::kOtlpJson: INGOT_RETURN_IF_ERROR(otlp->Add(record)); break;
         }
       }
       if (o.endpoint == Endpoint::kJson) body.raw += ']';
+      if (otlp != nullptr) otlp->Finish(body.raw, body.id_offsets);
       record_hint = body.raw.size() / records_per_request + 16;
       if (!pool.CompressedPerRequest()) {
         if (gzip != nullptr) {

@@ -40,6 +40,43 @@ bool AnyNonZeroAfter(std::string_view body, std::string_view key) {
   return false;
 }
 
+// An ExportLogsServiceResponse whose partial_success (field 1) has a non-zero
+// rejected_log_records (its field 1). An empty body (nothing rejected) is the usual answer.
+bool OtlpProtoReportsRejected(std::string_view body) {
+  auto varint = [](std::string_view& in, std::uint64_t& v) {
+    v = 0;
+    for (int shift = 0; shift < 64 && !in.empty(); shift += 7) {
+      const auto b = static_cast<unsigned char>(in.front());
+      in.remove_prefix(1);
+      v |= static_cast<std::uint64_t>(b & 0x7f) << shift;
+      if ((b & 0x80) == 0) return true;
+    }
+    return false;
+  };
+  std::uint64_t key, len;
+  while (!body.empty()) {
+    if (!varint(body, key)) return false;
+    if ((key & 7) != 2 || !varint(body, len) || len > body.size()) return false;
+    std::string_view field = body.substr(0, len);
+    body.remove_prefix(len);
+    if (key >> 3 != 1) continue;
+    while (!field.empty()) {  // PartialSuccess {rejected_log_records 1, error_message 2}
+      std::uint64_t k, v;
+      if (!varint(field, k)) return false;
+      if ((k & 7) == 0) {
+        if (!varint(field, v)) return false;
+        if (k >> 3 == 1 && v != 0) return true;
+      } else if ((k & 7) == 2) {
+        if (!varint(field, v) || v > field.size()) return false;
+        field.remove_prefix(v);
+      } else {
+        return false;
+      }
+    }
+  }
+  return false;
+}
+
 std::uint64_t Nanos(Clock::duration d) {
   return d.count() < 0 ? 0
                        : static_cast<std::uint64_t>(
@@ -66,6 +103,11 @@ bool ReportsRejectedRecords(Endpoint endpoint, std::string_view body) {
     case Endpoint::kMulti: return AnyNonZeroAfter(body, "\"failed\":");
     case Endpoint::kBulk: return body.find("\"errors\":true") != std::string_view::npos;
     case Endpoint::kHec: return AnyNonZeroAfter(body, "\"code\":");
+    // ExportLogsServiceResponse: partial_success (field 1) names rejected records.
+    case Endpoint::kOtlpProto: return OtlpProtoReportsRejected(body);
+    case Endpoint::kOtlpJson:
+      return body.find("\"partialSuccess\"") != std::string_view::npos &&
+             AnyNonZeroAfter(body, "\"rejectedLogRecords\":\"");
   }
   return false;
 }

@@ -9,8 +9,10 @@ Result<Endpoint> ParseEndpoint(std::string_view name) {
   if (name == "multi") return Endpoint::kMulti;
   if (name == "bulk") return Endpoint::kBulk;
   if (name == "hec") return Endpoint::kHec;
+  if (name == "otlp-proto") return Endpoint::kOtlpProto;
+  if (name == "otlp-json") return Endpoint::kOtlpJson;
   return Status::InvalidInput("unknown endpoint '" + std::string(name) +
-                              "' (json, multi, bulk, hec)");
+                              "' (json, multi, bulk, hec, otlp-proto, otlp-json)");
 }
 
 Result<Workload> ParseWorkload(std::string_view name) {
@@ -28,6 +30,8 @@ std::string_view EndpointName(Endpoint e) {
     case Endpoint::kMulti: return "multi";
     case Endpoint::kBulk: return "bulk";
     case Endpoint::kHec: return "hec";
+    case Endpoint::kOtlpProto: return "otlp-proto";
+    case Endpoint::kOtlpJson: return "otlp-json";
   }
   return "?";
 }

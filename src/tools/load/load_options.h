@@ -12,10 +12,12 @@
 
 namespace ingot::load {
 
-enum class Endpoint : std::uint8_t { kJson, kMulti, kBulk, kHec };
+// kOtlpProto / kOtlpJson: OTLP/HTTP logs (/api/{org}/v1/logs, stream in the stream-name header),
+// protobuf or JSON, the workload's records as log records (otlp_body.h).
+enum class Endpoint : std::uint8_t { kJson, kMulti, kBulk, kHec, kOtlpProto, kOtlpJson };
 enum class Workload : std::uint8_t { kLogs, kWide, kNarrow, kMetrics };
 
-Result<Endpoint> ParseEndpoint(std::string_view name);  // "json", "multi", "bulk", "hec"
+Result<Endpoint> ParseEndpoint(std::string_view name);  // "json", "multi", "bulk", "hec", "otlp-*"
 Result<Workload> ParseWorkload(std::string_view name);  // "logs", "wide", "narrow", "metrics"
 std::string_view EndpointName(Endpoint e);
 std::string_view WorkloadName(Workload w);

@@ -73,9 +73,13 @@ int main(int argc, char** argv) {
       "ingot-load: sends generated logs or metrics to an ingestion endpoint and reports "
       "throughput and latency percentiles (docs/load.md)"};
   app.add_option("--url", o.url, "Server base URL (http only)")->capture_default_str();
-  app.add_option("--endpoint", endpoint, "multi | json | bulk | hec")->capture_default_str();
+  app.add_option("--endpoint", endpoint,
+                 "multi | json | bulk | hec | otlp-proto | otlp-json (OTLP/HTTP logs)")
+      ->capture_default_str();
   app.add_option("--org", o.org, "Organization in the path")->capture_default_str();
-  app.add_option("--stream", o.stream, "Stream (the _index of bulk, the index of HEC events)")
+  app.add_option(
+         "--stream", o.stream,
+         "Stream (the _index of bulk, the index of HEC events, the stream-name header of OTLP)")
       ->capture_default_str();
   app.add_option("--workload", workload, "logs | wide | narrow | metrics")->capture_default_str();
   app.add_option("--records-per-request", o.records_per_request, "Records in each request body")
