@@ -184,10 +184,16 @@ def heaptrack_sites(data_file, workdir, requests, top=12, root=ROOT):
                 "-m", "0", "-n", "1000000", "-s", "1"]).stdout
     with open(os.path.join(workdir, "heaptrack-allocators.txt"), "w") as f:
         f.write(text)
+    return sites_from_allocators(text, requests, top, root)
+
+
+def sites_from_allocators(text, requests, top=12, root=ROOT):
+    """heaptrack_sites' analysis of `heaptrack_print -a 1 -m 0` output."""
     src_root = os.path.join(root, "src")
     sites = collections.Counter()
     info = {}
     callers = collections.defaultdict(collections.Counter)
+    what = collections.defaultdict(collections.Counter)
     grand = 0
     main_thread = 0
     for calls, frames in parse_allocators(text):
@@ -199,6 +205,9 @@ def heaptrack_sites(data_file, workdir, requests, top=12, root=ROOT):
         if mine:
             site = _where(mine[0], root)
             info.setdefault(site, short_function(mine[0]["function"]))
+            # the library call our line makes that allocates (vector growth, string copy, ...)
+            i = frames.index(mine[0])
+            what[site][short_function(frames[i - 1]["function"]) if i > 0 else "malloc"] += calls
             chain = []
             for fr in mine[1:]:
                 w = "%s (%s)" % (_where(fr, root), short_function(fr["function"]))
@@ -219,7 +228,9 @@ def heaptrack_sites(data_file, workdir, requests, top=12, root=ROOT):
         out.append({"site": site, "function": info[site], "allocations": n,
                     "share": n / grand if grand else 0,
                     "per_request": n / requests if requests else None,
-                    "called_from": [c for c, _ in callers[site].most_common(2)]})
+                    "called_from": [c for c, _ in callers[site].most_common(2)],
+                    "allocating_call": [c for c, _ in what[site].most_common(2)],
+                    "code": source_line(site, root)})
     by_function = collections.defaultdict(lambda: {"allocations": 0, "lines": []})
     for site, n in sites.most_common():
         fn = by_function[info[site] or site]
@@ -233,6 +244,21 @@ def heaptrack_sites(data_file, workdir, requests, top=12, root=ROOT):
                  ][:top]
     return {"total_allocations": grand, "main_thread_allocations": main_thread,
             "requests": requests, "sites": out, "functions": functions}
+
+
+def source_line(site, root=ROOT):
+    """The text of 'path:line' (relative to root), stripped; None when unreadable."""
+    path, _, line = site.rpartition(":")
+    if not line.isdigit() or site.startswith("("):
+        return None
+    try:
+        with open(os.path.join(root, path), errors="replace") as f:
+            for i, text in enumerate(f, 1):
+                if i == int(line):
+                    return text.strip()[:160]
+    except OSError:
+        pass
+    return None
 
 
 SKIP_FRAME = re.compile(r"^(std::|__gnu_cxx::|operator new|operator delete|void std::|"

@@ -130,9 +130,11 @@ def _analyse(f, sections, target):
             ev.append("ingot convert (decode + encode, 32 MiB chunks): %.4g per record" %
                       s["convert_allocations_per_record"])
         for site in sites[:8]:
-            ev.append("site: %s in %s — %.1f per request (%.0f%% of all), called from %s" % (
-                site["site"], site["function"], site["per_request"] or 0, 100 * site["share"],
-                (site.get("called_from") or ["-"])[0]))
+            ev.append("site: %s in %s — %.1f per request (%.0f%% of all): `%s` (%s), called "
+                      "from %s" % (site["site"], site["function"], site["per_request"] or 0,
+                                   100 * site["share"], site.get("code") or "?",
+                                   ", ".join(site.get("allocating_call") or []) or "?",
+                                   (site.get("called_from") or ["-"])[0]))
         found.append({"id": "allocations-per-record", "severity": "ok" if met else "high",
                       "title": "Heap allocations per record: %.3g (target < %g, %s)" % (
                           s["allocations_per_record"], target, "met" if met else "not met"),
@@ -468,13 +470,17 @@ def summary_markdown(f):
         lines += ["## Where the allocations come from (heaptrack, server)", "",
                   "Innermost line of ingot's own sources on each allocating stack; per request "
                   "of 1000 records, over the whole run of a server under load.", "",
-                  "| call site | function | per request | share | called from |",
-                  "|---|---|---:|---:|---|"]
+                  "| call site | per request | share | code (allocating call) | called from |",
+                  "|---|---:|---:|---|---|"]
         for x in al["sites"]["sites"][:10]:
-            lines.append("| `%s` | `%s` | %.1f | %.0f%% | %s |" % (
-                x["site"], x["function"], x["per_request"] or 0, 100 * x["share"],
-                (x.get("called_from") or ["-"])[0]))
-        lines.append("")
+            code = x.get("code") or x["function"]
+            calls = ", ".join(x.get("allocating_call") or [])
+            lines.append("| `%s` | %.1f | %.0f%% | `%s`%s | %s |" % (
+                x["site"], x["per_request"] or 0, 100 * x["share"], code.replace("|", "\\|"),
+                " (%s)" % calls if calls else "", (x.get("called_from") or ["-"])[0]))
+        lines += ["", "%s allocation calls in all, %s of them on the main thread (start-up and "
+                  "shut-down)." % (fmt_num(al["sites"].get("total_allocations")),
+                                   fmt_num(al["sites"].get("main_thread_allocations"))), ""]
     roles = al.get("by_thread_role")
     if roles:
         lines += ["Allocation calls by thread (profile run): " + ", ".join(

@@ -27,7 +27,9 @@ def parse_summary(path):
     by_call = {}
     errors = 0
     total = None
-    for line in open(path):
+    with open(path) as f:
+        lines = f.readlines()
+    for line in lines:
         m = ROW.match(line)
         if not m:
             continue
