@@ -1,8 +1,12 @@
 #include "memtable/persister.h"
 
 #include <spdlog/spdlog.h>
+#include <sys/resource.h>
+#include <unistd.h>
 
+#include <cerrno>
 #include <chrono>
+#include <cstring>
 
 #include "common/json_escape.h"
 #include "model/timestamp.h"
@@ -29,12 +33,24 @@ std::string SchemaJson(const model::RecordBatch& batch) {
   return out;
 }
 
+// Lowers the calling thread's priority. On Linux setpriority() with PRIO_PROCESS and a thread id
+// applies to that thread alone (a documented deviation from POSIX), which is what we want here.
+void SetThreadNice(int nice) {
+  if (nice == 0) return;
+  if (setpriority(PRIO_PROCESS, static_cast<id_t>(gettid()), nice) != 0) {
+    spdlog::warn("persist thread: cannot set nice {}: {}", nice, std::strerror(errno));
+  }
+}
+
 }  // namespace
 
 Persister::Persister(const PersisterOptions& options, storage::FileSystem& fs)
     : options_(options), fs_(fs) {
   for (std::size_t i = 0; i < std::max<std::size_t>(options_.threads, 1); ++i) {
-    workers_.emplace_back([this] { Work(); });
+    workers_.emplace_back([this] {
+      SetThreadNice(options_.nice);
+      Work();
+    });
   }
 }
 

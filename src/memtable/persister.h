@@ -35,6 +35,11 @@ struct PersisterOptions {
   // holds; the WAL watermark uses it. May be empty.
   std::function<void(const SealedPartition&)> on_persisted;
   std::size_t threads = 1;
+  // Nice value of the worker threads (Linux; 0 = as the process). Persisting is throughput work
+  // that can catch up in idle time (the memory budget bounds how far it may fall behind), while
+  // a request thread that waits for a core delays an acknowledgement: at a positive nice the
+  // scheduler lets request, WAL and client threads run first when cores are contended.
+  int nice = 10;
   parquet::WriterOptions writer;
   // Released with each partition's memory once it is in a file (the memtable charged it).
   MemoryBudget* memory_budget = nullptr;

@@ -1,9 +1,14 @@
 #include "memtable/persister.h"
 
 #include <gtest/gtest.h>
+#include <sys/resource.h>
 #include <unistd.h>
 
+#include <algorithm>
+#include <cerrno>
 #include <filesystem>
+#include <mutex>
+#include <vector>
 
 #include "model/batch_builder.h"
 #include "parquet/metadata_reader.h"
@@ -78,6 +83,28 @@ TEST_F(PersisterTest, WritesEachPartitionToItsHourDirectory) {
   EXPECT_EQ(persister.stats().rows.load(), 10u + 11 + 12 + 13 + 14);
   EXPECT_EQ(persister.stats().queued_partitions.load(), 0u);
   EXPECT_EQ(persister.stats().queued_bytes.load(), 0u);
+}
+
+TEST_F(PersisterTest, WorkersRunAtTheConfiguredNiceValue) {
+  errno = 0;
+  const int process_nice = getpriority(PRIO_PROCESS, 0);
+  ASSERT_EQ(errno, 0);
+  std::mutex mu;
+  std::vector<int> seen;
+  options_.nice = 5;
+  options_.on_persisted = [&](const SealedPartition&) {
+    const int nice = getpriority(PRIO_PROCESS, static_cast<id_t>(gettid()));
+    std::lock_guard lock(mu);
+    seen.push_back(nice);
+  };
+  {
+    Persister persister(options_, storage::PosixFileSystem());
+    for (int i = 0; i < 4; ++i) persister.Submit(MakePartition(3));
+    persister.Drain();
+  }
+  ASSERT_EQ(seen.size(), 4u);
+  // Nice values stop at 19; the test's own process may already run at a positive one.
+  for (int nice : seen) EXPECT_EQ(nice, std::min(process_nice + 5, 19));
 }
 
 TEST_F(PersisterTest, RetriesUntilTheDiskAcceptsTheFile) {
