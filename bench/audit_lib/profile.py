@@ -202,6 +202,16 @@ def _syscall_wrapper(func):
     return None
 
 
+def fault_site(frames):
+    """The function of ours (or the library's) whose memory access took a page fault: the first
+    user-space frame that is not the allocator, memcpy/memset or a std:: helper."""
+    for func, dso in frames:
+        if dso == KERNEL_DSO or ALLOCATOR.match(func) or TRANSPARENT.match(func):
+            continue
+        return short_name(func)
+    return "[unknown]"
+
+
 def owner_stage(frames):
     """The first frame, from the leaf, that belongs to a user-space stage (not kernel, not
     allocator): the stage that caused the sample's work."""
@@ -264,6 +274,10 @@ def analyze(data_file, top=25):
     syscalls = collections.Counter()
     kernel_by_owner = collections.Counter()
     faults_by_owner = collections.Counter()
+    faults_by_function = collections.Counter()
+    faults_by_tid = collections.Counter()
+    tid_stages = collections.defaultdict(collections.Counter)
+    syscall_leaf = collections.defaultdict(collections.Counter)
     alloc_by_owner = collections.Counter()
     tid_samples = collections.Counter()
     tid_comm = {}
@@ -288,6 +302,7 @@ def analyze(data_file, top=25):
             inline_leaf[leaf]["<own code>"] += 1
         st = self_stage(frames)
         self_stages[st] += 1
+        tid_stages[tid][st] += 1
         if leaf not in function_stage:
             # the function's own stage (WalkValue: decode, even where inlined simdjson code
             # makes its samples "parse" in the stage table); library helpers: their caller's
@@ -300,8 +315,11 @@ def analyze(data_file, top=25):
             kernel[cat] += 1
             if name:
                 syscalls[name] += 1
+                syscall_leaf[name][frames[0][0]] += 1
             if cat == "page faults":
                 faults_by_owner[own] += 1
+                faults_by_function[fault_site(frames)] += 1
+                faults_by_tid[tid] += 1
             kernel_by_owner[own] += 1
         elif st == "allocator":
             alloc_by_owner[own] += 1
@@ -322,6 +340,12 @@ def analyze(data_file, top=25):
     by_role = collections.Counter()
     for tid, c in tid_samples.items():
         by_role[roles[tid]] += c
+    role_stages = collections.defaultdict(collections.Counter)
+    for tid, c in tid_stages.items():
+        role_stages[roles[tid]].update(c)
+    faults_by_role = collections.Counter()
+    for tid, c in faults_by_tid.items():
+        faults_by_role[roles[tid]] += c
     folded = collections.Counter()
     for tid, stacks in tid_stacks.items():
         for stack, c in stacks.items():
@@ -342,10 +366,18 @@ def analyze(data_file, top=25):
         "stages_inclusive_pct": {k: pct(v) for k, v in owners.most_common()},
         "kernel_pct": {k: pct(v) for k, v in kernel.most_common()},
         "kernel_syscalls_pct": {k: pct(v) for k, v in syscalls.most_common(10)},
+        "kernel_syscall_functions_pct": {
+            name: {f: pct(c) for f, c in syscall_leaf[name].most_common(3)}
+            for name, _ in syscalls.most_common(5)},
         "kernel_by_stage_pct": {k: pct(v) for k, v in kernel_by_owner.most_common()},
         "page_faults_by_stage_pct": {k: pct(v) for k, v in faults_by_owner.most_common()},
+        "page_faults_by_function_pct": {k: pct(v) for k, v in faults_by_function.most_common(8)},
+        "page_faults_by_thread_pct": {k: pct(v) for k, v in faults_by_role.most_common()},
         "allocator_by_stage_pct": {k: pct(v) for k, v in alloc_by_owner.most_common()},
         "threads_pct": {k: pct(v) for k, v in by_role.most_common()},
+        "stages_self_pct_by_thread": {
+            role: {k: pct(v) for k, v in c.most_common(8)}
+            for role, c in sorted(role_stages.items(), key=lambda kv: -sum(kv[1].values()))},
         "thread_roles": {str(tid): role for tid, role in roles.items()},
         "folded": folded,
     }

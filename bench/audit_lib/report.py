@@ -59,6 +59,9 @@ def findings(info, metrics, sections, steps, baseline, deltas, regressions, warn
             "page_faults_by_stage_pct": prof.get("page_faults_by_stage_pct"),
             "allocator_by_stage_pct": prof.get("allocator_by_stage_pct"),
             "threads_pct": prof.get("threads_pct"),
+            "by_thread_stage_self_pct": prof.get("stages_self_pct_by_thread"),
+            "page_faults_by_function_pct": prof.get("page_faults_by_function_pct"),
+            "page_faults_by_thread_pct": prof.get("page_faults_by_thread_pct"),
             "top_functions_self": prof.get("top_functions"),
             "samples": prof.get("samples"),
             "complete_stacks_pct": prof.get("complete_stacks_pct"),
@@ -157,9 +160,11 @@ def _analyse(f, sections, target):
                 "expected": "allocations per record under %g once the per-request sites are "
                             "gone; less allocator and page-fault time" % target,
                 "target": "heap allocations per record < %g" % target,
-                "addressable_pct": round((prof.get("stages_self_pct") or {}).get("allocator", 0)
-                                         + (prof.get("kernel_pct") or {}).get("page faults", 0),
-                                         1),
+                # the allocator's own time, and the page faults of the I/O threads (those of
+                # the persister are its merge buffers: a finding of their own)
+                "addressable_pct": round(
+                    (prof.get("stages_self_pct") or {}).get("allocator", 0)
+                    + (prof.get("page_faults_by_thread_pct") or {}).get("http", 0), 1),
                 "finding": "allocations-per-record"})
 
     # 2. CPU by stage
@@ -169,12 +174,16 @@ def _analyse(f, sections, target):
         ev = ["%s: %.1f%% of cpu-clock samples (self)" % (k, v) for k, v in top3]
         tf = prof.get("top_functions") or []
         ev += ["%s [%s] %.1f%%" % (t["function"], t["stage"], t["self_pct"]) for t in tf[:6]]
-        decode_pct = sum(stages.get(k, 0) for k in ("parse", "decode", "columns"))
+        # decoding runs on the I/O threads; "columns" work on the persister threads is the
+        # merge of a partition's chunks, not decoding
+        by_thread = prof.get("stages_self_pct_by_thread") or {}
+        http_stages = by_thread.get("http", stages)
+        decode_pct = sum(http_stages.get(k, 0) for k in ("parse", "decode", "columns"))
         inl = (prof.get("inlined_in_top_functions") or [])
         hot = inl[0] if inl else None
         if decode_pct > 20:
-            why = "decode (simdjson parse, the walker, column building) is %.1f%% of the " \
-                  "server's samples" % decode_pct
+            why = "decode on the I/O threads (simdjson parse, the walker, column building) is " \
+                  "%.1f%% of the server's samples" % decode_pct
             if hot and hot["inlined_code_pct"]:
                 why += "; in %s (%.1f%% self) the samples fall on %s" % (
                     hot["function"], hot["self_pct"], ", ".join(
@@ -210,37 +219,55 @@ def _analyse(f, sections, target):
                                                  "unlink", "fallocate", "ftruncate")}
         wal_total = sum(wal_calls.values())
         if wal_total > 5:
+            inside = prof.get("kernel_syscall_functions_pct") or {}
+            where = "; ".join("%s: %s" % (call, ", ".join("%s %.1f%%" % kv
+                                                          for kv in inside[call].items()))
+                              for call in ("pwritev", "fdatasync") if inside.get(call))
+            copying = any(f.startswith("copy_") for f in (inside.get("pwritev") or {}))
             actions.append({
-                "action": "Make the WAL cheaper in the kernel: recycle segment files (rename a "
-                          "retired segment and overwrite it instead of unlinking it and "
-                          "preallocating a new one; BASELINES.md: overwriting a preallocated "
-                          "file is ~2x cheaper per write+fdatasync than appending) and keep "
-                          "group commits large",
-                "why": "WAL system calls are %.1f%% of server samples (%s); records per WAL "
+                "action": "Make the WAL cheaper in the kernel: " + (
+                    "pwritev's time is the copy of the request bodies into the page cache; try "
+                    "O_DIRECT writes from aligned buffers (no page-cache copy; the data is "
+                    "synced anyway), or " if copying else "") +
+                          "recycle segment files (overwrite a retired, preallocated segment "
+                          "instead of unlinking it and allocating a new one; BASELINES.md: "
+                          "overwriting a preallocated file is ~2x cheaper per write+fdatasync "
+                          "than appending), and keep group commits large",
+                "why": "WAL system calls are %.1f%% of server samples (%s)%s; records per WAL "
                        "group: %s" % (wal_total, ", ".join(
                            "%s %.1f%%" % kv for kv in wal_calls.items() if kv[1] > 0),
+                           "; inside them: " + where if where else "",
                            fmt_num(e2e.get("records_per_wal_group"))),
-                "expected": "part of that kernel time back (unlink of 64 MiB segments and "
-                            "first writes to fresh blocks)",
+                "expected": "part of that kernel time back; measure with wal_bench and this "
+                            "audit's WAL share",
                 "addressable_pct": round(wal_total, 1),
                 "finding": "kernel-time"})
         pf = kpct.get("page faults", 0)
-        pf_by = prof.get("page_faults_by_stage_pct") or {}
-        alloc_action = next((a for a in actions if a["finding"] == "allocations-per-record"), None)
-        if pf > 2 and alloc_action and next(iter(pf_by), None) in ("columns", "decode", "http"):
-            alloc_action["why"] += "; page faults are %.1f%% of server samples, caused by %s" % (
-                pf, ", ".join("%s %.1f%%" % kv for kv in list(pf_by.items())[:2]))
-        elif pf > 2:
+        pf_fn = prof.get("page_faults_by_function_pct") or {}
+        pf_thr = prof.get("page_faults_by_thread_pct") or {}
+        if pf > 2:
+            top_fn, top_pct = next(iter(pf_fn.items()), ("?", 0))
+            ev = ["page faults: %.1f%% of the server's samples (the kernel maps and zeroes fresh "
+                  "pages: clear_page_erms)" % pf]
+            ev += ["faults taken in %s: %.1f%%" % kv for kv in list(pf_fn.items())[:5]]
+            ev += ["on %s threads: %.1f%%" % kv for kv in pf_thr.items()]
+            mm = (sections.get("syscalls") or {}).get("memory_calls_per_request") or {}
+            if mm:
+                ev.append("memory-management syscalls per request (strace): " + ", ".join(
+                    "%s %.2f" % kv for kv in mm.items()))
+            found.append({"id": "page-faults", "severity": "high" if pf > 10 else "medium",
+                          "title": "Page faults: %.0f%% of the server's CPU, %.0f%% in %s" % (
+                              pf, top_pct, top_fn),
+                          "evidence": ev})
             actions.append({
-                "action": "Reuse buffers on the request path (decode columns, request bodies) "
-                          "instead of fresh allocations, so that pages are not faulted in again "
-                          "and again",
-                "why": "page faults are %.1f%% of server samples (caused by: %s)" % (
-                    pf, ", ".join("%s %.1f%%" % kv for kv in list(
-                        (prof.get("page_faults_by_stage_pct") or {}).items())[:3])),
-                "expected": "page-fault time mostly gone",
-                "addressable_pct": round(pf, 1),
-                "finding": "kernel-time"})
+                "action": "Stop faulting in fresh memory in %s: %s" % (top_fn,
+                                                                     fault_advice(top_fn)),
+                "why": "page faults are %.1f%% of the server's samples, %.1f%% of them in %s "
+                       "(threads: %s)" % (pf, top_pct, top_fn, ", ".join(
+                           "%s %.1f%%" % kv for kv in pf_thr.items())),
+                "expected": "most of that kernel time back; the stage's own time unchanged",
+                "addressable_pct": round(top_pct, 1),
+                "finding": "page-faults"})
 
     # 4. allocator CPU
     alloc_cpu = stages.get("allocator")
@@ -387,6 +414,28 @@ SITE_ADVICE = [
 ]
 
 
+FAULT_ADVICE = [
+    (r"AppendRowsFrom|SealedPartition|Persister|Merge",
+     "the persister copies a partition's chunks into newly allocated merged columns for every "
+     "file; blocks that large are mmap'd by glibc and unmapped when the file is written, so "
+     "every file touches (and the kernel zeroes) hundreds of MB of new pages. Keep the merge "
+     "buffers between files (per persister thread, cleared but not freed), or encode row "
+     "groups straight from the chunks without the merged copy"),
+    (r"Column::|BatchBuilder|Reserve",
+     "request-path column buffers are new memory for every request; keep them between "
+     "requests"),
+    (r"parquet::", "Parquet page and dictionary buffers are new memory for every row group; "
+     "reuse them"),
+]
+
+
+def fault_advice(function):
+    for rx, advice in FAULT_ADVICE:
+        if re.search(rx, function):
+            return advice
+    return "reuse the buffer it writes into instead of allocating a new one each time"
+
+
 def site_advice(site):
     import re
     for rx, advice in SITE_ADVICE:
@@ -452,7 +501,11 @@ def summary_markdown(f):
             lines.append("| %s | %.1f%% | %s |" % (st, pct, ("%.1f%%" % incl[st])
                                                    if st in incl else ""))
         lines += ["", "Threads: " + ", ".join("%s %.0f%%" % kv for kv in
-                                              (hs.get("threads_pct") or {}).items()) + ".",
+                                              (hs.get("threads_pct") or {}).items()) + "."]
+        for role, st in (hs.get("by_thread_stage_self_pct") or {}).items():
+            lines.append("- %s threads: %s" % (role, ", ".join(
+                "%s %.1f%%" % kv for kv in list(st.items())[:5])))
+        lines += ["",
                   "Kernel by syscall: " + ", ".join(
                       "%s %.1f%%" % kv for kv in list((hs.get("kernel_by_syscall_pct") or {})
                                                       .items())[:6]) + ".", ""]
@@ -501,6 +554,12 @@ def summary_markdown(f):
     if srv.get("ir_per_record_by_phase"):
         lines += ["Server (callgrind, 100 requests + final flush): " + ", ".join(
             "%s: %.0f" % kv for kv in srv["ir_per_record_by_phase"].items()) + ".", ""]
+
+    if f.get("findings"):
+        lines += ["## Findings", ""]
+        for x in f["findings"]:
+            lines.append("- [%s] %s" % (x["severity"], x["title"]))
+        lines.append("")
 
     lines += ["## Regressions", ""]
     if not base:
