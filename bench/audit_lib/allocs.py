@@ -246,6 +246,19 @@ def sites_from_allocators(text, requests, top=12, root=ROOT):
             "requests": requests, "sites": out, "functions": functions}
 
 
+def source_root(build, default=ROOT):
+    """The source tree the build was configured from (its debug information names files
+    there), from the build's CMakeCache.txt; `default` when it cannot be read."""
+    try:
+        with open(os.path.join(build, "CMakeCache.txt"), errors="replace") as f:
+            for line in f:
+                if line.startswith("CMAKE_HOME_DIRECTORY:"):
+                    return line.split("=", 1)[1].strip() or default
+    except OSError:
+        pass
+    return default
+
+
 def source_line(site, root=ROOT):
     """The text of 'path:line' (relative to root), stripped; None when unreadable."""
     path, _, line = site.rpartition(":")

@@ -139,6 +139,9 @@ class ReportTest(unittest.TestCase):
             self.assertIn(section, md)
         ids = [x["id"] for x in f["findings"]]
         self.assertIn("allocations-per-record", ids)
+        # the recorded run's persister faults in its merge buffers: its own finding and action
+        self.assertIn("page-faults", ids)
+        self.assertIn("AppendRowsFrom", " ".join(a["action"] for a in f["next_actions"]))
         self.assertEqual([a["priority"] for a in f["next_actions"]],
                          list(range(1, len(f["next_actions"]) + 1)))
 
@@ -199,6 +202,13 @@ class ParserTest(unittest.TestCase):
         self.assertEqual(r["functions"][0]["allocations"], 600)
         self.assertEqual(r["functions"][0]["lines"],
                          ["src/model/batch_builder.cc:3", "src/model/batch_builder.cc:4"])
+
+    def test_source_root_from_cmake_cache(self):
+        with tempfile.TemporaryDirectory() as build:
+            self.assertEqual(allocs.source_root(build, default="/d"), "/d")
+            with open(os.path.join(build, "CMakeCache.txt"), "w") as f:
+                f.write("# comment\nCMAKE_HOME_DIRECTORY:INTERNAL=/somewhere/ingot\n")
+            self.assertEqual(allocs.source_root(build), "/somewhere/ingot")
 
     def test_strace_summary(self):
         s = syscalls.parse_summary(os.path.join(TESTDATA, "strace_c.txt"))
