@@ -5,6 +5,7 @@
 #include "protocols/json/bulk.h"
 #include "protocols/json/hec.h"
 #include "protocols/json/multi.h"
+#include "protocols/otlp/otlp.h"
 
 namespace ingot::ingest {
 
@@ -71,7 +72,7 @@ Status DecodeRequestRecord(std::string_view payload, RequestHeader& h, std::stri
     return Status::InvalidInput("WAL record version " + std::to_string(version) +
                                 " is not one this ingot reads");
   }
-  if (protocol < 1 || protocol > 5 || type > 2) {
+  if (protocol < 1 || protocol > kMaxProtocol || type > 2) {
     return Status::InvalidInput("WAL record names an unknown protocol or stream type");
   }
   h.protocol = static_cast<Protocol>(protocol);
@@ -106,6 +107,22 @@ Status DecodeRequestBody(const RequestHeader& h, std::string_view body,
       break;
     }
     case Protocol::kAbort: st = Status::InvalidInput("an abort record holds no request"); break;
+    case Protocol::kOtlpLogsProtobuf:
+    case Protocol::kOtlpLogsJson:
+    case Protocol::kOtlpMetricsProtobuf:
+    case Protocol::kOtlpMetricsJson:
+    case Protocol::kOtlpTracesProtobuf:
+    case Protocol::kOtlpTracesJson: {
+      // Ids 6..11: (signal, encoding) in protocols::otlp::Signal order, protobuf first. The
+      // per-request ExportResult only shapes the answer, which was given before the crash.
+      const int n = static_cast<int>(h.protocol) - static_cast<int>(Protocol::kOtlpLogsProtobuf);
+      const auto signal = static_cast<protocols::otlp::Signal>(n / 2);
+      protocols::otlp::ExportResult result;
+      protocols::StreamRecords& stream = decoded.Stream(h.stream);
+      st = n % 2 == 0 ? protocols::otlp::DecodeProtobuf(signal, body, stream, result)
+                      : protocols::otlp::DecodeJson(signal, body, stream, result);
+      break;
+    }
   }
   if (st.ok()) decoded.Finish();
   return st;

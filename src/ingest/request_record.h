@@ -32,7 +32,15 @@ enum class Protocol : std::uint8_t {
   // but whose requests were answered with an error (their write or fsync failed). Replay skips
   // them, so a client's retry does not store the same records twice.
   kAbort = 5,
+  // OTLP Export*ServiceRequest bodies, one id per signal and encoding (protocols/otlp/otlp.h).
+  kOtlpLogsProtobuf = 6,
+  kOtlpLogsJson = 7,
+  kOtlpMetricsProtobuf = 8,
+  kOtlpMetricsJson = 9,
+  kOtlpTracesProtobuf = 10,
+  kOtlpTracesJson = 11,
 };
+inline constexpr std::uint8_t kMaxProtocol = 11;
 
 inline constexpr std::uint8_t kRequestRecordVersion = 1;
 
@@ -40,7 +48,7 @@ struct RequestHeader {
   Protocol protocol = Protocol::kNdjson;
   model::StreamType type = model::StreamType::kLogs;
   std::string org;
-  // _json/_multi: the stream. _bulk/HEC: the default stream (may be empty for _bulk).
+  // _json/_multi/OTLP: the stream. _bulk/HEC: the default stream (may be empty for _bulk).
   std::string stream;
   model::BuilderOptions options;
 };

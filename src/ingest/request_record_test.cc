@@ -2,6 +2,8 @@
 
 #include <gtest/gtest.h>
 
+#include "opentelemetry/proto/collector/logs/v1/logs_service.pb.h"
+#include "opentelemetry/proto/collector/trace/v1/trace_service.pb.h"
 #include "protocols/json/json_walker.h"
 
 namespace ingot::ingest {
@@ -88,6 +90,78 @@ TEST(RequestRecord, ReplayDecodesLikeTheRequestDid) {
     EXPECT_EQ(decoded.failed(), c.failed) << static_cast<int>(c.protocol);
     EXPECT_EQ(decoded.streams().size(), c.streams) << static_cast<int>(c.protocol);
   }
+}
+
+// An OTLP record (protobuf, and OTLP/JSON) replays into the same rows as the request had: here two
+// log records, one of them outside the accepted window (a per-record failure, as when answered).
+TEST(RequestRecord, ReplaysOtlpRecords) {
+  constexpr std::int64_t kNowUs = 1'700'000'000'000'000;
+  opentelemetry::proto::collector::logs::v1::ExportLogsServiceRequest logs;
+  auto* scope = logs.add_resource_logs()->add_scope_logs();
+  auto* ok = scope->add_log_records();
+  ok->set_time_unix_nano(static_cast<std::uint64_t>(kNowUs) * 1000);
+  ok->mutable_body()->set_string_value("hello");
+  scope->add_log_records()->set_time_unix_nano(1'000);  // 1970: outside the window
+  opentelemetry::proto::collector::trace::v1::ExportTraceServiceRequest traces;
+  auto* span = traces.add_resource_spans()->add_scope_spans()->add_spans();
+  span->set_name("GET /");
+  span->set_start_time_unix_nano(static_cast<std::uint64_t>(kNowUs) * 1000);
+  struct Case {
+    Protocol protocol;
+    std::string body;
+    std::size_t records, failed;
+    std::string_view column, value;
+  };
+  const Case cases[] = {
+      {Protocol::kOtlpLogsProtobuf, logs.SerializeAsString(), 1, 1, "body", "hello"},
+      {Protocol::kOtlpLogsJson,
+       R"({"resourceLogs":[{"scopeLogs":[{"logRecords":[{"timeUnixNano":"1700000000000000000",)"
+       R"("body":{"stringValue":"hello"}},{"timeUnixNano":1000}]}]}]})",
+       1, 1, "body", "hello"},
+      {Protocol::kOtlpTracesProtobuf, traces.SerializeAsString(), 1, 0, "name", "GET /"},
+      {Protocol::kOtlpTracesJson,
+       R"({"resourceSpans":[{"scopeSpans":[{"spans":[{"name":"GET /","kind":2}]}]}]})", 1, 0,
+       "kind", "server"},
+      {Protocol::kOtlpMetricsJson,
+       R"({"resourceMetrics":[{"scopeMetrics":[{"metrics":[{"name":"m","gauge":)"
+       R"({"dataPoints":[{"asInt":"3"},{"asDouble":1.5}]}}]}]}]})",
+       2, 0, "metric_name", "m"},
+  };
+  for (const auto& c : cases) {
+    RequestHeader h;
+    h.protocol = c.protocol;
+    h.org = "o";
+    h.stream = "s";
+    h.options.now_us = kNowUs;
+    h.options.min_timestamp_us = kNowUs - 1'000'000;
+    std::string payload;
+    EncodeRequestHeader(h, payload);
+    payload += c.body;
+    RequestHeader back;
+    std::string_view body;
+    ASSERT_TRUE(DecodeRequestRecord(payload, back, body).ok());
+    ASSERT_EQ(back.protocol, c.protocol);
+    const std::string padded = Padded(body);
+    protocols::Decoded decoded(back.options);
+    const Status st = DecodeRequestBody(back, {padded.data(), body.size()}, decoded);
+    ASSERT_TRUE(st.ok()) << static_cast<int>(c.protocol) << ": " << st.ToString();
+    EXPECT_EQ(decoded.successful(), c.records) << static_cast<int>(c.protocol);
+    EXPECT_EQ(decoded.failed(), c.failed) << static_cast<int>(c.protocol);
+    ASSERT_EQ(decoded.streams().size(), 1u);
+    EXPECT_EQ(decoded.streams()[0]->name, "s");
+    const auto& batch = decoded.streams()[0]->builder.batch();
+    const int col = batch.FindColumn(c.column);
+    ASSERT_GE(col, 0) << c.column;
+    EXPECT_EQ(batch.column(static_cast<std::size_t>(col)).string_at(0), c.value);
+  }
+  // A malformed OTLP body fails the replay like it failed the request.
+  RequestHeader h;
+  h.protocol = Protocol::kOtlpLogsProtobuf;
+  protocols::Decoded decoded(h.options);
+  const std::string bad = Padded(
+      "\x0a\x05"
+      "ab");
+  EXPECT_FALSE(DecodeRequestBody(h, {bad.data(), 4}, decoded).ok());
 }
 
 }  // namespace
