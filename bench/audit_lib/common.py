@@ -4,6 +4,7 @@ import platform
 import shutil
 import subprocess
 import sys
+import threading
 import time
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
@@ -24,10 +25,27 @@ def have(tool):
     return shutil.which(tool) is not None
 
 
+HEARTBEAT_S = 15
+
+
 def run(cmd, check=True, capture=True, env=None, timeout=None, cwd=None):
-    """Runs cmd; returns CompletedProcess (text). Raises with stderr attached when check fails."""
-    result = subprocess.run(cmd, capture_output=capture, text=True, env=env, timeout=timeout,
-                            cwd=cwd)
+    """Runs cmd; returns CompletedProcess (text). Raises with stderr attached when check fails.
+    A command that takes long gets a progress line every 15 s ("still running ...")."""
+    done = threading.Event()
+    started = time.monotonic()
+
+    def heartbeat():
+        while not done.wait(HEARTBEAT_S):
+            progress("    ... %s still running (%d s)" % (os.path.basename(str(cmd[0])),
+                                                          time.monotonic() - started))
+
+    ticker = threading.Thread(target=heartbeat, daemon=True)
+    ticker.start()
+    try:
+        result = subprocess.run(cmd, capture_output=capture, text=True, env=env,
+                                timeout=timeout, cwd=cwd)
+    finally:
+        done.set()
     if check and result.returncode != 0:
         tail = (result.stderr or "")[-2000:] if capture else ""
         raise RuntimeError("%s exited %d\n%s" % (" ".join(map(str, cmd)), result.returncode, tail))

@@ -4,6 +4,7 @@ import os
 import re
 import signal
 import subprocess
+import threading
 import time
 import urllib.request
 
@@ -204,19 +205,44 @@ def delta(after, before):
 def load_cmd(build, url, duration, warmup, extra=()):
     return [os.path.join(build, "ingot-load"), "--url", url, "--endpoint", "multi",
             "--workload", "logs", "--records-per-request", "1000", "--connections", "4", "--duration", duration,
-            "--warmup", warmup, "--json", "--no-progress"] + list(extra)
+            "--warmup", warmup, "--json"] + list(extra)
+
+
+PROGRESS_LINE = re.compile(r"^ingot-load +[0-9.]+s ")
+PROGRESS_EVERY_S = 5.0
 
 
 def start_load(build, url, duration, warmup, extra=(), out_path=None):
-    """Starts ingot-load; returns the Popen (stdout: the JSON report)."""
+    """Starts ingot-load; returns the Popen (stdout: the JSON report). Its progress line
+    (elapsed, requests, records, rate, errors) is passed on to our stderr every 5 s; the rest of
+    its stderr is kept for error messages."""
     cmd = load_cmd(build, url, duration, warmup, extra)
     progress("  load: " + " ".join(os.path.basename(c) if i == 0 else c
                                    for i, c in enumerate(cmd)))
-    return subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    proc.stderr_lines = []
+
+    def relay():
+        last = float("-inf")
+        for line in proc.stderr:
+            line = line.rstrip("\n")
+            if PROGRESS_LINE.match(line):
+                if time.monotonic() - last >= PROGRESS_EVERY_S:
+                    progress("    " + line)
+                    last = time.monotonic()
+            else:
+                proc.stderr_lines.append(line)
+
+    proc.relay = threading.Thread(target=relay, daemon=True)
+    proc.relay.start()
+    return proc
 
 
 def finish_load(proc):
-    out, err = proc.communicate()
+    out = proc.stdout.read()
+    proc.wait()
+    proc.relay.join(timeout=10)
     if proc.returncode != 0:
-        raise RuntimeError("ingot-load exited %d: %s" % (proc.returncode, err[-2000:]))
+        raise RuntimeError("ingot-load exited %d: %s" % (proc.returncode,
+                                                         "\n".join(proc.stderr_lines)[-2000:]))
     return json.loads(out)
