@@ -4,6 +4,7 @@
 #include <limits>
 #include <memory>
 
+#include "api/otlp_http.h"
 #include "common/json_escape.h"
 #include "http/response.h"
 #include "model/names.h"
@@ -15,6 +16,7 @@ namespace {
 
 using http::ExchangePtr;
 using Clock = std::chrono::steady_clock;
+namespace otlp = protocols::otlp;
 
 // An HTTP request in the IngestFlow: answers through the exchange, in the endpoint's shape.
 class HttpCall final : public IngestCall {
@@ -162,6 +164,34 @@ IngestApi::IngestApi(IngestFlow& flow) : flow_(flow) {
     return r;
   };
   hec_.error = HecError;
+  // OTLP/HTTP: one stream (the `stream-name` header); protobuf is read in place, JSON is one
+  // document simdjson indexes whole; answers in the request's encoding.
+  for (otlp::Signal signal : {otlp::Signal::kLogs, otlp::Signal::kMetrics, otlp::Signal::kTraces}) {
+    for (OtlpEncoding encoding : {OtlpEncoding::kProtobuf, OtlpEncoding::kJson}) {
+      HttpEndpoint& e = otlp_[static_cast<std::size_t>(signal)][static_cast<std::size_t>(encoding)];
+      e.spec.endpoint = OtlpHttpEndpoint(signal);
+      e.spec.protocol = OtlpProtocol(signal, encoding);
+      e.spec.type = OtlpStreamType(signal);
+      if (encoding == OtlpEncoding::kProtobuf) {
+        e.spec.decode = [signal](std::string_view body, RequestState& state) {
+          return otlp::DecodeProtobuf(signal, body, state.decoded.Stream(state.header.stream),
+                                      state.otlp);
+        };
+      } else {
+        e.spec.document_index_cap = kWholeBody;
+        e.spec.decode = [signal](std::string_view body, RequestState& state) {
+          return otlp::DecodeJson(signal, body, state.decoded.Stream(state.header.stream),
+                                  state.otlp);
+        };
+      }
+      e.answer = [signal, encoding](const RequestState& state, Clock::time_point) {
+        return OtlpExportResponse(signal, encoding, ExportResultOf(state));
+      };
+      e.error = [encoding](const Refusal& refusal, const RequestState&) {
+        return OtlpErrorResponse(encoding, refusal);
+      };
+    }
+  }
 }
 
 Status IngestApi::Register(http::Router& router) {
@@ -191,7 +221,37 @@ Status IngestApi::Register(http::Router& router) {
       Ingest(e, hec_, "default", flow_.options().hec_default_stream);
     }));
   }
+  for (otlp::Signal signal : {otlp::Signal::kLogs, otlp::Signal::kMetrics, otlp::Signal::kTraces}) {
+    const std::string path = "/v1/" + std::string(OtlpSignalPath(signal));
+    INGOT_RETURN_IF_ERROR(router.Add(
+        "POST", path, [this, signal](ExchangePtr e) { IngestOtlp(e, signal, "default"); }));
+    INGOT_RETURN_IF_ERROR(router.Add("POST", "/api/{org}" + path, [this, signal](ExchangePtr e) {
+      std::string org;
+      if (NameParam(e, "org", org)) IngestOtlp(e, signal, std::move(org));
+    }));
+  }
   return Status::Ok();
+}
+
+void IngestApi::IngestOtlp(const ExchangePtr& exchange, otlp::Signal signal, std::string org) {
+  const http::Request& request = exchange->request();
+  const std::optional<OtlpEncoding> encoding = ParseOtlpContentType(request.header("Content-Type"));
+  if (!encoding) {
+    // OTLP/HTTP has exactly two encodings; the answer is JSON, the one a human can read.
+    const auto started = Clock::now();
+    exchange->Respond(OtlpErrorResponse(
+        OtlpEncoding::kJson,
+        {415,
+         "unsupported Content-Type \"" + std::string(request.header("Content-Type")) +
+             "\"; OTLP/HTTP takes application/x-protobuf or application/json",
+         {}}));
+    flow_.CountRefusal(OtlpHttpEndpoint(signal), started);
+    return;
+  }
+  std::string stream = model::SanitizeStreamName(request.header("stream-name"));
+  if (stream.empty()) stream = "default";
+  Ingest(exchange, otlp_[static_cast<std::size_t>(signal)][static_cast<std::size_t>(*encoding)],
+         std::move(org), std::move(stream));
 }
 
 void IngestApi::Ingest(const ExchangePtr& exchange, const HttpEndpoint& endpoint, std::string org,

@@ -7,14 +7,18 @@
 //   POST /api/{org}/_bulk                Elasticsearch bulk   (+ GET /api/{org}/ info document)
 //   POST /api/{org}/_hec                 Splunk HEC
 //   POST /services/collector[/event]     Splunk HEC, org "default"
+//   POST /v1/{logs,metrics,traces}       OTLP/HTTP, org "default"     (otlp_http.h)
+//   POST /api/{org}/v1/{logs,metrics,traces}
 #pragma once
 
+#include <array>
 #include <chrono>
 #include <string>
 
 #include "api/ingest_flow.h"
 #include "common/status.h"
 #include "http/router.h"
+#include "protocols/otlp/otlp.h"
 
 namespace ingot::api {
 
@@ -42,9 +46,15 @@ class IngestApi {
   void Ingest(const http::ExchangePtr& exchange, const HttpEndpoint& endpoint, std::string org,
               std::string stream);
   void HandleElasticInfo(const http::ExchangePtr& exchange);
+  // OTLP/HTTP: picks the endpoint from the Content-Type (415 when neither protobuf nor JSON) and
+  // the stream from the `stream-name` header.
+  void IngestOtlp(const http::ExchangePtr& exchange, protocols::otlp::Signal signal,
+                  std::string org);
 
   IngestFlow& flow_;
   HttpEndpoint json_, multi_, bulk_, hec_;
+  // [signal][OtlpEncoding]
+  std::array<std::array<HttpEndpoint, 2>, 3> otlp_;
 };
 
 }  // namespace ingot::api

@@ -29,6 +29,7 @@
 #include "protocols/decoded.h"
 #include "protocols/json/bulk.h"
 #include "protocols/json/hec.h"
+#include "protocols/otlp/otlp.h"
 
 namespace ingot::api {
 
@@ -71,6 +72,7 @@ struct RequestState {
   protocols::Decoded decoded;
   protocols::json::BulkItems bulk_items;  // _bulk: each action's outcome
   protocols::json::HecResult hec;         // HEC: the decoder's verdict
+  protocols::otlp::ExportResult otlp;     // OTLP: records rejected, for partial_success
   BudgetCharge charge;                    // released when the request is done
 };
 

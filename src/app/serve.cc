@@ -15,6 +15,7 @@
 #include "auth/authenticator.h"
 #include "auth/exposure.h"
 #include "common/memory_budget.h"
+#include "grpc/otlp_grpc_server.h"
 #include "http/server.h"
 #include "ingest/ingester.h"
 #include "ingest/persisted_watermark.h"
@@ -135,10 +136,12 @@ int RunServe(const ServeConfig& config) {
     spdlog::critical("{}", authenticator.status().message());
     return 1;
   }
-  if (Status st = auth::CheckExposure(config.http_addr, authenticator->enabled(), config.no_auth);
-      !st.ok()) {
-    spdlog::critical("{}", st.message());
-    return 1;
+  for (const std::string& addr : {config.http_addr, config.grpc_addr}) {
+    if (addr.empty()) continue;
+    if (Status st = auth::CheckExposure(addr, authenticator->enabled(), config.no_auth); !st.ok()) {
+      spdlog::critical("{}", st.message());
+      return 1;
+    }
   }
   if (!authenticator->enabled()) {
     spdlog::warn("no credentials configured: anyone who can reach {} may write data",
@@ -206,6 +209,15 @@ int RunServe(const ServeConfig& config) {
                            .ingest_metrics = &ingest_flow.metrics(),
                            .disk_low = &disk_low,
                            .sections = {}});
+  // OTLP/gRPC goes through the same flow; like HTTP it answers (UNAVAILABLE + RetryInfo) while the
+  // WAL is replayed rather than refusing connections, which exporters would treat as an outage.
+  std::unique_ptr<grpc_server::OtlpGrpcServer> grpc_server;
+  if (!config.grpc_addr.empty()) {
+    grpc_server = std::make_unique<grpc_server::OtlpGrpcServer>(
+        ingest_flow, grpc_server::GrpcServerOptions{.address = config.grpc_addr,
+                                                    .max_message_bytes = config.max_decoded_bytes});
+    admin_api.AddSection(&grpc_server->stats());
+  }
   http::Router router;
   for (Status st : {ingest_api.Register(router), admin_api.Register(router)}) {
     if (!st.ok()) {
@@ -231,6 +243,21 @@ int RunServe(const ServeConfig& config) {
   const std::string host = config.http_addr.substr(0, config.http_addr.rfind(':'));
   spdlog::info("ingot listening on http://{}:{} (data in {}, memory limit {} MiB)", host,
                server.port(), config.data_dir, config.memory_limit_bytes >> 20);
+  if (grpc_server != nullptr) {
+    if (Status st = grpc_server->Start(); !st.ok()) {
+      spdlog::critical("{}", st.message());
+      server.Stop();
+      return 1;
+    }
+    spdlog::info("OTLP/gRPC listening on {}:{}",
+                 config.grpc_addr.substr(0, config.grpc_addr.rfind(':')), grpc_server->port());
+  }
+  // Stops both transports: no new calls, in-flight ones answered (their WAL callbacks have run
+  // when this returns). Before the WAL closes.
+  auto stop_transports = [&] {
+    if (grpc_server != nullptr) grpc_server->Stop();
+    server.Stop();
+  };
 
   // Replay what the WAL holds and no Parquet file does, and persist it, before accepting data.
   LoggingReporter reporter;
@@ -238,7 +265,7 @@ int RunServe(const ServeConfig& config) {
   auto replay = ingest::ReplayWal(config.data_dir, fs, memtable, watermark, &reporter, &wal_stats);
   if (!replay.ok()) {
     spdlog::critical("cannot replay the write-ahead log: {}", replay.status().ToString());
-    server.Stop();
+    stop_transports();
     return 1;
   }
   memtable.SealAll();
@@ -262,7 +289,7 @@ int RunServe(const ServeConfig& config) {
   auto opened = wal::WalWriter::Open(wal_options, replay->next_seq);
   if (!opened.ok()) {
     spdlog::critical("cannot open the write-ahead log: {}", opened.status().ToString());
-    server.Stop();
+    stop_transports();
     return 1;
   }
   std::unique_ptr<wal::WalWriter> wal = std::move(*opened);
@@ -289,7 +316,7 @@ int RunServe(const ServeConfig& config) {
     spdlog::info("{}: stopping; finishing requests and writing buffered records",
                  strsignal(signal_number));
     admin_api.set_ready(false);
-    server.Stop();  // in-flight requests finish; their WAL callbacks have run when it returns
+    stop_transports();  // in-flight requests finish; their WAL callbacks have run when it returns
   }
   ingester.FlushAborts();
   wal->Close();

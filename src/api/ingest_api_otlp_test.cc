@@ -1,0 +1,216 @@
+// The OTLP/HTTP routes end to end inside the process: an http::Server with IngestApi's routes over
+// an Ingester without WAL, real HTTP requests (libcurl), the memtable's sealed partitions checked.
+#include <gtest/gtest.h>
+#include <libdeflate.h>
+
+#include <mutex>
+#include <string>
+#include <vector>
+
+#include "api/ingest_api.h"
+#include "api/ingest_flow.h"
+#include "http/server.h"
+#include "http/test_client.h"
+#include "ingest/ingester.h"
+#include "memtable/memtable.h"
+#include "opentelemetry/proto/collector/logs/v1/logs_service.pb.h"
+#include "opentelemetry/proto/collector/trace/v1/trace_service.pb.h"
+
+namespace ingot::api {
+namespace {
+
+namespace logs_v1 = opentelemetry::proto::collector::logs::v1;
+namespace trace_v1 = opentelemetry::proto::collector::trace::v1;
+using http::testing::CurlClient;
+using http::testing::CurlResult;
+
+constexpr std::uint64_t kNow2020Ns = 1'600'000'000'000'000'000ULL;
+
+std::string LogsRequest(int records, std::uint64_t time_ns) {
+  logs_v1::ExportLogsServiceRequest request;
+  auto* rl = request.add_resource_logs();
+  auto* attr = rl->mutable_resource()->add_attributes();
+  attr->set_key("service.name");
+  attr->mutable_value()->set_string_value("checkout");
+  auto* scope = rl->add_scope_logs();
+  for (int i = 0; i < records; ++i) {
+    auto* record = scope->add_log_records();
+    record->set_time_unix_nano(time_ns + static_cast<std::uint64_t>(i));
+    record->mutable_body()->set_string_value("hello " + std::to_string(i));
+  }
+  return request.SerializeAsString();
+}
+
+std::string Gzip(std::string_view in) {
+  libdeflate_compressor* c = libdeflate_alloc_compressor(6);
+  std::string out(libdeflate_gzip_compress_bound(c, in.size()), '\0');
+  out.resize(libdeflate_gzip_compress(c, in.data(), in.size(), out.data(), out.size()));
+  libdeflate_free_compressor(c);
+  return out;
+}
+
+bool HasHeader(const CurlResult& r, std::string_view line) {
+  return r.headers.find(line) != std::string::npos;
+}
+
+class OtlpHttpRoutesTest : public ::testing::Test {
+ protected:
+  OtlpHttpRoutesTest()
+      : memtable_({},
+                  [this](memtable::SealedPartition&& p) {
+                    std::lock_guard lock(mu_);
+                    sealed_.push_back(std::move(p));
+                  }),
+        ingester_(memtable_, nullptr, nullptr),
+        flow_(Options()),
+        api_(flow_) {}
+
+  static IngestApiOptions Options() {
+    IngestApiOptions o;
+    o.max_past_us = 3600LL * 1'000'000 * 24 * 365 * 10;  // ten years: 2020 fits, 1971 does not
+    return o;
+  }
+
+  void SetUp() override {
+    http::Router router;
+    ASSERT_TRUE(api_.Register(router).ok());
+    http::ServerOptions options;
+    options.address = "127.0.0.1:0";
+    options.io_threads = 1;
+    server_ = std::make_unique<http::Server>(options, std::move(router));
+    ASSERT_TRUE(server_->Start().ok());
+    base_ = "http://127.0.0.1:" + std::to_string(server_->port());
+  }
+  void TearDown() override {
+    client_.reset();  // closes its keep-alive connection, so Stop() has nothing to wait for
+    server_->Stop();
+  }
+
+  std::vector<memtable::SealedPartition> Sealed() {
+    memtable_.SealAll();
+    std::lock_guard lock(mu_);
+    return std::move(sealed_);
+  }
+
+  std::mutex mu_;
+  std::vector<memtable::SealedPartition> sealed_;
+  memtable::Memtable memtable_;
+  ingest::Ingester ingester_;
+  IngestFlow flow_;
+  IngestApi api_;
+  std::unique_ptr<http::Server> server_;
+  std::string base_;
+  std::unique_ptr<CurlClient> client_ = std::make_unique<CurlClient>();
+};
+
+TEST_F(OtlpHttpRoutesTest, ProtobufLogsToTheDefaultOrgAndTheStreamHeader) {
+  flow_.set_ingester(&ingester_);
+  const CurlResult r =
+      client_->Post(base_ + "/v1/logs", LogsRequest(3, kNow2020Ns),
+                    {"Content-Type: application/x-protobuf", "stream-name: My-App"});
+  ASSERT_EQ(r.status, 200) << r.body;
+  EXPECT_TRUE(HasHeader(r, "Content-Type: application/x-protobuf")) << r.headers;
+  logs_v1::ExportLogsServiceResponse response;
+  ASSERT_TRUE(response.ParseFromString(r.body));
+  EXPECT_FALSE(response.has_partial_success());
+  const auto sealed = Sealed();
+  ASSERT_EQ(sealed.size(), 1u);
+  EXPECT_EQ(sealed[0].key.org, "default");
+  EXPECT_EQ(sealed[0].key.stream, "my_app");
+  EXPECT_EQ(sealed[0].key.type, model::StreamType::kLogs);
+  EXPECT_EQ(sealed[0].rows, 3u);
+  std::string metrics;
+  flow_.metrics().Render(metrics);
+  EXPECT_NE(metrics.find("endpoint=\"otlp_http_logs\""), std::string::npos) << metrics;
+}
+
+TEST_F(OtlpHttpRoutesTest, JsonTracesWithAnOrgInThePathAndACharset) {
+  flow_.set_ingester(&ingester_);
+  const std::string body =
+      R"({"resourceSpans":[{"scopeSpans":[{"spans":[{"traceId":"5b8efff798038103d269b633813fc60c",)"
+      R"("spanId":"eee19b7ec3c1b174","name":"GET /","kind":2,"startTimeUnixNano":"1600000000000000000",)"
+      R"("endTimeUnixNano":"1600000000100000000"}]}]}]})";
+  const CurlResult r = client_->Post(base_ + "/api/Acme/v1/traces", body,
+                                     {"Content-Type: application/json; charset=utf-8"});
+  ASSERT_EQ(r.status, 200) << r.body;
+  EXPECT_TRUE(HasHeader(r, "Content-Type: application/json")) << r.headers;
+  EXPECT_EQ(r.body, "{}");
+  const auto sealed = Sealed();
+  ASSERT_EQ(sealed.size(), 1u);
+  EXPECT_EQ(sealed[0].key.org, "acme");
+  EXPECT_EQ(sealed[0].key.stream, "default");
+  EXPECT_EQ(sealed[0].key.type, model::StreamType::kTraces);
+}
+
+TEST_F(OtlpHttpRoutesTest, GzipBodies) {
+  flow_.set_ingester(&ingester_);
+  const CurlResult r =
+      client_->Post(base_ + "/v1/logs", Gzip(LogsRequest(5, kNow2020Ns)),
+                    {"Content-Type: application/x-protobuf", "Content-Encoding: gzip"});
+  ASSERT_EQ(r.status, 200) << r.body;
+  const auto sealed = Sealed();
+  ASSERT_EQ(sealed.size(), 1u);
+  EXPECT_EQ(sealed[0].rows, 5u);
+}
+
+TEST_F(OtlpHttpRoutesTest, RecordsOutsideTheWindowArePartialSuccess) {
+  flow_.set_ingester(&ingester_);
+  logs_v1::ExportLogsServiceRequest request;
+  request.ParseFromString(LogsRequest(2, kNow2020Ns));
+  request.mutable_resource_logs(0)->mutable_scope_logs(0)->add_log_records()->set_time_unix_nano(
+      1'000'000'000ULL * 60);  // 1970: outside --max-past
+  const CurlResult r = client_->Post(base_ + "/v1/logs", request.SerializeAsString(),
+                                     {"Content-Type: application/x-protobuf"});
+  ASSERT_EQ(r.status, 200) << r.body;
+  logs_v1::ExportLogsServiceResponse response;
+  ASSERT_TRUE(response.ParseFromString(r.body));
+  ASSERT_TRUE(response.has_partial_success());
+  EXPECT_EQ(response.partial_success().rejected_log_records(), 1);
+  EXPECT_FALSE(response.partial_success().error_message().empty());
+  const auto sealed = Sealed();
+  ASSERT_EQ(sealed.size(), 1u);
+  EXPECT_EQ(sealed[0].rows, 2u);
+}
+
+TEST_F(OtlpHttpRoutesTest, MalformedBodiesAre400WithAStatusInTheRequestsEncoding) {
+  flow_.set_ingester(&ingester_);
+  CurlResult r = client_->Post(base_ + "/v1/logs", std::string("\x0a\xff\xff\xff\x0f\x01", 6),
+                               {"Content-Type: application/x-protobuf"});
+  EXPECT_EQ(r.status, 400);
+  EXPECT_TRUE(HasHeader(r, "Content-Type: application/x-protobuf")) << r.headers;
+  ASSERT_GE(r.body.size(), 2u);
+  EXPECT_EQ(r.body[0], '\x08');  // google.rpc.Status.code = 3 (INVALID_ARGUMENT)
+  EXPECT_EQ(r.body[1], '\x03');
+  r = client_->Post(base_ + "/v1/metrics", R"({"resourceMetrics":[)",
+                    {"Content-Type: application/json"});
+  EXPECT_EQ(r.status, 400);
+  EXPECT_EQ(r.body.rfind("{\"code\":3,\"message\":", 0), 0u) << r.body;
+  EXPECT_TRUE(Sealed().empty());
+}
+
+TEST_F(OtlpHttpRoutesTest, OtherContentTypesAre415) {
+  flow_.set_ingester(&ingester_);
+  for (const char* type : {"Content-Type: text/plain", "Content-Type: application/x-ndjson"}) {
+    const CurlResult r = client_->Post(base_ + "/v1/logs", "{}", {type});
+    EXPECT_EQ(r.status, 415) << type;
+    EXPECT_NE(r.body.find("\"code\":3"), std::string::npos) << r.body;
+    EXPECT_NE(r.body.find("application/x-protobuf or application/json"), std::string::npos);
+  }
+  EXPECT_EQ(client_->Post(base_ + "/api/acme/v1/traces", "{}", {"Content-Type: text/plain"}).status,
+            415);
+}
+
+TEST_F(OtlpHttpRoutesTest, UnavailableWhileStartingWithRetryAfter) {
+  const CurlResult r =
+      client_->Post(base_ + "/v1/traces", trace_v1::ExportTraceServiceRequest{}.SerializeAsString(),
+                    {"Content-Type: application/x-protobuf"});
+  EXPECT_EQ(r.status, 503);
+  EXPECT_TRUE(HasHeader(r, "Retry-After: 1")) << r.headers;
+  ASSERT_GE(r.body.size(), 2u);
+  EXPECT_EQ(r.body[0], '\x08');
+  EXPECT_EQ(r.body[1], '\x0e');  // UNAVAILABLE
+  EXPECT_EQ(flow_.rejections().starting.load(), 1u);
+}
+
+}  // namespace
+}  // namespace ingot::api
