@@ -251,7 +251,13 @@ def _memory_cell(ctx, cell, label, _rate):
     stored = _verify(d, acked, exit_code, label, ctx.keep_data)
     buffered = m["ingot_records_ingested_total"] - m.get("ingot_parquet_rows_total", 0)
     json_bytes = m["ingot_ingested_bytes_total"]
-    memtable = m["ingot_memtable_bytes"]
+    # What holds the buffered records: the memtable, and partitions sealed but not yet written
+    # (none with these flags, but a sealed partition still holds its records).
+    memtable = m["ingot_memtable_bytes"] + m.get("ingot_persist_backlog_bytes", 0)
+    if buffered < acked:
+        raise CellFailed("%s: only %s of %s records were still buffered when measured (a file "
+                         "was written early?)" % (label, progress.grouped(buffered),
+                                                  progress.grouped(acked)))
     return {
         "id": cell.id, "kind": "memory", "width": cell.width, "records": acked,
         "buffered": buffered, "json_bytes": json_bytes,
@@ -260,6 +266,7 @@ def _memory_cell(ctx, cell, label, _rate):
         "memtable_bytes_per_record": memtable / max(buffered, 1),
         "memtable_ratio": (memtable / max(buffered, 1)) / (json_bytes / acked),
         "memory_used_bytes": m["ingot_memory_used_bytes"],
+        "memory_used_ratio": (m["ingot_memory_used_bytes"] / max(buffered, 1)) / (json_bytes / acked),
         "rss_ready_mb": ready_kb / 1024, "rss_held_mb": held_kb["VmRSS"] / 1024,
         "rss_growth_ratio": (held_kb["VmRSS"] - ready_kb) * 1024 / json_bytes,
         "rss_peak_mb": held_kb["VmHWM"] / 1024,
@@ -319,6 +326,7 @@ def _baseline(ctx, cell, label):
                           "parquet_bytes": ingot[-1]["bytes"],
                           "bytes_per_record": ingot[-1]["bytes"] / width.records},
         "machine_cpu": {"other_cores": max(r["machine_cpu"]["other_cores"] for r in duck)},
+        "disturbed": any(r["disturbed"] for r in duck + ingot),
     }
     if duck[0]["records"] != width.records:
         raise CellFailed("%s: DuckDB read %d records from %s, expected %d"

@@ -3,6 +3,7 @@
 bench-throughput.png  end-to-end records/s by connections, per width and --wal-sync, DuckDB line
 bench-latency.png     latency percentiles of the typical closed-loop cells and the open-loop run
 bench-memory.png      server RSS (and ingot's accounted memory) over time in a few cells
+(bench-full-*.png for the full profile)
 """
 import os
 
@@ -17,14 +18,16 @@ STYLE = {"always": "-", "none": "--"}
 
 
 def write_all(results, out_dir):
+    """Writes the charts a run has data for; the full profile's are named bench-full-*.png."""
     os.makedirs(out_dir, exist_ok=True)
+    prefix = "bench-full-" if results.get("profile") == "full" else "bench-"
     written = []
-    for name, fn in (("bench-throughput.png", throughput), ("bench-latency.png", latency),
-                     ("bench-memory.png", memory)):
+    for name, fn in (("throughput.png", throughput), ("latency.png", latency),
+                     ("memory.png", memory)):
         fig = fn(results)
         if fig is None:
             continue
-        path = os.path.join(out_dir, name)
+        path = os.path.join(out_dir, prefix + name)
         fig.savefig(path, dpi=100)
         plt.close(fig)
         written.append(path)
@@ -91,7 +94,9 @@ def latency(results):
     ax.set_xticklabels([_latency_label(c) for c in chosen], fontsize=7)
     ax.set_yscale("log")
     ax.axhline(20, color="red", linestyle=":", label="20 ms target (open loop p99)")
-    ax.set_ylabel("ms (closed loop: from the send; open loop: from the due time)")
+    ax.set_ylabel("ms (log scale)")
+    ax.set_xlabel("closed loop: from the send; open loop: from the due time (no coordinated "
+                  "omission)", fontsize=8)
     ax.set_title("Latency, typical records, 1000/request — " + _subtitle(results), fontsize=9)
     ax.grid(axis="y", alpha=0.3)
     ax.legend(fontsize=7)

@@ -33,7 +33,8 @@ def parse_args(argv):
     p.set_defaults(profile="quick")
     p.add_argument("--only", help="comma-separated shell patterns of cell ids, e.g. "
                                   "'closed/typical/*/c4/*' (see --list); results go to "
-                                  "bench/results/matrix-only.json and the docs are left alone")
+                                  "bench/results/matrix[-full]-only.json and the docs are left "
+                                  "alone")
     p.add_argument("--list", action="store_true", help="print the cell ids and exit")
     p.add_argument("--duration", type=float, help="measured seconds of each load run "
                                                   "(default: quick 10, full 30)")
@@ -42,8 +43,9 @@ def parse_args(argv):
     p.add_argument("--runs", type=int, default=1, help="runs of each cell; the median is kept")
     p.add_argument("--duckdb-runs", type=int, default=3, help="DuckDB and ingot convert runs "
                                                             "per width (median)")
-    p.add_argument("--build", default=os.path.join(ROOT, "build"),
-                   help="directory with ingot and ingot-load (default build/)")
+    p.add_argument("--build-dir", "--build", dest="build", default=os.path.join(ROOT, "build"),
+                   help="CMake build directory holding ingot and ingot-load (default build/, "
+                        "what scripts/build.sh makes)")
     p.add_argument("--work", default="/tmp/ingot-bench-run",
                    help="NDJSON dumps, data directories and server logs")
     p.add_argument("--memory-limit", default="2GiB", help="ingot serve --memory-limit")
@@ -62,7 +64,8 @@ def parse_args(argv):
                    help="seconds to wait, before each cell, for other processes to use less "
                         "than --disturbed-cores")
     p.add_argument("--keep-data", action="store_true", help="keep each cell's data directory")
-    p.add_argument("--out", help="results file (default bench/results/matrix.json)")
+    p.add_argument("--out", help="results file (default bench/results/matrix.json, "
+                                 "matrix-full.json with --full)")
     p.add_argument("--no-docs", action="store_true", help="do not write docs or charts")
     p.add_argument("--report-only", action="store_true",
                    help="run nothing: regenerate the charts and docs/benchmarks.md from --out")
@@ -70,7 +73,8 @@ def parse_args(argv):
     if args.duration is None:
         args.duration = 30 if args.profile == "full" else 10
     if args.out is None:
-        name = "matrix-only.json" if args.only else "matrix.json"
+        name = "matrix" + ("-full" if args.profile == "full" else "") + \
+            ("-only" if args.only else "") + ".json"
         args.out = os.path.join(RESULTS, name)
     args.docs = not args.no_docs and (not args.only or args.report_only)
     return args
@@ -78,7 +82,11 @@ def parse_args(argv):
 
 def main(argv=None):
     args = parse_args(sys.argv[1:] if argv is None else argv)
-    cells = plan.select(plan.quick() if args.profile == "quick" else plan.full(), args.only)
+    cells = plan.select(plan.quick() if args.profile == "quick" else plan.full(), args.only,
+                        open_rate_given=bool(args.open_rate))
+    if not cells:
+        raise SystemExit("bench/run: --only %r matches no cell of the %s profile (see --list)"
+                         % (args.only, args.profile))
     cells.sort(key=lambda c: ORDER[c.kind])
     if args.list:
         print("\n".join(c.id for c in cells))
@@ -170,8 +178,8 @@ def run_cells(cells, args, results):
 def check_binaries(ctx):
     for path in (ctx.ingot, ctx.ingot_load):
         if not os.access(path, os.X_OK):
-            raise SystemExit("bench/run: %s not found; build it (scripts/build.sh) or pass --build"
-                             % path)
+            raise SystemExit("bench/run: %s not found; build it (scripts/build.sh) or pass "
+                             "--build-dir" % path)
 
 
 def open_rate(cell, args, results):

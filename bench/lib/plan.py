@@ -85,13 +85,24 @@ def full():
     return cells
 
 
-def select(cells, patterns):
-    """Cells whose id matches one of the comma-separated shell patterns (all when none), plus the
-    DuckDB baseline of every width a selected cell uses (ratios need it)."""
+def select(cells, patterns, open_rate_given=False):
+    """Cells whose id matches one of the comma-separated shell patterns (all when none), plus what
+    they need: the DuckDB baseline of every width a selected cell uses (ratios need it) and, for an
+    open-loop cell without an explicit rate (open_rate_given), the closed-loop cells of its shape
+    (its rate is half their best end-to-end throughput). Needed cells come first."""
     if not patterns:
         return list(cells)
     pats = [p.strip() for p in patterns.split(",") if p.strip()]
     chosen = [c for c in cells if any(fnmatch.fnmatchcase(c.id, p) for p in pats)]
     widths = {c.width for c in chosen}
     needed = [c for c in cells if c.kind == "duckdb" and c.width in widths and c not in chosen]
+    if not open_rate_given:
+        shapes = {shape(c) for c in chosen if c.kind == "open"}
+        needed += [c for c in cells if c.kind == "closed" and shape(c) in shapes
+                   and c not in chosen]
     return needed + chosen
+
+
+def shape(cell):
+    """What an open-loop cell shares with the closed-loop cells its rate derives from."""
+    return (cell.width, cell.records_per_request, cell.gzip, cell.wal_sync)

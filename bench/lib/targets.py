@@ -3,6 +3,10 @@
 from . import plan
 
 
+# The connection counts at which issue 3's --wal-sync cost is judged.
+WAL_COST_CONNECTIONS = (4, 16)
+
+
 def by_kind(cells, kind):
     return [c for c in cells if c.get("kind") == kind and not c.get("failed")]
 
@@ -133,4 +137,20 @@ def evaluate(results):
                     "measured": ", ".join("%s %.3fx" % wr for wr in ratios)})
     else:
         out.append({"target": "Parquet size", "goal": "<= 1.05x DuckDB's", "status": _status(None)})
+
+    # 6. Issue 3's figure: what --wal-sync always costs against none, and p99 with fsync on.
+    wal = [w for w in wal_cost(cells) if w["connections"] in WAL_COST_CONNECTIONS]
+    goal = "< 15% at 1000 records/request (issue 3)"
+    if wal:
+        worst = max(w["cost"] for w in wal)
+        out.append({"target": "--wal-sync always cost", "goal": goal, "value": worst,
+                    "status": _status(worst < 0.15),
+                    "measured": "; ".join(
+                        "%d connections **%.0f%%** (%s vs %s records/s, p99 %.1f ms with fsync "
+                        "on, %.1f ms off)" % (
+                            w["connections"], 100 * w["cost"], "{:,.0f}".format(w["always"]),
+                            "{:,.0f}".format(w["none"]), w["p99_always"], w["p99_none"])
+                        for w in wal)})
+    else:
+        out.append({"target": "--wal-sync always cost", "goal": goal, "status": _status(None)})
     return out
