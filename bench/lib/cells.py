@@ -177,7 +177,8 @@ def _load_cell(ctx, cell, label, rate):
         "drain_s": done_at - lr["ended"],
         "mb_per_s": report["mb_per_s"],
         "json_bytes_per_record": report["bytes"]["raw"] / max(report["records_sent"], 1),
-        "latency_ms": report["latency_ms"], "service_ms": report["service_ms"],
+        "latency_ms": _percentiles(report["latency_ms"]),
+        "service_ms": _percentiles(report["service_ms"]),
         "server": {"cpu_cores": server_ticks / sysinfo.TICK / seconds,
                    "cpu_us_per_record": server_ticks / sysinfo.TICK / acked * 1e6,
                    "rss_ready_mb": ready_kb / 1024, "rss_end_mb": mem_kb["VmRSS"] / 1024,
@@ -190,6 +191,14 @@ def _load_cell(ctx, cell, label, rate):
         "series": sampler.series(marks["t0"]),
         "server_command": command, "load_command": lr["command"],
     }
+
+
+def _percentiles(histogram):
+    """ingot-load's latency figures, with None instead of 0 when no answer came after the warmup
+    (a cell whose requests take longer than the run): nothing was measured."""
+    if histogram.get("count", 1) == 0:
+        return {k: (0 if k == "count" else None) for k in histogram}
+    return histogram
 
 
 def _wal_figures(m):

@@ -82,6 +82,7 @@ def latency(results):
               if c["width"] == "typical" and c["records_per_request"] == 1000 and not c["gzip"]]
     chosen.sort(key=lambda c: (c["wal_sync"] != "always", c["connections"]))
     chosen += targets.by_kind(cells, "open")
+    chosen = [c for c in chosen if c["latency_ms"]["p50"] is not None]
     if not chosen:
         return None
     pcts = [("p50", "p50"), ("p90", "p90"), ("p99", "p99"), ("p999", "p99.9")]

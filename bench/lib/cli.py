@@ -8,7 +8,7 @@ import sys
 import time
 
 from . import cells as cellmod
-from . import charts, plan, progress, report, sysinfo, targets
+from . import plan, progress, report, sysinfo, targets
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 RESULTS = os.path.join(ROOT, "bench", "results")
@@ -204,6 +204,7 @@ def save(results, path):
 
 
 def write_outputs(results, args):
+    from . import charts  # matplotlib, only when charts are drawn
     img = os.path.join(ROOT, "docs", "img")
     written = charts.write_all(results, img)
     doc = os.path.join(ROOT, "docs", "benchmarks.md")

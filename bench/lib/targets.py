@@ -42,6 +42,10 @@ def memory(cells, width):
     return None
 
 
+def _ms(x):
+    return "–" if x is None else "%.1f" % x
+
+
 def _status(ok):
     if ok is None:
         return "not measured"
@@ -89,7 +93,7 @@ def evaluate(results):
 
     # 2. p99 ack latency in open loop at half that throughput.
     ol = open_loop(cells)
-    if ol:
+    if ol and ol["latency_ms"]["p99"] is not None:
         p99 = ol["latency_ms"]["p99"]
         out.append({"target": "p99 latency", "goal": "<= 20 ms", "value": p99,
                     "status": _status(p99 <= 20 and ol.get("missed", 0) == 0),
@@ -146,10 +150,10 @@ def evaluate(results):
         out.append({"target": "--wal-sync always cost", "goal": goal, "value": worst,
                     "status": _status(worst < 0.15),
                     "measured": "; ".join(
-                        "%d connections **%.0f%%** (%s vs %s records/s, p99 %.1f ms with fsync "
-                        "on, %.1f ms off)" % (
+                        "%d connections **%.0f%%** (%s vs %s records/s, p99 %s ms with fsync "
+                        "on, %s ms off)" % (
                             w["connections"], 100 * w["cost"], "{:,.0f}".format(w["always"]),
-                            "{:,.0f}".format(w["none"]), w["p99_always"], w["p99_none"])
+                            "{:,.0f}".format(w["none"]), _ms(w["p99_always"]), _ms(w["p99_none"]))
                         for w in wal)})
     else:
         out.append({"target": "--wal-sync always cost", "goal": goal, "status": _status(None)})

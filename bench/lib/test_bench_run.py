@@ -233,6 +233,19 @@ class ReportTest(unittest.TestCase):
                 self.assertRegex(rows[1], r"^\|(---:?\|)+$")
                 rows = []
 
+    def test_cells_without_answers_after_the_warmup(self):
+        r = copy.deepcopy(self.results)
+        for c in r["cells"]:
+            if c["kind"] in ("closed", "open"):  # what cells._percentiles makes of count 0
+                c["latency_ms"] = {k: (0 if k == "count" else None) for k in c["latency_ms"]}
+                c["service_ms"] = {k: (0 if k == "count" else None) for k in c["service_ms"]}
+        r["targets"] = targets.evaluate(r)
+        got = {t["target"]: t for t in r["targets"]}
+        self.assertEqual(got["p99 latency"]["status"], "not measured")
+        self.assertIn("p99 – ms with fsync on", got["--wal-sync always cost"]["measured"])
+        text = report.render(r, [])
+        self.assertIn("| – | – | – |", text)
+
     def test_failed_cells_are_listed(self):
         r = copy.deepcopy(self.results)
         r["cells"].append({"id": "closed/wide/r100/gzip/c64/none", "kind": "closed",
@@ -292,6 +305,33 @@ class ReportTest(unittest.TestCase):
         for cell in self.results["cells"]:
             self.assertTrue(report.one_line(cell))
         self.assertEqual(report.one_line({"failed": "x"}), "FAILED")
+
+
+try:
+    import matplotlib  # noqa: F401  (python3-matplotlib, installed by install-deps.sh --test)
+    HAVE_MATPLOTLIB = True
+except ImportError:
+    HAVE_MATPLOTLIB = False
+
+
+@unittest.skipUnless(HAVE_MATPLOTLIB, "no matplotlib")
+class ChartsTest(unittest.TestCase):
+    def test_every_chart_is_written(self):
+        from lib import charts
+        r = load_fixture()
+        full = copy.deepcopy(r)
+        full["profile"] = "full"
+        full["cells"][-1]["latency_ms"] = {k: None for k in full["cells"][-1].get("latency_ms", {})}
+        with tempfile.TemporaryDirectory() as d:
+            names = [os.path.basename(p) for p in charts.write_all(r, d)]
+            self.assertEqual(names, ["bench-throughput.png", "bench-latency.png",
+                                     "bench-memory.png"])
+            names = [os.path.basename(p) for p in charts.write_all(full, d)]
+            self.assertEqual(names, ["bench-full-throughput.png", "bench-full-latency.png",
+                                     "bench-full-memory.png"])
+            for name in os.listdir(d):
+                with open(os.path.join(d, name), "rb") as f:
+                    self.assertEqual(f.read(8), b"\x89PNG\r\n\x1a\n")
 
 
 if __name__ == "__main__":
