@@ -213,10 +213,17 @@ def write_outputs(results, args):
                                         ", ".join(os.path.relpath(p, ROOT) for p in written)))
 
 
+def shown(path):
+    """A path relative to the current directory when it is below it."""
+    rel = os.path.relpath(path)
+    return path if rel.startswith("..") else rel
+
+
 def print_summary(results, path):
-    progress.note("done in %.0f s; results in %s" % (results["wall_s"], os.path.relpath(path)))
+    progress.note("done in %.0f s; results in %s" % (results["wall_s"], shown(path)))
     for t in results["targets"]:
-        progress.note("target %-27s %-12s %s" % (t["target"], t["status"], t.get("measured", "")))
+        progress.note("target %-27s %-12s %s" % (t["target"], t["status"],
+                                                  t.get("measured", "").replace("**", "")))
     for w in targets.wal_cost(results["cells"]):
         progress.note("--wal-sync always costs %.0f%% at %d connections (%s vs %s records/s)" % (
             100 * w["cost"], w["connections"], progress.rate(w["always"]),

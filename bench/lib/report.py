@@ -201,8 +201,11 @@ def closed_notes(results):
         "Latency is from the send (closed loop), after the warmup. CPU is utime + stime from "
         "`/proc`, averaged over the end-to-end time; server and load generator share the %d "
         "cores. *vs DuckDB* divides by DuckDB's records/s on the same records (table above). "
-        "Every cell's rows were counted with DuckDB and equal the records acknowledged." % (
-            s["duration_s"], s["warmup_s"], s["max_file_age"], results["machine"]["cores"]))
+        "Every cell's rows were counted with DuckDB and equal the records acknowledged.%s" % (
+            s["duration_s"], s["warmup_s"], s["max_file_age"], results["machine"]["cores"],
+            " Each cell ran %d times; the run with the median end-to-end throughput is shown "
+            "(every run's figures are in the results file)." % s["runs"]
+            if s.get("runs", 1) > 1 else ""))
 
 
 def wal_table(wal):

@@ -101,6 +101,24 @@ class SelectTest(unittest.TestCase):
                          ["duckdb/wide", "memory/wide"])
 
 
+class RunsTest(unittest.TestCase):
+    def test_median_run_is_kept_with_every_run_listed(self):
+        from lib import cells
+        runs = [{"e2e": {"records_per_s": rps}, "ack_records_per_s": rps,
+                 "latency_ms": {"p99": 1.0}, "machine_cpu": {"other_cores": 0.1}, "n": n}
+                for n, rps in enumerate((300.0, 100.0, 200.0))]
+        got = cells._median_run(runs)
+        self.assertEqual(got["n"], 2)
+        self.assertEqual([r["e2e_records_per_s"] for r in got["runs"]], [300.0, 100.0, 200.0])
+        self.assertIs(cells._median_run(runs[:1]), runs[0])
+        self.assertEqual(cells._median_run(runs[:2])["n"], 1)  # even: the lower middle
+
+    def test_percentiles_without_answers(self):
+        from lib import cells
+        self.assertEqual(cells._percentiles({"p99": 0.0, "count": 0}), {"p99": None, "count": 0})
+        self.assertEqual(cells._percentiles({"p99": 3.0, "count": 5}), {"p99": 3.0, "count": 5})
+
+
 class CommandLineTest(unittest.TestCase):
     def test_defaults(self):
         a = cli.parse_args([])
