@@ -189,8 +189,11 @@ grpc::ServerUnaryReactor* OtlpGrpcServer::Export(otlp::Signal signal,
   grpc::ServerUnaryReactor* reactor = ctx->DefaultReactor();
   auto call =
       std::make_shared<GrpcCall>(flow_.BuilderOptionsNow(), reactor, response, signal, stats_);
+  const api::EndpointSpec& spec = specs_[static_cast<std::size_t>(signal)];
   if (!call->Flatten(*request)) {
+    const auto started = std::chrono::steady_clock::now();
     call->Refuse({400, "the request message cannot be read", {}});
+    flow_.CountRefusal(spec.endpoint, started);
     return reactor;
   }
   std::string org = model::SanitizeStreamName(Metadata(ctx, "organization"));
@@ -198,8 +201,8 @@ grpc::ServerUnaryReactor* OtlpGrpcServer::Export(otlp::Signal signal,
   std::string stream = model::SanitizeStreamName(Metadata(ctx, "stream-name"));
   if (stream.empty()) stream = "default";
   const std::string_view body = call->body();
-  flow_.Run(specs_[static_cast<std::size_t>(signal)], std::move(call), std::move(org),
-            std::move(stream), Metadata(ctx, "authorization"), body);
+  flow_.Run(spec, std::move(call), std::move(org), std::move(stream),
+            Metadata(ctx, "authorization"), body);
   return reactor;
 }
 
