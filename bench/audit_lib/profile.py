@@ -47,11 +47,13 @@ KERNEL_DSO = "[kernel.kallsyms]"
 PAGE_FAULT = re.compile(r"^(asm_exc_page_fault|exc_page_fault|do_user_addr_fault|"
                         r"handle_mm_fault)$")
 SYSCALL_ENTRY = re.compile(r"^(entry_SYSCALL_64|do_syscall_64)")
-# Frames left out of the flame graph: thread start-up and std::function / Asio plumbing.
-NOISE = re.compile(r"^(clone3?|start_thread|\[unknown\]|_M_run|_M_invoke|__invoke\w*|"
-                   r"std::__invoke\w*|std::_Function_handler<.*>::_M_invoke|operator\(\)|"
-                   r"invoke<.*|asio_handler_invoke<.*|complete<.*|do_complete|"
-                   r"std::function<.*>::operator\(\)|std::thread::_State_impl<.*)$")
+# Frames left out of the flame graph (matched against short_name()s): thread start-up and
+# std::function / std::thread / Asio handler plumbing.
+NOISE = re.compile(r"^(clone3?|start_thread|\[unknown\]|0x[0-9a-f]+|(std::)?__invoke\w*(<>)?|"
+                   r"(std::_Function_handler<>::|std::thread::_State_impl<>::|"
+                   r"std::thread::_Invoker<>::)?_M_(run|invoke)(<>)?|operator\(\)|"
+                   r"(boost::asio::detail::)?(asio_handler_invoke|invoke|complete|do_complete)"
+                   r"(<>)?|std::function<>::operator\(\).*)$")
 ROLE_MARKERS = [
     ("wal", re.compile(r"WalWriter::Run")),
     ("persist", re.compile(r"Persister::Work")),
@@ -328,7 +330,8 @@ def analyze(data_file, top=25):
                 if rx.search(func):
                     tid_roles[tid][role] += 1
                     break
-        folded = [short_name(f) for f, d in reversed(frames) if not NOISE.match(f)]
+        folded = [n for n in (_flame_name(f, d) for f, d in reversed(frames))
+                  if not NOISE.match(n)]
         tid_stacks[tid][";".join(_dedupe(folded))] += 1
     if n == 0:
         return {"samples": 0}
@@ -383,6 +386,15 @@ def analyze(data_file, top=25):
     }
 
 
+def _flame_name(func, dso):
+    """A frame's name in the flame graph: short, and a library's name for frames perf could not
+    name (libzstd has no symbols in Debian)."""
+    if func == "[unknown]" and dso not in ("[unknown]", "inlined", "") \
+            and not re.search(r"libstdc\+\+|libc\.so", dso):  # thread start-up
+        return "[%s]" % os.path.basename(dso)
+    return short_name(func)
+
+
 def _dedupe(frames):
     out = []
     for f in frames:
@@ -409,6 +421,9 @@ STAGE_COLORS = {
 
 def _frame_color(name):
     if name.startswith("["):
+        for stage, rx in DSO_STAGES:  # a library perf could not name: "[libzstd.so.1.5.4]"
+            if rx.search(name):
+                return STAGE_COLORS[stage]
         return "#dddddd"
     st = None
     for stage, rx in STAGE_RULES:
