@@ -37,6 +37,9 @@ def findings(info, metrics, sections, steps, baseline, deltas, regressions, warn
         "convert_allocations_per_record": conv.get("allocations_per_record"),
         "syscalls_per_request": sysc.get("per_request"),
         "fsyncs_per_request": e2e.get("fsyncs_per_request"),
+        "wal_fsync_ms_mean": e2e.get("wal_fsync_ms_mean"),
+        "server_request_ms_mean": e2e.get("server_request_ms_mean"),
+        "server_cores": e2e.get("server_cores_in_window"),
         "instructions_per_record_convert": cg.get("ir_per_record"),
         "instructions_per_record_server": cgs.get("ir_per_record"),
         "top_stage_self": next(iter(prof.get("stages_self_pct", {}).items()), None),
@@ -376,6 +379,37 @@ def _analyse(f, sections, target):
                               "larger column buffers for each body (see the page-fault share "
                               "of the profile)"]})
 
+    # 7c. what bounds the end-to-end throughput
+    cores = e2e.get("server_cores_in_window")
+    ncores = (f["run"].get("machine") or {}).get("cores") or 2
+    load = e2e.get("load") or {}
+    if cores is not None and load.get("records_per_s"):
+        lat = (load.get("latency_ms") or {}).get("mean")
+        srv_ms = e2e.get("server_request_ms_mean")
+        fs_ms = e2e.get("wal_fsync_ms_mean")
+        bound = cores < 0.8 * ncores
+        ev = ["%.0f records/s with the server using %.2f of %d cores (CPU time / wall time in "
+              "the window)" % (load["records_per_s"], cores, ncores)]
+        if lat is not None:
+            ev.append("closed loop, %s connections: mean latency %.1f ms as the client sees it; "
+                      "connections / latency = %.0f requests/s" % (
+                          load.get("connections"), lat,
+                          1e3 * (load.get("connections") or 0) / lat if lat else 0))
+        if srv_ms is not None:
+            ev.append("server-side request time: %.1f ms mean" % srv_ms)
+        if fs_ms is not None:
+            ev.append("WAL fdatasync: %.1f ms mean per group commit, %s fsyncs per request, %s "
+                      "records per group" % (fs_ms, fmt_num(e2e.get("fsyncs_per_request")),
+                                            fmt_num(e2e.get("records_per_wal_group"))))
+        found.append({
+            "id": "throughput-bound",
+            "severity": "info",
+            "title": ("End to end at this concurrency is bound by request latency, not CPU: the "
+                      "server used %.2f of %d cores" if bound else
+                      "End to end is CPU-bound: the server used %.2f of %d cores") % (cores,
+                                                                                    ncores),
+            "evidence": ev})
+
     # 8. shutdown
     for name in ("e2e", "profile_run"):
         r = sections.get(name) or {}
@@ -487,6 +521,12 @@ def summary_markdown(f):
                   s["syscalls_per_request"], ""),
               row("fsyncs per request (noisy)", "e2e.fsyncs_per_request",
                   s["fsyncs_per_request"], ""),
+              row("WAL fdatasync, mean (noisy)", "e2e.wal_fsync_ms_mean",
+                  s.get("wal_fsync_ms_mean"), "ms"),
+              row("server-side request time, mean (noisy)", "e2e.server_request_ms_mean",
+                  s.get("server_request_ms_mean"), "ms"),
+              row("server cores used in the window", "e2e.server_cores",
+                  s.get("server_cores"), ""),
               row("instructions per record, ingot convert", "ir.convert_per_record",
                   s["instructions_per_record_convert"], ""),
               row("instructions per record, server", "ir.server_per_record",

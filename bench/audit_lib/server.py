@@ -184,10 +184,15 @@ def metric_sum(samples, name):
 def ingest_counts(samples):
     """Counters the audit divides by: records, ingestion requests, WAL fsyncs, rows persisted."""
     requests = 0.0
+    request_seconds = 0.0
     for key, value in samples.items():
         if key.startswith("ingot_request_duration_seconds_count"):
             requests += value
+        elif key.startswith("ingot_request_duration_seconds_sum"):
+            request_seconds += value
     return {
+        "request_seconds": request_seconds,
+        "fsync_seconds": metric_sum(samples, "ingot_wal_fsync_seconds_sum"),
         "records": metric_sum(samples, "ingot_records_ingested_total"),
         "requests": requests,
         "fsyncs": metric_sum(samples, "ingot_wal_fsync_seconds_count"),

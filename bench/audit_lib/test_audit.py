@@ -141,6 +141,7 @@ class ReportTest(unittest.TestCase):
         self.assertIn("allocations-per-record", ids)
         # the recorded run's persister faults in its merge buffers: its own finding and action
         self.assertIn("page-faults", ids)
+        self.assertIn("throughput-bound", ids)
         self.assertIn("AppendRowsFrom", " ".join(a["action"] for a in f["next_actions"]))
         self.assertEqual([a["priority"] for a in f["next_actions"]],
                          list(range(1, len(f["next_actions"]) + 1)))
