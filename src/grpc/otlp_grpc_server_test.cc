@@ -5,13 +5,19 @@
 #include <gtest/gtest.h>
 
 #include <future>
+#include <map>
 #include <mutex>
+#include <span>
 #include <string>
 #include <vector>
 
+#include "auth/authenticator.h"
+#include "auth/base64.h"
 #include "ingest/ingester.h"
 #include "memtable/memtable.h"
 #include "opentelemetry/proto/collector/logs/v1/logs_service.pb.h"
+#include "opentelemetry/proto/collector/metrics/v1/metrics_service.pb.h"
+#include "opentelemetry/proto/collector/trace/v1/trace_service.pb.h"
 
 namespace ingot::grpc_server {
 namespace {
@@ -141,6 +147,82 @@ TEST_F(OtlpGrpcServerTest, OtherMethodsAreUnimplemented) {
       Call("/opentelemetry.proto.collector.profiles.v1development.ProfilesService/Export",
            LogsRequest(1));
   EXPECT_EQ(r.status.error_code(), grpc::StatusCode::UNIMPLEMENTED);
+}
+
+TEST_F(OtlpGrpcServerTest, TracesAndMetricsGoToTheirStreamTypes) {
+  flow_.set_ingester(&ingester_);
+  opentelemetry::proto::collector::trace::v1::ExportTraceServiceRequest traces;
+  auto* span = traces.add_resource_spans()->add_scope_spans()->add_spans();
+  span->set_trace_id(std::string(16, '\x01'));
+  span->set_span_id(std::string(8, '\x02'));
+  span->set_name("GET /");
+  span->set_start_time_unix_nano(1'700'000'000'000'000'000ULL);
+  Reply r = Call("/opentelemetry.proto.collector.trace.v1.TraceService/Export",
+                 traces.SerializeAsString());
+  ASSERT_TRUE(r.status.ok()) << r.status.error_message();
+  opentelemetry::proto::collector::metrics::v1::ExportMetricsServiceRequest metrics;
+  auto* metric = metrics.add_resource_metrics()->add_scope_metrics()->add_metrics();
+  metric->set_name("queue.depth");
+  for (int i = 0; i < 2; ++i) {
+    auto* point = metric->mutable_gauge()->add_data_points();
+    point->set_time_unix_nano(1'700'000'000'000'000'000ULL);
+    point->set_as_int(i);
+  }
+  r = Call("/opentelemetry.proto.collector.metrics.v1.MetricsService/Export",
+           metrics.SerializeAsString());
+  ASSERT_TRUE(r.status.ok()) << r.status.error_message();
+  memtable_.SealAll();
+  std::lock_guard lock(mu_);
+  ASSERT_EQ(sealed_.size(), 2u);
+  std::map<model::StreamType, std::uint64_t> rows;
+  for (const auto& p : sealed_) rows[p.key.type] += p.rows;
+  EXPECT_EQ(rows[model::StreamType::kTraces], 1u);
+  EXPECT_EQ(rows[model::StreamType::kMetrics], 2u);
+  EXPECT_EQ(server_.stats().count(protocols::otlp::Signal::kTraces, 0), 1u);
+  EXPECT_EQ(server_.stats().count(protocols::otlp::Signal::kMetrics, 0), 1u);
+}
+
+// The `authorization` metadata is checked like the HTTP Authorization header, against the org of
+// the `organization` metadata.
+TEST(OtlpGrpcServerAuthTest, AuthorizationMetadata) {
+  auth::AuthConfig config;
+  config.root_user_email = "root@example.com";
+  config.root_user_password = "Complexpass#123";
+  config.root_password_iterations = 1000;
+  auto authenticator = auth::Authenticator::Load(config);
+  ASSERT_TRUE(authenticator.ok()) << authenticator.status().ToString();
+  memtable::Memtable memtable({}, [](memtable::SealedPartition&&) {});
+  ingest::Ingester ingester(memtable, nullptr, nullptr);
+  api::IngestApiOptions options;
+  options.authenticator = &*authenticator;
+  api::IngestFlow flow(options);
+  flow.set_ingester(&ingester);
+  OtlpGrpcServer server(flow, {"127.0.0.1:0", 1 << 20});
+  ASSERT_TRUE(server.Start().ok());
+  grpc::GenericStub stub(grpc::CreateChannel("127.0.0.1:" + std::to_string(server.port()),
+                                             grpc::InsecureChannelCredentials()));
+  auto call = [&](const char* authorization) {
+    grpc::ClientContext ctx;
+    ctx.AddMetadata("organization", "acme");
+    if (authorization != nullptr) ctx.AddMetadata("authorization", authorization);
+    const std::string body = LogsRequest(1);
+    grpc::Slice slice(body);
+    grpc::ByteBuffer request(&slice, 1), response;
+    std::promise<grpc::Status> done;
+    stub.UnaryCall(&ctx, kLogsExport, grpc::StubOptions(), &request, &response,
+                   [&done](grpc::Status st) { done.set_value(std::move(st)); });
+    return done.get_future().get().error_code();
+  };
+  const std::string good = "root@example.com:Complexpass#123";
+  const std::string basic =
+      "Basic " + auth::Base64Encode(
+                     std::span(reinterpret_cast<const unsigned char*>(good.data()), good.size()),
+                     auth::Base64Alphabet::kStandard, true);
+  EXPECT_EQ(call(nullptr), grpc::StatusCode::UNAUTHENTICATED);
+  EXPECT_EQ(call("Basic cm9vdDp3cm9uZw=="), grpc::StatusCode::UNAUTHENTICATED);
+  EXPECT_EQ(call(basic.c_str()), grpc::StatusCode::OK);
+  EXPECT_EQ(flow.rejections().auth.load(), 2u);
+  server.Stop();
 }
 
 class OtlpGrpcServerSmallBudgetTest : public OtlpGrpcServerTest {
