@@ -15,7 +15,7 @@ import xml.etree.ElementTree as ET
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, os.path.dirname(HERE))  # bench/, so that `audit_lib` imports as a package
 
-from audit_lib import allocs, compare, profile, report, syscalls  # noqa: E402
+from audit_lib import allocs, compare, profile, report, stages, syscalls  # noqa: E402
 
 TESTDATA = os.path.join(HERE, "testdata")
 
@@ -210,6 +210,20 @@ class ParserTest(unittest.TestCase):
             with open(os.path.join(build, "CMakeCache.txt"), "w") as f:
                 f.write("# comment\nCMAKE_HOME_DIRECTORY:INTERNAL=/somewhere/ingot\n")
             self.assertEqual(allocs.source_root(build), "/somewhere/ingot")
+
+    def test_stage_benchmarks_found_beyond_the_known_ones(self):
+        with tempfile.TemporaryDirectory() as build:
+            for rel in ("src/protocols/otlp/otlp_decode_bench", "src/wal/wal_bench",
+                        "src/wal/CMakeFiles/x_bench", "src/wal/notes_bench"):
+                os.makedirs(os.path.dirname(os.path.join(build, rel)), exist_ok=True)
+                with open(os.path.join(build, rel), "w") as f:
+                    f.write("#!/bin/sh\n")
+                if not rel.endswith("notes_bench"):
+                    os.chmod(os.path.join(build, rel), 0o755)
+            found = stages.discover(build)
+        self.assertEqual([x[0] for x in found], ["src/protocols/otlp/otlp_decode_bench"])
+        self.assertEqual(found[0][1], "other: otlp")
+        self.assertIsNone(found[0][2])  # not in --quick
 
     def test_strace_summary(self):
         s = syscalls.parse_summary(os.path.join(TESTDATA, "strace_c.txt"))
