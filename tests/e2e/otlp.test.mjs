@@ -347,8 +347,15 @@ async function holdBudget(server, bytes) {
   const socket = net.connect(Number(port), hostname);
   await new Promise((resolve) => socket.on('connect', resolve));
   socket.write(`POST /api/default/hold/_multi HTTP/1.1\r\nHost: x\r\nContent-Length: ${bytes}\r\n\r\n{`);
-  await new Promise((resolve) => setTimeout(resolve, 200));
-  return socket;
+  // Wait until the server has charged it (a busy machine may take a while to read the head).
+  for (let i = 0; i < 200; ++i) {
+    const text = await (await fetch(`${server.url}/metrics`)).text();
+    const m = /^ingot_memory_used_bytes (\S+)$/m.exec(text);
+    if (m && Number(m[1]) >= bytes) return socket;
+    await new Promise((resolve) => setTimeout(resolve, 25));
+  }
+  socket.destroy();
+  throw new Error('the server did not charge the held request to its memory budget');
 }
 
 test('OTLP answers: malformed 400 + Status, 415, gzip with partial_success, backpressure 503/UNAVAILABLE with Retry-After/RetryInfo', async () => {
