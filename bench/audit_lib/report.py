@@ -434,11 +434,15 @@ def _analyse(f, sections, target):
 
 SITE_ADVICE = [
     (r"Column::Append|BatchBuilder::Add\b|Column::Reserve|Column::Widen",
-     "column buffers grow (or are sized) anew for every request; keep a per-I/O-thread "
-     "builder whose columns keep their capacity between requests"),
-    (r"RecordBatch::AddColumn|Column::Column",
-     "every request creates its columns (objects and name strings) again; reuse the previous "
-     "request's columns on the thread when the stream's shape repeats"),
+     "each request's column buffers are new (sized for the expected records); they travel to "
+     "the memtable with the batch, so reuse needs a pool the persister refills, or one block "
+     "for all of a batch's columns"),
+    (r"Column::Column",
+     "the Column constructor allocates before any value (a default member initializer such "
+     "as `offsets_{0}`, for every column type): allocate on first use"),
+    (r"RecordBatch::AddColumn",
+     "every request creates its Column objects and its name index again; reuse the previous "
+     "request's column objects and index on the thread when the stream's shape repeats"),
     (r"BatchBuilder::Child|BatchBuilder::Reset|AppendFormattedKey",
      "the key tree (node names) is rebuilt for every request; keep it per thread and stream"),
     (r"EndRecord", "per-record work at the end of each record; look for a temporary string"),
