@@ -71,6 +71,13 @@ def scrape(url):
     return values
 
 
+def cpu_seconds(pid):
+    """User + system CPU time of process `pid` (all its threads), from /proc."""
+    with open(f"/proc/{pid}/stat") as f:
+        fields = f.read().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
 def start_server(build, data_dir, log_path):
     log = open(log_path, "w")
     proc = subprocess.Popen(
@@ -97,6 +104,7 @@ def run_once(build, kind, records, connections, work):
     proc, url = start_server(build, data_dir, os.path.join(work, f"server-{kind}.log"))
     try:
         started = time.perf_counter()
+        cpu0 = cpu_seconds(proc.pid)
         load = subprocess.run(
             [os.path.join(build, "ingot-load"), "--url", url, "--endpoint", ENDPOINTS[kind],
              "--stream", "bench", "--records", str(records), "--records-per-request", "1000",
@@ -117,6 +125,7 @@ def run_once(build, kind, records, connections, work):
                 raise RuntimeError(f"{kind}: records not persisted after 600 s")
             time.sleep(0.02)
         persisted_s = time.perf_counter() - started
+        server_cpu_s = cpu_seconds(proc.pid) - cpu0
     finally:
         proc.send_signal(signal.SIGTERM)
         proc.wait(timeout=120)
@@ -125,7 +134,9 @@ def run_once(build, kind, records, connections, work):
             "records_per_s": round(acked / persisted_s), "acked_s": round(acked_s, 3),
             "acked_records_per_s": round(report.get("records_per_s", 0)),
             "wire_bytes": report.get("bytes", {}).get("wire", 0),
-            "client_cpu_s": report.get("client_cpu_s", 0)}
+            "client_cpu_s": report.get("client_cpu_s", 0),
+            "server_cpu_s": round(server_cpu_s, 2),
+            "server_cpu_us_per_record": round(server_cpu_s * 1e6 / acked, 3)}
 
 
 def section(result, args):
@@ -134,10 +145,11 @@ def section(result, args):
     ratio = result["ratio_otlp_to_json"]
     wire = {k: statistics.median(r["wire_bytes"] for r in v) / args.records
             for k, v in result["runs"].items()}
+    cpu = result["median_server_cpu_us_per_record"]
     rows = "\n".join(
         f"| {LABELS[k]} | {median[k]:,.0f} | "
         f"{', '.join(format(r['records_per_s'], ',') for r in result['runs'][k])} | "
-        f"{wire[k]:.0f} |"
+        f"{cpu[k]:.2f} | {wire[k]:.0f} |"
         for k in ("json", "otlp"))
     return f"""{BEGIN}
 ## OTLP logs vs JSON (`bench/otlp_vs_json.py`)
@@ -150,12 +162,15 @@ server and `ingot-load` on the same machine). Each run: a fresh `ingot serve --w
 OTLP log records (`ingot-load --endpoint otlp-proto`: message → body, level → severity, the rest →
 attributes). Records/s counts from the first request until every record is in a Parquet file
 (`ingot_parquet_rows_total`, memtable empty). Median of {args.runs} runs, alternating the two.
+Server CPU is the `ingot serve` process's user + system time over the same interval (decode, WAL,
+memtable, Parquet) per record: less sensitive than records/s to other load on the machine.
 
-| endpoint | records/s until in Parquet (median) | runs | bytes/record on the wire |
-|---|---|---|---|
+| endpoint | records/s until in Parquet (median) | runs | server CPU µs/record (median) | bytes/record on the wire |
+|---|---|---|---|---|
 {rows}
 
-OTLP / JSON: **{ratio:.2f}x** (target ≥ {TARGET_RATIO}x: {'met' if ratio >= TARGET_RATIO else 'not met'});
+OTLP / JSON: **{ratio:.2f}x** records/s (target ≥ {TARGET_RATIO}x: {'met' if ratio >= TARGET_RATIO else 'not met'}),
+server CPU per record OTLP / JSON: {cpu['otlp'] / cpu['json']:.2f}x;
 OTLP {median['otlp']:,.0f} records/s (target ≥ {TARGET_RATE:,}: {'met' if median['otlp'] >= TARGET_RATE else 'not met'}).
 {result['note']}
 {END}"""
@@ -194,9 +209,12 @@ def main():
             runs[kind].append(r)
             print(f"run {i + 1} {kind:4}: {r['records_per_s']:>10,} records/s until in Parquet "
                   f"({r['acked_records_per_s']:,} acknowledged/s, "
+                  f"server {r['server_cpu_us_per_record']:.2f} CPU µs/record, "
                   f"{r['wire_bytes'] / r['records']:.0f} B/record)", flush=True)
 
     median = {k: statistics.median(r["records_per_s"] for r in v) for k, v in runs.items()}
+    cpu = {k: statistics.median(r["server_cpu_us_per_record"] for r in v)
+           for k, v in runs.items()}
     ratio = median["otlp"] / median["json"]
     result = {
         "benchmark": "otlp_vs_json",
@@ -209,6 +227,8 @@ def main():
         "runs": runs,
         "median_records_per_s": median,
         "ratio_otlp_to_json": round(ratio, 3),
+        "median_server_cpu_us_per_record": cpu,
+        "cpu_ratio_json_to_otlp": round(cpu["json"] / cpu["otlp"], 3),
         "targets": {"ratio": TARGET_RATIO, "otlp_records_per_s": TARGET_RATE,
                     "ratio_met": ratio >= TARGET_RATIO, "rate_met": median["otlp"] >= TARGET_RATE},
         "note": args.note,
@@ -224,6 +244,8 @@ def main():
         print(f"{LABELS[k].replace('`', ''):34} {median[k]:>20,.0f}")
     print(f"{'ratio OTLP / JSON':34} {ratio:>19.2f}x  (target {TARGET_RATIO}x: "
           f"{'met' if ratio >= TARGET_RATIO else 'not met'})")
+    print(f"{'server CPU µs/record JSON, OTLP':34} {cpu['json']:>9.2f} {cpu['otlp']:>9.2f}  "
+          f"(JSON / OTLP {cpu['json'] / cpu['otlp']:.2f}x)")
     print(f"{'OTLP vs 1,000,000 records/s':34} {median['otlp'] / TARGET_RATE:>19.2f}x  "
           f"({'met' if median['otlp'] >= TARGET_RATE else 'not met'})")
     print(f"wrote {args.json}")
