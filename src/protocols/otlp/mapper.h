@@ -69,6 +69,16 @@ class Mapper {
     return ok;
   }
 
+  // Before the first row: tells the builder how many rows to size its columns for, from the first
+  // scope's item count (a request usually has one scope of many records). A malformed list is
+  // left for the walk itself to report.
+  template <class List>
+  void ExpectItems(const List& items) {
+    if (b_.records() != 0 || expected_) return;
+    expected_ = true;
+    std::size_t n = 0;
+    if (src_.ForEach(items, [&n](const auto&) { return ++n, true; })) b_.ExpectRecords(n);
+  }
   bool PrepareResource(const ResourceFields<S>& resource, std::string_view schema_url);
   bool PrepareScope(const ScopeFields<S>& scope, std::string_view schema_url);
   bool LogRecord(const LogRecordFields<S>& f);
@@ -124,6 +134,7 @@ class Mapper {
   const char* level_names_[4] = {};
   int index_[4] = {-1, -1, -1, -1};
   int levels_ = 0;
+  bool expected_ = false;
   std::string value_json_;  // AddValue's arrays and kvlists past the depth
   std::string list_json_;   // events, links, exemplars, buckets, quantiles, entity refs
   std::string enum_text_;
@@ -163,6 +174,7 @@ bool Mapper<S>::Logs() {
     return Each(1, r.scopes, [&](const auto& scope_element) {
       ScopeEnvelopeFields<S, typename S::LogRecordList> s;
       if (!src_.Read(scope_element, s) || !PrepareScope(s.scope, s.schema_url)) return false;
+      ExpectItems(s.items);
       return Each(2, s.items, [&](const auto& item) {
         LogRecordFields<S> f;
         return src_.Read(item, f) && LogRecord(f);
@@ -184,6 +196,7 @@ bool Mapper<S>::Traces() {
     return Each(1, r.scopes, [&](const auto& scope_element) {
       ScopeEnvelopeFields<S, typename S::SpanList> s;
       if (!src_.Read(scope_element, s) || !PrepareScope(s.scope, s.schema_url)) return false;
+      ExpectItems(s.items);
       return Each(2, s.items, [&](const auto& item) {
         SpanFields<S> f;
         return src_.Read(item, f) && Span(f);

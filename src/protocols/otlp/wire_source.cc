@@ -35,12 +35,7 @@ bool WireSource::Fail(wire::Error e) {
   return false;
 }
 
-void WireSource::Merge(Merged& m, std::string_view occurrence) {
-  if (!m.present) {
-    m.bytes = occurrence;
-    m.present = true;
-    return;
-  }
+void WireSource::MergeSlow(Merged& m, std::string_view occurrence) {
   std::string& joined = merged_.emplace_back(m.bytes);
   joined.append(occurrence);
   m.bytes = joined;

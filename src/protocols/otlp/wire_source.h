@@ -261,7 +261,15 @@ class WireSource {
   bool Fail(wire::Error e);
   // Adds an occurrence of a singular message field: protobuf merges repeated occurrences, which
   // reads the same as one message made of their bytes one after the other.
-  void Merge(Merged& m, std::string_view occurrence);
+  void Merge(Merged& m, std::string_view occurrence) {
+    if (!m.present) {
+      m.bytes = occurrence;
+      m.present = true;
+    } else {
+      MergeSlow(m, occurrence);
+    }
+  }
+  void MergeSlow(Merged& m, std::string_view occurrence);
   // The merged message as a child of a message at `depth` (checking the nesting limit).
   bool Sub(const Merged& m, int depth, Msg& out) {
     if (!m.present) {
