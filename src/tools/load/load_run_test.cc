@@ -6,6 +6,7 @@
 #include <gtest/gtest.h>
 #include <simdjson.h>
 
+#include <algorithm>
 #include <chrono>
 #include <cstdio>
 #include <filesystem>
@@ -32,14 +33,25 @@ struct Received {
   Answer answer;
 };
 
-// "load_id" values in a body, whatever the endpoint's envelope.
+// "load_id" values in a body, whatever the endpoint's envelope: a JSON field, an OTLP/JSON
+// attribute, or an OTLP protobuf KeyValue {key "load_id", value {string_value}}.
 std::vector<std::string> LoadIds(std::string_view body) {
-  constexpr std::string_view kKey = "\"load_id\":\"";
   std::vector<std::string> ids;
-  for (std::size_t at = body.find(kKey); at != std::string_view::npos; at = body.find(kKey, at)) {
-    at += kKey.size();
-    const std::size_t end = body.find('"', at);
-    ids.emplace_back(body.substr(at, end - at));
+  for (std::string_view key :
+       {std::string_view("\"load_id\":\""),
+        std::string_view("\"key\":\"load_id\",\"value\":{\"stringValue\":\"")}) {
+    for (std::size_t at = body.find(key); at != std::string_view::npos; at = body.find(key, at)) {
+      at += key.size();
+      const std::size_t end = body.find('"', at);
+      ids.emplace_back(body.substr(at, end - at));
+    }
+  }
+  constexpr std::string_view kProtoKey("\x0a\x07load_id\x12", 10);
+  for (std::size_t at = body.find(kProtoKey); at != std::string_view::npos;
+       at = body.find(kProtoKey, at)) {
+    at += kProtoKey.size() + 2;  // the AnyValue's length, then its string_value tag
+    const auto n = static_cast<unsigned char>(body[at]);
+    ids.emplace_back(body.substr(at + 1, n));
   }
   return ids;
 }
@@ -55,7 +67,7 @@ class ScriptedServer {
     options.stop_timeout = 200ms;
     http::Router router;
     for (const char* path : {"/api/{org}/{stream}/_multi", "/api/{org}/{stream}/_json",
-                             "/api/{org}/_bulk", "/api/{org}/_hec"}) {
+                             "/api/{org}/_bulk", "/api/{org}/_hec", "/api/{org}/v1/logs"}) {
       EXPECT_TRUE(router.Add("POST", path, [this](http::ExchangePtr ex) { Handle(ex); }).ok());
     }
     server_ = std::make_unique<http::Server>(options, std::move(router));
@@ -94,7 +106,16 @@ class ScriptedServer {
     const bool reject = answer == Answer::kRejectedOne;
     const std::string_view path = ex->request().path;
     http::Response r;
-    if (path.ends_with("/_bulk")) {
+    if (path.ends_with("/v1/logs")) {
+      // ExportLogsServiceResponse, with partial_success {rejected_log_records: 1} when rejecting.
+      if (ex->request().header("Content-Type") == "application/x-protobuf") {
+        r.content_type = "application/x-protobuf";
+        r.body = reject ? std::string("\x0a\x02\x08\x01", 4) : "";
+      } else {
+        r.body =
+            reject ? R"({"partialSuccess":{"rejectedLogRecords":"1","errorMessage":"old"}})" : "{}";
+      }
+    } else if (path.ends_with("/_bulk")) {
       r.body =
           std::string(R"({"took":1,"errors":)") + (reject ? "true" : "false") + R"(,"items":[]})";
     } else if (path.ends_with("/_hec")) {
@@ -258,10 +279,13 @@ INSTANTIATE_TEST_SUITE_P(Endpoints, ScriptedAnswers,
                          ::testing::Values(ClientCase{Endpoint::kMulti, false, 1},
                                            ClientCase{Endpoint::kJson, false, 2},
                                            ClientCase{Endpoint::kBulk, true, 1},
-                                           ClientCase{Endpoint::kHec, true, 2}),
+                                           ClientCase{Endpoint::kHec, true, 2},
+                                           ClientCase{Endpoint::kOtlpProto, true, 1},
+                                           ClientCase{Endpoint::kOtlpJson, false, 2}),
                          [](const ::testing::TestParamInfo<ClientCase>& p) {
-                           return std::string(EndpointName(p.param.endpoint)) +
-                                  (p.param.gzip ? "_gzip" : "") + "_" +
+                           std::string name(EndpointName(p.param.endpoint));
+                           std::replace(name.begin(), name.end(), '-', '_');
+                           return name + (p.param.gzip ? "_gzip" : "") + "_" +
                                   std::to_string(p.param.threads) + "threads";
                          });
 
