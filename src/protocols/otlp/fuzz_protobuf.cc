@@ -1,12 +1,14 @@
 // Differential libFuzzer target for the protobuf OTLP decoder. The first input byte picks the
 // signal (logs, metrics, traces), the rest is the Export*ServiceRequest. Our decoder must fail
 // exactly when libprotobuf's parse fails (always with InvalidInput), and otherwise produce the very
-// same rows as libprotobuf + the same mapping (reference.h), with aligned columns.
+// same rows as libprotobuf + the same mapping (reference.h), with aligned columns. The OTLP/JSON of
+// every request libprotobuf parses (its JSON mapping, ids in hex) must decode to the same rows too.
 #include <google/protobuf/stubs/logging.h>
 
 #include <cstdint>
 #include <cstdio>
 #include <cstdlib>
+#include <memory>
 #include <string>
 
 #include "protocols/json/json_walker.h"
@@ -74,5 +76,38 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     std::abort();
   }
   if (ours_result.rejected != ref_result.rejected) std::abort();
+
+  // The same message as OTLP/JSON.
+  std::unique_ptr<google::protobuf::Message> message;
+  switch (signal) {
+    case otlp::Signal::kLogs:
+      message = std::make_unique<otlp::pb::collector_logs::ExportLogsServiceRequest>();
+      break;
+    case otlp::Signal::kMetrics:
+      message = std::make_unique<otlp::pb::collector_metrics::ExportMetricsServiceRequest>();
+      break;
+    case otlp::Signal::kTraces:
+      message = std::make_unique<otlp::pb::collector_trace::ExportTraceServiceRequest>();
+      break;
+  }
+  if (!message->ParseFromArray(body.data(), static_cast<int>(body.size()))) std::abort();
+  std::string json_body = otlp::testing::ToOtlpJson(*message);
+  const std::size_t json_size = json_body.size();
+  json_body.append(json::kPadding, '\0');
+  Decoded from_json(Options());
+  otlp::ExportResult json_result;
+  const ingot::Status json_st = otlp::DecodeJson(
+      signal, std::string_view(json_body.data(), json_size), from_json.Stream("s"), json_result);
+  if (!json_st.ok()) {
+    std::fprintf(stderr, "OTLP/JSON of a valid request fails: %s\n%s\n", json_st.ToString().c_str(),
+                 json_body.c_str());
+    std::abort();
+  }
+  from_json.Finish();
+  if (otlp::testing::RowsText(from_json.streams()[0]->builder.batch()) !=
+      otlp::testing::RowsText(a)) {
+    std::fprintf(stderr, "OTLP/JSON rows differ:\n%s\n", json_body.c_str());
+    std::abort();
+  }
   return 0;
 }
