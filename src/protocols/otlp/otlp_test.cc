@@ -3,6 +3,7 @@
 
 #include <google/protobuf/util/json_util.h>
 #include <gtest/gtest.h>
+#include <simdjson.h>
 
 #include "opentelemetry/proto/collector/logs/v1/logs_service.pb.h"
 #include "opentelemetry/proto/collector/metrics/v1/metrics_service.pb.h"
@@ -107,6 +108,27 @@ TEST(Status, MessagesAreMadeValidUtf8) {
   ReadStatus(EncodeStatusProtobuf(3, "caf\xc3\xa9"), code, message);
   EXPECT_EQ(message, "caf\xc3\xa9");  // valid UTF-8 is kept
   EXPECT_EQ(EncodeStatusJson(3, "\xff"), R"({"code":3,"message":"?"})");
+}
+
+// wire::ValidUtf8's ASCII shortcuts (8-byte words, the overlapping last word, short strings)
+// agree with simdjson's full validation wherever the non-ASCII bytes are.
+TEST(Wire, ValidUtf8AtEveryLengthAndPosition) {
+  const std::string_view inserts[] = {"\xff",         "\xc3\xa9",         "\xc3",
+                                      "\xed\xa0\x80", "\xf0\x9f\x98\x80", "\xe2\x82"};
+  int invalid = 0;
+  for (std::size_t len = 0; len <= 40; ++len) {
+    for (std::size_t pos = 0; pos <= len; ++pos) {
+      for (const std::string_view insert : inserts) {
+        std::string s(len, 'a');
+        s.insert(pos, insert);
+        const bool want = simdjson::validate_utf8(s.data(), s.size());
+        invalid += !want;
+        EXPECT_EQ(wire::ValidUtf8(s), want) << len << " " << pos << " " << insert.size();
+      }
+    }
+    EXPECT_TRUE(wire::ValidUtf8(std::string(len, 'a')));
+  }
+  EXPECT_GT(invalid, 0);
 }
 
 }  // namespace

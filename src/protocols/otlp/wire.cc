@@ -20,20 +20,7 @@ const char* ErrorText(Error e) {
   return "malformed protobuf";
 }
 
-bool ValidUtf8(std::string_view s) {
-  // Most strings are ASCII: check 8 bytes at a time before paying simdjson's dispatch.
-  const char* p = s.data();
-  const char* const end = p + s.size();
-  for (; end - p >= 8; p += 8) {
-    std::uint64_t word;
-    std::memcpy(&word, p, 8);
-    if (word & 0x8080808080808080ULL) return simdjson::validate_utf8(p, end - p);
-  }
-  for (; p < end; ++p) {
-    if (static_cast<unsigned char>(*p) >= 0x80) return simdjson::validate_utf8(p, end - p);
-  }
-  return true;
-}
+bool ValidUtf8Slow(std::string_view s) { return simdjson::validate_utf8(s.data(), s.size()); }
 
 bool Reader::ReadVarintSlow(std::uint64_t& v, int max_bytes) {
   std::uint64_t result = 0;

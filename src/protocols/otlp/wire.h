@@ -46,8 +46,32 @@ enum class Error : std::uint8_t {
 };
 const char* ErrorText(Error e);
 
+// simdjson's validation of `s`, which does not start inside a character.
+bool ValidUtf8Slow(std::string_view s);
+
 // True when `s` is well-formed UTF-8 (no overlong forms, surrogates or code points past U+10FFFF).
-bool ValidUtf8(std::string_view s);
+// Most strings are short and ASCII: 8 bytes at a time here, inline, before paying simdjson's
+// dispatch for the rest from the first word with a non-ASCII byte.
+inline bool ValidUtf8(std::string_view s) {
+  const char* p = s.data();
+  const char* const end = p + s.size();
+  constexpr std::uint64_t kHigh = 0x8080808080808080ULL;
+  std::uint64_t word;
+  for (; end - p >= 8; p += 8) {
+    std::memcpy(&word, p, 8);
+    if (word & kHigh) return ValidUtf8Slow(std::string_view(p, static_cast<std::size_t>(end - p)));
+  }
+  if (p == end) return true;
+  bool ascii = true;
+  if (s.size() >= 8) {
+    // The last 8 bytes, overlapping bytes already found ASCII.
+    std::memcpy(&word, end - 8, 8);
+    ascii = !(word & kHigh);
+  } else {
+    for (const char* q = p; q < end; ++q) ascii &= static_cast<unsigned char>(*q) < 0x80;
+  }
+  return ascii || ValidUtf8Slow(std::string_view(p, static_cast<std::size_t>(end - p)));
+}
 
 // A cursor over the bytes of one message. Methods return false on malformed input; error() says
 // why. After a failure the cursor is not to be used further.

@@ -200,6 +200,32 @@ class WireSource {
   // KeyValueList (6), bytes (7), string_value_strindex (8, profiles only: read as empty).
   template <class V>
   bool VisitAnyValue(const Msg& value, V& visitor) {
+    // Fast path: a value that is one scalar field and nothing else (what SDKs send). Anything
+    // else, malformed input included, takes the general path.
+    if (value.bytes.size() >= 2) {
+      const char* p = value.bytes.data();
+      const std::size_t n = value.bytes.size();
+      const auto first = static_cast<unsigned char>(p[0]);
+      const auto second = static_cast<unsigned char>(p[1]);
+      if (first == wire::Tag(1, wire::kLen) && second < 0x80 && n == 2u + second) {
+        const std::string_view s(p + 2, second);
+        if (!wire::ValidUtf8(s)) return Fail(wire::Error::kBadUtf8);
+        return visitor.String(s);
+      }
+      if (first == wire::Tag(4, wire::kFixed64) && n == 9) {
+        double d;
+        std::memcpy(&d, p + 1, 8);
+        return visitor.Double(d);
+      }
+      if (first == wire::Tag(3, wire::kVarint) || first == wire::Tag(2, wire::kVarint)) {
+        wire::Reader r(value.bytes.substr(1));
+        std::uint64_t v;
+        if (r.ReadVarint(v) && r.done()) {
+          return first == wire::Tag(3, wire::kVarint) ? visitor.Int(static_cast<std::int64_t>(v))
+                                                      : visitor.Bool(v != 0);
+        }
+      }
+    }
     AnyValueParts parts;
     if (!ReadAnyValue(value, parts)) return false;
     switch (parts.field) {
