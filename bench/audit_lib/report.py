@@ -585,8 +585,8 @@ def summary_markdown(f):
                                    fmt_num(al["sites"].get("main_thread_allocations"))), ""]
     roles = al.get("by_thread_role")
     if roles:
-        lines += ["Allocation calls by thread (profile run): " + ", ".join(
-            "%s %s" % (r, fmt_num(v["allocations"])) for r, v in
+        lines += ["Allocation calls (and bytes) by thread, profile run: " + ", ".join(
+            "%s %s (%.0f MB)" % (r, fmt_num(v["allocations"]), v["bytes"] / 1e6) for r, v in
             sorted(roles.items(), key=lambda kv: -kv[1]["allocations"])) + ".", ""]
 
     sy = f.get("syscalls") or {}
