@@ -334,6 +334,28 @@ TEST(OtlpLogs, RecordsOutsideTheWindowAreRejectedOneByOne) {
       << out->result.error_message;
 }
 
+// The builder sizes columns for the first record's values times the expected count: a huge first
+// record followed by many tiny ones must not make it reserve far more than the request's size.
+TEST(OtlpLogs, SizeHintIsBoundedByTheRequest) {
+  LogsRequest req;
+  auto* sl = req.add_resource_logs()->add_scope_logs();
+  sl->add_log_records()->mutable_body()->set_string_value(std::string(1 << 20, 'x'));
+  for (int i = 0; i < 20'000; ++i) sl->add_log_records();
+  const std::string bytes = req.SerializeAsString();
+  auto out = Proto(Signal::kLogs, bytes);
+  ASSERT_TRUE(out->status.ok()) << out->status.ToString();
+  EXPECT_EQ(out->rows(), 20'001u);
+  EXPECT_LT(out->batch().MemoryBytes(), 16u * bytes.size());
+  // Uniform records still get the hint: the body column is sized once, not grown by doubling.
+  LogsRequest uniform;
+  auto* us = uniform.add_resource_logs()->add_scope_logs();
+  for (int i = 0; i < 1000; ++i)
+    us->add_log_records()->mutable_body()->set_string_value("0123456789");
+  auto u = Proto(Signal::kLogs, uniform.SerializeAsString());
+  ASSERT_TRUE(u->status.ok());
+  EXPECT_EQ(u->rows(), 1000u);
+}
+
 // ---- traces
 
 TraceRequest FullTraces() {

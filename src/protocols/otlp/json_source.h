@@ -76,6 +76,9 @@ class JsonSource {
     return Request("resourceMetrics", "resource_metrics", list);
   }
 
+  // Unknown in a DOM: the mapping gives the builder no size hint for JSON.
+  static std::size_t ByteSize(const Msg&) { return 0; }
+
   template <class F>
   bool ForEach(const List& list, F&& f) {
     if (!list.present) return true;

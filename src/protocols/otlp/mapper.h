@@ -13,6 +13,7 @@
 // S::ExponentialHistogramPointList, S::SummaryPointList, S::QuantileList, S::ExemplarList), and:
 //   bool LogsRequest(S::ResourceLogsList&)            (SpansRequest, MetricsRequest alike)
 //   bool ForEach(list, f)                             f(const Element&) -> bool, per element
+//   std::size_t ByteSize(const Element&)              its encoded size (0: unknown), a size hint
 //   bool Read(const Element&, XFields&)               fills fields.h's struct of that message
 //   bool ForEachKeyValue(kvs, f)                      f(std::string_view key, const S::AnyValue&)
 //   bool ForEachArrayValue(array, f)                  f(const S::AnyValue&)
@@ -27,6 +28,7 @@
 // messages, as libprotobuf), so the recursion here is bounded.
 #pragma once
 
+#include <algorithm>
 #include <string>
 #include <string_view>
 #include <tuple>
@@ -70,15 +72,25 @@ class Mapper {
   }
 
   // Before the first row: tells the builder how many rows to size its columns for, from the first
-  // scope's item count (a request usually has one scope of many records). A malformed list is
-  // left for the walk itself to report.
+  // scope's item count (a request usually has one scope of many records). The builder sizes each
+  // string column for the first record's value times the count, so the count is capped at the
+  // list's bytes over the first item's: a huge first record followed by many tiny ones must not
+  // reserve more than the request's size. Sources that cannot tell sizes (0) give no hint; a
+  // malformed list is left for the walk itself to report.
   template <class List>
   void ExpectItems(const List& items) {
     if (b_.records() != 0 || expected_) return;
     expected_ = true;
-    std::size_t n = 0;
-    if (src_.ForEach(items, [&n](const auto&) { return ++n, true; })) b_.ExpectRecords(n);
+    std::size_t n = 0, first = 0, total = 0;
+    const bool ok = src_.ForEach(items, [&](const auto& item) {
+      const std::size_t bytes = src_.ByteSize(item);
+      if (n++ == 0) first = bytes;
+      total += bytes;
+      return true;
+    });
+    if (ok && first != 0) b_.ExpectRecords(std::min(n, total / first));
   }
+
   bool PrepareResource(const ResourceFields<S>& resource, std::string_view schema_url);
   bool PrepareScope(const ScopeFields<S>& scope, std::string_view schema_url);
   bool LogRecord(const LogRecordFields<S>& f);

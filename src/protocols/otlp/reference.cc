@@ -76,6 +76,7 @@ class MessageSource {
     }
     return true;
   }
+  static std::size_t ByteSize(const google::protobuf::MessageLite& m) { return m.ByteSizeLong(); }
   template <class F>
   bool ForEachKeyValue(KeyValueList list, F&& f) {
     return ForEach(list, [&](const common::KeyValue& kv) {

@@ -67,6 +67,8 @@ class WireSource {
   bool SpansRequest(List& list) { return Request(list); }
   bool MetricsRequest(List& list) { return Request(list); }
 
+  static std::size_t ByteSize(const Msg& m) { return m.bytes.size(); }
+
   template <class F>
   bool ForEach(const List& list, F&& f) {
     wire::Reader r(list.bytes);
