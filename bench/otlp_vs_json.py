@@ -198,6 +198,8 @@ def main():
     p.add_argument("--docs", default=os.path.join(ROOT, "docs", "benchmarks.md"))
     p.add_argument("--no-docs", action="store_true", help="do not touch docs/benchmarks.md")
     p.add_argument("--note", default="", help="a sentence for the docs (e.g. machine load)")
+    p.add_argument("--commit", default=None,
+                   help="commit the binaries in --build were built from (default: this HEAD)")
     args = p.parse_args()
     os.makedirs(args.work, exist_ok=True)
 
@@ -218,7 +220,7 @@ def main():
     ratio = median["otlp"] / median["json"]
     result = {
         "benchmark": "otlp_vs_json",
-        "commit": commit(),
+        "commit": args.commit or commit(),
         "date": time.strftime("%Y-%m-%d", time.gmtime()),
         "machine": machine(),
         "settings": {"records": args.records, "records_per_request": 1000,
