@@ -737,6 +737,39 @@ TEST(OtlpProtobuf, UnknownFieldsSkippedRepeatsFollowProtobuf) {
   EXPECT_EQ(out->at("b"), "x");
 }
 
+// Attributes and values take a fast path when they are one short key and one short value, or
+// one short scalar; around its limits the result must be libprotobuf's.
+TEST(OtlpProtobuf, AttributesAroundTheFastPathLimits) {
+  for (std::size_t key_size : {1u, 126u, 127u, 128u}) {
+    for (std::size_t value_size : {0u, 125u, 126u, 127u, 128u}) {
+      const std::string key(key_size, 'k');
+      const std::string value = Len(1, std::string(value_size, 'v'));  // AnyValue{string}
+      auto out = Both(Signal::kLogs, OneRecord(Len(6, Len(1, key) + Len(2, value))));
+      ASSERT_TRUE(out->status.ok()) << key_size << " " << value_size;
+      EXPECT_EQ(out->at(key), std::string(value_size, 'v')) << key_size << " " << value_size;
+    }
+  }
+  const std::string int_value = std::string("\x18\x7f");
+  struct Case {
+    std::string kv;
+    bool ok;
+  };
+  const Case cases[] = {
+      {Len(1, "\xff") + Len(2, Len(1, "v")), false},         // bad key on the fast path
+      {Len(1, "k") + Len(2, Len(1, "\xc3")), false},         // bad value on the fast path
+      {Len(2, Len(1, "v")) + Len(1, "k"), true},             // value first
+      {Len(1, "k") + Len(2, int_value) + "\x18\x01", true},  // a trailing unknown field
+      {Len(1, "k") + Len(2, int_value + "\x18\x05"), true},  // int given twice: last wins
+      {Len(1, "k") + Len(2, "\x18\x80"), false},             // truncated varint
+      {Len(1, "k") + Len(2, std::string("\x21\x00\x00\x00\x00\x00\x00\xf8\x3f", 9)), true},
+      {Len(1, "k") + Len(2, "\x10\x02"), true},  // bool 2 is true
+  };
+  for (const Case& c : cases) {
+    auto out = Both(Signal::kLogs, OneRecord(Len(6, c.kv)));
+    EXPECT_EQ(out->status.ok(), c.ok) << out->status.ToString();
+  }
+}
+
 TEST(OtlpProtobuf, OneofReplacedMessagesAreStillChecked) {
   // body = kvlist with a bad key, then replaced by a string: libprotobuf parsed the kvlist first.
   const std::string kvlist = Len(6, Len(1, Len(1, "\xff")));

@@ -92,6 +92,21 @@ class WireSource {
   template <class F>
   bool ForEachKeyValue(const List& list, F&& f) {
     return ForEach(list, [&](const Msg& kv) {
+      // Fast path: `key` then `value`, each shorter than 128 bytes, and nothing else (what SDKs
+      // send). Anything else, malformed input included, takes the general path below.
+      const char* p = kv.bytes.data();
+      const std::size_t n = kv.bytes.size();
+      if (n >= 4 && p[0] == wire::Tag(1, wire::kLen) && static_cast<unsigned char>(p[1]) < 0x80) {
+        const std::size_t key_size = static_cast<unsigned char>(p[1]);
+        if (key_size + 4 <= n && p[key_size + 2] == wire::Tag(2, wire::kLen) &&
+            static_cast<unsigned char>(p[key_size + 3]) < 0x80 &&
+            key_size + 4 + static_cast<unsigned char>(p[key_size + 3]) == n) {
+          const std::string_view key(p + 2, key_size);
+          if (!wire::ValidUtf8(key)) return Fail(wire::Error::kBadUtf8);
+          if (kv.depth + 1 > wire::kMaxDepth) return Fail(wire::Error::kTooDeep);
+          return f(key, Msg{kv.bytes.substr(key_size + 4), kv.depth + 1});
+        }
+      }
       std::string_view key;
       Merged value;
       wire::Reader r(kv.bytes);
