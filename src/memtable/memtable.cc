@@ -22,7 +22,24 @@ void AppendStreamPrefix(const model::StreamKey& key, std::string& out) {
 
 }  // namespace
 
-model::RecordBatch SealedPartition::Merge() {
+std::unique_ptr<model::Column> ColumnSpares::Take(std::string_view name) {
+  if (columns_.empty()) return nullptr;
+  auto it = std::find_if(columns_.begin(), columns_.end(),
+                         [name](const auto& c) { return c->name() == name; });
+  if (it == columns_.end()) it = columns_.end() - 1;
+  std::unique_ptr<model::Column> column = std::move(*it);
+  *it = std::move(columns_.back());
+  columns_.pop_back();
+  return column;
+}
+
+std::size_t ColumnSpares::MemoryBytes() const {
+  std::size_t bytes = 0;
+  for (const auto& c : columns_) bytes += c->MemoryBytes();
+  return bytes;
+}
+
+model::RecordBatch SealedPartition::Merge(ColumnSpares* spares) {
   model::RecordBatch merged;
   if (chunks.size() == 1) {
     merged = std::move(chunks.front());
@@ -49,7 +66,13 @@ model::RecordBatch SealedPartition::Merge() {
     }
   }
   for (const auto& [name, totals] : columns) {
-    merged.column(merged.AddColumn(name, totals.type)).Reserve(rows, totals.string_bytes);
+    std::unique_ptr<model::Column> spare = spares != nullptr ? spares->Take(name) : nullptr;
+    if (spare != nullptr) {
+      const std::size_t i = merged.AddColumn(std::move(spare), name, totals.type);
+      merged.column(i).ReserveWithSlack(rows, totals.string_bytes);
+    } else {
+      merged.column(merged.AddColumn(name, totals.type)).Reserve(rows, totals.string_bytes);
+    }
   }
   for (model::RecordBatch& chunk : chunks) {
     merged.Append(chunk);

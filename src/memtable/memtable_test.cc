@@ -76,6 +76,54 @@ TEST(Memtable, AccumulatesUntilTheRowLimitThenSeals) {
   EXPECT_EQ(sink.sealed[0].hour, model::HourOf(kBase));
 }
 
+// Merging into the columns of an earlier file (a persist thread's spares) gives the same batch
+// as merging into new ones, whatever those columns held and however they were typed.
+TEST(Memtable, MergeIntoSparesMatchesAFreshMerge) {
+  auto seal = [](std::initializer_list<Request*> requests) {
+    Sink sink;
+    Memtable m(MemtableOptions{}, sink.fn());
+    for (Request* r : requests) Append(m, *r);
+    m.SealAll();
+    EXPECT_EQ(sink.sealed.size(), 1u);
+    return std::move(sink.sealed[0]);
+  };
+  Request ints({{kBase, 1}, {kBase + 1, 2}});
+  Request strings({{kBase + 2, 3}}, /*as_string=*/true);
+  Request more({{kBase + 3, 4}, {kBase + 4, 5}, {kBase + 5, 6}});
+
+  // An earlier file with longer string values, and a column the next file does not have.
+  Request earlier({{kBase, 1000000}, {kBase + 1, 2000000}, {kBase + 2, 3000000}}, true);
+  SealedPartition first = seal({&earlier, &earlier});
+  model::RecordBatch old = first.Merge();
+  old.column(old.AddColumn("gone", model::ColumnType::kFloat64)).AppendDouble(1.5);
+  ColumnSpares spares;
+  spares.Reset(old.TakeColumns());
+  const std::size_t spare_bytes = spares.MemoryBytes();
+  EXPECT_GT(spare_bytes, 0u);
+
+  SealedPartition a = seal({&ints, &strings, &more});
+  SealedPartition b = seal({&ints, &strings, &more});
+  const model::RecordBatch fresh = a.Merge();
+  const model::RecordBatch reused = b.Merge(&spares);
+  ASSERT_EQ(reused.num_rows(), fresh.num_rows());
+  ASSERT_EQ(reused.num_columns(), fresh.num_columns());
+  for (std::size_t i = 0; i < fresh.num_columns(); ++i) {
+    const model::Column& f = fresh.column(i);
+    const model::Column& r = reused.column(i);
+    EXPECT_EQ(r.name(), f.name());
+    EXPECT_EQ(r.type(), f.type());
+    EXPECT_EQ(r.defined(), f.defined());
+    EXPECT_EQ(r.ints(), f.ints());
+    EXPECT_EQ(r.doubles(), f.doubles());
+    EXPECT_EQ(r.offsets(), f.offsets());
+    EXPECT_EQ(r.bytes(), f.bytes());
+  }
+  // `_timestamp` and `v` took the spares of the same names; `gone` is left.
+  EXPECT_LT(spares.MemoryBytes(), spare_bytes);
+  EXPECT_NE(spares.Take("gone"), nullptr);
+  EXPECT_EQ(spares.Take("gone"), nullptr);
+}
+
 TEST(Memtable, SplitsRequestsThatSpanHours) {
   Sink sink;
   Memtable m(MemtableOptions{}, sink.fn());

@@ -4,6 +4,7 @@
 #include <sys/resource.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <chrono>
 #include <cstring>
@@ -42,10 +43,19 @@ void SetThreadNice(int nice) {
   }
 }
 
+std::size_t ReuseLimit(const PersisterOptions& options) {
+  std::size_t limit = options.reuse_bytes;
+  if (options.memory_budget != nullptr) {
+    const std::size_t threads = std::max<std::size_t>(options.threads, 1);
+    limit = std::min<std::size_t>(limit, options.memory_budget->limit() / 4 / threads);
+  }
+  return limit;
+}
+
 }  // namespace
 
 Persister::Persister(const PersisterOptions& options, storage::FileSystem& fs)
-    : options_(options), fs_(fs) {
+    : options_(options), reuse_limit_(ReuseLimit(options)), fs_(fs) {
   for (std::size_t i = 0; i < std::max<std::size_t>(options_.threads, 1); ++i) {
     workers_.emplace_back([this] {
       SetThreadNice(options_.nice);
@@ -80,6 +90,8 @@ void Persister::Drain() {
 }
 
 void Persister::Work() {
+  ColumnSpares spares;
+  BudgetCharge spares_charge;
   for (;;) {
     SealedPartition partition;
     {
@@ -90,7 +102,7 @@ void Persister::Work() {
       queue_.pop_front();
       ++in_flight_;
     }
-    Persist(partition);
+    Persist(partition, spares, spares_charge);
     stats_.queued_partitions.fetch_sub(1, std::memory_order_relaxed);
     stats_.queued_bytes.fetch_sub(partition.memory_bytes, std::memory_order_relaxed);
     if (options_.memory_budget != nullptr) options_.memory_budget->Release(partition.memory_bytes);
@@ -131,10 +143,24 @@ void Persister::WidenToStreamTypes(const model::StreamKey& key, model::RecordBat
   }
 }
 
-bool Persister::Persist(SealedPartition& partition) {
+void Persister::KeepForReuse(model::RecordBatch& batch, ColumnSpares& spares,
+                             BudgetCharge& spares_charge) {
+  spares_charge.Reset();
+  spares.Reset(batch.TakeColumns());
+  const std::size_t bytes = spares.MemoryBytes();
+  MemoryBudget* budget = options_.memory_budget;
+  if (bytes > reuse_limit_ || (budget != nullptr && !budget->TryCharge(bytes))) {
+    spares.Clear();
+    return;
+  }
+  if (budget != nullptr) spares_charge = BudgetCharge(budget, bytes);
+}
+
+bool Persister::Persist(SealedPartition& partition, ColumnSpares& spares,
+                        BudgetCharge& spares_charge) {
   const std::string dir = storage::PartitionDir(options_.data_dir, partition.key, partition.hour);
   if (options_.test_delay.count() > 0) std::this_thread::sleep_for(options_.test_delay);
-  model::RecordBatch batch = partition.Merge();
+  model::RecordBatch batch = partition.Merge(&spares);
   WidenToStreamTypes(partition.key, batch);
   parquet::WriterOptions writer = options_.writer;
   writer.key_value_metadata.emplace_back("ingot.schema", SchemaJson(batch));
@@ -152,6 +178,7 @@ bool Persister::Persist(SealedPartition& partition) {
       spdlog::debug("wrote {} ({} rows, {} bytes)", published->path, batch.num_rows(),
                     published->bytes);
       if (options_.on_persisted) options_.on_persisted(partition);
+      KeepForReuse(batch, spares, spares_charge);
       return true;
     }
     stats_.failures.fetch_add(1, std::memory_order_relaxed);

@@ -46,6 +46,10 @@ struct PersisterOptions {
   // First delay before retrying a failed write; doubles up to max_retry_delay_ms.
   int retry_delay_ms = 100;
   int max_retry_delay_ms = 5000;
+  // Most bytes of column buffers a persist thread keeps from one file for the next (ColumnSpares),
+  // charged to the memory budget while kept; with a budget, at most a quarter of it over all
+  // threads. 0 = keep none.
+  std::size_t reuse_bytes = 256 << 20;
   // Test only (--test-persist-delay): sleep this long before writing each file, to make the
   // persist stage the bottleneck in overload tests.
   std::chrono::microseconds test_delay{0};
@@ -77,14 +81,18 @@ class Persister {
 
  private:
   void Work();
-  // Writes one partition; retries until it succeeds or the persister stops.
-  bool Persist(SealedPartition& partition);
+  // Writes one partition; retries until it succeeds or the persister stops. Merges into
+  // `spares`, and leaves the file's columns there for the next partition.
+  bool Persist(SealedPartition& partition, ColumnSpares& spares, BudgetCharge& spares_charge);
+  // Keeps `batch`'s columns as the spares if the limit and the budget allow, else frees them.
+  void KeepForReuse(model::RecordBatch& batch, ColumnSpares& spares, BudgetCharge& spares_charge);
   // Widens the columns of `batch` to the widest type the stream's earlier files used (and
   // remembers wider ones), so that a column never narrows from one file of a stream to the next.
   void WidenToStreamTypes(const model::StreamKey& key, model::RecordBatch& batch);
   std::string NextFileName(const SeqRanges& seqs);
 
   const PersisterOptions options_;
+  const std::size_t reuse_limit_;  // per thread (reuse_bytes, bounded by the budget)
   storage::FileSystem& fs_;
   PersisterStats stats_;
   std::atomic<std::uint64_t> file_sequence_{0};

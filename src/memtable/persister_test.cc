@@ -107,6 +107,41 @@ TEST_F(PersisterTest, WorkersRunAtTheConfiguredNiceValue) {
   for (int nice : seen) EXPECT_EQ(nice, std::min(process_nice + 5, 19));
 }
 
+// A persist thread keeps the columns of its last file for the next one, charged to the memory
+// budget while it keeps them, and within its share of the budget.
+TEST_F(PersisterTest, KeepsTheLastFilesColumnsChargedToTheBudget) {
+  MemoryBudget budget(64 << 20);
+  options_.threads = 1;
+  options_.memory_budget = &budget;
+  {
+    Persister persister(options_, storage::PosixFileSystem());
+    for (int i = 0; i < 3; ++i) {
+      SealedPartition p = MakePartition(100 + i);
+      budget.Charge(p.memory_bytes);  // as the memtable does
+      persister.Submit(std::move(p));
+      persister.Drain();
+      // The partition's charge is released; the spares' charge is what is left.
+      EXPECT_GT(budget.used(), 0u);
+      EXPECT_LT(budget.used(), 64u << 10);
+    }
+    EXPECT_EQ(ParquetFiles(root_).size(), 3u);
+    EXPECT_EQ(persister.stats().rows.load(), 100u + 101 + 102);
+  }
+  EXPECT_EQ(budget.used(), 0u);  // given back when the threads stop
+
+  // A budget too small for even one file's columns: nothing is kept.
+  MemoryBudget tiny(1024);
+  options_.memory_budget = &tiny;
+  {
+    Persister persister(options_, storage::PosixFileSystem());
+    SealedPartition p = MakePartition(1000);
+    tiny.Charge(p.memory_bytes);
+    persister.Submit(std::move(p));
+    persister.Drain();
+    EXPECT_EQ(tiny.used(), 0u);
+  }
+}
+
 TEST_F(PersisterTest, RetriesUntilTheDiskAcceptsTheFile) {
   storage::FaultInjectingFileSystem faulty(storage::PosixFileSystem());
   faulty.FailNext(storage::FaultInjectingFileSystem::kAppend,

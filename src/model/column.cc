@@ -191,6 +191,29 @@ void Column::AppendRowFrom(const Column& src, std::size_t row, std::size_t value
   }
 }
 
+namespace {
+
+template <class T>
+void GrowWithSlack(std::vector<T>& v, std::size_t n) {
+  if (v.capacity() < n) v.reserve(n + n / 2);
+}
+
+}  // namespace
+
+void Column::ReserveWithSlack(std::size_t rows, std::size_t string_bytes) {
+  GrowWithSlack(defined_, rows);
+  switch (type_) {
+    case ColumnType::kBool: GrowWithSlack(bools_, rows); break;
+    case ColumnType::kInt64:
+    case ColumnType::kTimestamp: GrowWithSlack(ints_, rows); break;
+    case ColumnType::kFloat64: GrowWithSlack(doubles_, rows); break;
+    case ColumnType::kString:
+      GrowWithSlack(offsets_, rows + 1);
+      GrowWithSlack(bytes_, string_bytes);
+      break;
+  }
+}
+
 void Column::Reserve(std::size_t rows, std::size_t string_bytes) {
   defined_.reserve(rows);
   switch (type_) {

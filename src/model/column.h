@@ -67,9 +67,19 @@ class Column {
 
   // Reserves room for `rows` rows and `bytes` bytes of string data.
   void Reserve(std::size_t rows, std::size_t string_bytes);
+  // The same for a recycled column: a buffer that must grow takes half again as much, so that the
+  // next file of about the same size fits in it too (a reallocation is fresh memory again).
+  void ReserveWithSlack(std::size_t rows, std::size_t string_bytes);
   // Bytes of memory the column's buffers hold (capacity, not size: what the budget pays for).
   std::size_t MemoryBytes() const;
   void Clear();
+  // Empties the column and gives it another name and type; the buffers keep their capacity (the
+  // persister writes the next file's columns into memory already touched, see ColumnSpares).
+  void Recycle(std::string_view name, ColumnType type) {
+    Clear();
+    name_.assign(name);
+    type_ = type;
+  }
 
  private:
   std::string name_;

@@ -17,6 +17,22 @@ std::size_t RecordBatch::AddColumn(std::string name, ColumnType type) {
   return i;
 }
 
+std::size_t RecordBatch::AddColumn(std::unique_ptr<Column> column, std::string_view name,
+                                   ColumnType type) {
+  const std::size_t i = columns_.size();
+  column->Recycle(name, type);
+  index_.emplace(column->name(), static_cast<std::uint32_t>(i));
+  columns_.push_back(std::move(column));
+  columns_.back()->PadNullsTo(num_rows_);
+  return i;
+}
+
+std::vector<std::unique_ptr<Column>> RecordBatch::TakeColumns() {
+  std::vector<std::unique_ptr<Column>> columns = std::move(columns_);
+  Clear();
+  return columns;
+}
+
 void RecordBatch::TruncateRows(std::size_t n) {
   for (auto& c : columns_) c->TruncateRows(n);
   num_rows_ = std::min(num_rows_, n);

@@ -37,6 +37,10 @@ class RecordBatch {
   int FindColumn(std::string_view name) const;
   // Adds an all-null column (padded to num_rows()) and returns its index.
   std::size_t AddColumn(std::string name, ColumnType type);
+  // The same, into `column` (any column: it is recycled under the new name and type).
+  std::size_t AddColumn(std::unique_ptr<Column> column, std::string_view name, ColumnType type);
+  // Hands the columns over, in order, and leaves the batch empty.
+  std::vector<std::unique_ptr<Column>> TakeColumns();
 
   // Called by writers after every column was given its value or null for the new row.
   void CommitRow() { ++num_rows_; }
