@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Builds ingot with warnings as errors and runs every test: unit tests (ctest), end-to-end tests
+# Builds ingot with warnings as errors and runs every test: unit tests (ctest), the benchmark
+# tools' Python tests, end-to-end tests
 # against the real server and DuckDB (tests/e2e), a bounded run of every fuzzer, and the format
 # check. Exits non-zero on the first failure.
 #   FUZZ_SECONDS=N   seconds per fuzzer (default 20)
@@ -15,6 +16,11 @@ scripts/build.sh -DINGOT_WERROR=ON
 
 step "unit tests"
 ctest --test-dir build --output-on-failure -j "$(nproc)" --timeout 300
+
+step "benchmark and audit tools (their pure-Python parts)"
+for dir in bench/lib bench/audit_lib; do
+  /usr/bin/python3 -m unittest discover -s "$dir" -p 'test_*.py'
+done
 
 step "end-to-end tests"
 (cd tests/e2e && INGOT_BUILD_DIR="$PWD/../../build" node --test --test-concurrency=1)
