@@ -1,6 +1,7 @@
 // The OTLP mapping (docs/schema-otlp.md), field by field, for the protobuf decoder (read in place),
 // the OTLP/JSON decoder and the libprotobuf reference; and the protobuf decoder against libprotobuf
 // on malformed input.
+#include <google/protobuf/stubs/logging.h>
 #include <gtest/gtest.h>
 
 #include <cmath>
@@ -26,6 +27,9 @@ namespace metrics = opentelemetry::proto::metrics::v1;
 using LogsRequest = opentelemetry::proto::collector::logs::v1::ExportLogsServiceRequest;
 using TraceRequest = opentelemetry::proto::collector::trace::v1::ExportTraceServiceRequest;
 using MetricsRequest = opentelemetry::proto::collector::metrics::v1::ExportMetricsServiceRequest;
+
+// libprotobuf logs each string it rejects as not UTF-8; these tests send many on purpose.
+[[maybe_unused]] const bool kQuietLibprotobuf = (google::protobuf::SetLogHandler(nullptr), true);
 
 constexpr std::int64_t kNowUs = 1'700'000'000'000'000;
 constexpr std::uint64_t kNowNs = static_cast<std::uint64_t>(kNowUs) * 1000;
