@@ -58,6 +58,8 @@ void EncodeRequestHeader(const RequestHeader& h, std::string& out) {
   Put<std::int64_t>(out, h.options.now_us);
   Put<std::int64_t>(out, h.options.min_timestamp_us);
   Put<std::int64_t>(out, h.options.max_timestamp_us);
+  Put<std::uint32_t>(out, h.options.max_fields);
+  Put<std::uint64_t>(out, h.options.max_record_bytes);
   PutText(out, h.org);
   PutText(out, h.stream);
 }
@@ -68,7 +70,7 @@ Status DecodeRequestRecord(std::string_view payload, RequestHeader& h, std::stri
   if (!r.Get(version) || !r.Get(protocol) || !r.Get(type) || !r.Get(reserved)) {
     return Status::InvalidInput("WAL record too short for its header");
   }
-  if (version != kRequestRecordVersion) {
+  if (version != 1 && version != kRequestRecordVersion) {
     return Status::InvalidInput("WAL record version " + std::to_string(version) +
                                 " is not one this ingot reads");
   }
@@ -77,8 +79,11 @@ Status DecodeRequestRecord(std::string_view payload, RequestHeader& h, std::stri
   }
   h.protocol = static_cast<Protocol>(protocol);
   h.type = static_cast<model::StreamType>(type);
+  h.options.max_fields = 0;
+  h.options.max_record_bytes = 0;
   if (!r.Get(h.options.max_depth) || !r.Get(h.options.max_columns) || !r.Get(h.options.now_us) ||
       !r.Get(h.options.min_timestamp_us) || !r.Get(h.options.max_timestamp_us) ||
+      (version >= 2 && (!r.Get(h.options.max_fields) || !r.Get(h.options.max_record_bytes))) ||
       !r.GetText(h.org) || !r.GetText(h.stream)) {
     return Status::InvalidInput("WAL record header is truncated");
   }

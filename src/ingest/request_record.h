@@ -5,11 +5,14 @@
 // keeps the WAL write a gathered write of the bytes already in memory: no copy, no encoding.
 //
 // Header, little-endian (docs/wal.md, "Record payloads"):
-//   u8  version (1)        u8 protocol          u8 stream type      u8 reserved (0)
+//   u8  version (2)        u8 protocol          u8 stream type      u8 reserved (0)
 //   u32 max_depth          u32 max_columns
 //   i64 now_us             i64 min_timestamp_us i64 max_timestamp_us
+//   u32 max_fields         u64 max_record_bytes                     (version 2 only)
 //   u16 org length, org bytes, u16 stream length, stream bytes
 //   ... body
+// Version 1 records (without the two limits) are still read: they replay without those limits,
+// as they did.
 #pragma once
 
 #include <cstdint>
@@ -42,7 +45,9 @@ enum class Protocol : std::uint8_t {
 };
 inline constexpr std::uint8_t kMaxProtocol = 11;
 
-inline constexpr std::uint8_t kRequestRecordVersion = 1;
+// Version 2 records the per-record limits too (max_fields, max_record_bytes), so that a record the
+// request rejected for them is rejected again on replay.
+inline constexpr std::uint8_t kRequestRecordVersion = 2;
 
 struct RequestHeader {
   Protocol protocol = Protocol::kNdjson;

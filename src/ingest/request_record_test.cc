@@ -26,6 +26,8 @@ TEST(RequestRecord, HeaderRoundTrips) {
   h.options.now_us = 1'700'000'000'000'001;
   h.options.min_timestamp_us = -5;
   h.options.max_timestamp_us = 99;
+  h.options.max_fields = 123;
+  h.options.max_record_bytes = 1u << 20;
   std::string payload;
   EncodeRequestHeader(h, payload);
   payload += "BODY";
@@ -41,6 +43,52 @@ TEST(RequestRecord, HeaderRoundTrips) {
   EXPECT_EQ(back.options.now_us, 1'700'000'000'000'001);
   EXPECT_EQ(back.options.min_timestamp_us, -5);
   EXPECT_EQ(back.options.max_timestamp_us, 99);
+  EXPECT_EQ(back.options.max_fields, 123u);
+  EXPECT_EQ(back.options.max_record_bytes, 1u << 20);
+}
+
+// Records written before version 2 (no per-record limits in the header) are still read.
+TEST(RequestRecord, ReadsVersion1Records) {
+  RequestHeader h;
+  h.protocol = Protocol::kNdjson;
+  h.org = "acme";
+  h.stream = "s";
+  h.options.now_us = 7;
+  h.options.max_fields = 5;
+  std::string v2;
+  EncodeRequestHeader(h, v2);
+  // Version 1: the same without max_fields (u32) and max_record_bytes (u64) after offset 36.
+  std::string v1 = v2.substr(0, 36) + v2.substr(48);
+  v1[0] = 1;
+  v1 += "BODY";
+  RequestHeader back;
+  back.options.max_fields = 99;
+  std::string_view body;
+  ASSERT_TRUE(DecodeRequestRecord(v1, back, body).ok());
+  EXPECT_EQ(body, "BODY");
+  EXPECT_EQ(back.org, "acme");
+  EXPECT_EQ(back.stream, "s");
+  EXPECT_EQ(back.options.now_us, 7);
+  EXPECT_EQ(back.options.max_fields, 0u);
+}
+
+// A record rejected by --max-fields when the request was answered is rejected again on replay.
+TEST(RequestRecord, ReplayKeepsThePerRecordLimits) {
+  RequestHeader h;
+  h.protocol = Protocol::kNdjson;
+  h.stream = "s";
+  h.options.max_fields = 2;
+  std::string payload;
+  EncodeRequestHeader(h, payload);
+  payload += "{\"a\":1,\"b\":2,\"c\":3}\n{\"a\":1}\n";
+  RequestHeader back;
+  std::string_view body;
+  ASSERT_TRUE(DecodeRequestRecord(payload, back, body).ok());
+  const std::string padded = Padded(body);
+  protocols::Decoded decoded(back.options);
+  ASSERT_TRUE(DecodeRequestBody(back, {padded.data(), body.size()}, decoded).ok());
+  EXPECT_EQ(decoded.successful(), 1u);
+  EXPECT_EQ(decoded.failed(), 1u);
 }
 
 TEST(RequestRecord, RejectsDamagedHeaders) {
