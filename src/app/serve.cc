@@ -144,8 +144,8 @@ int RunServe(const ServeConfig& config) {
     }
   }
   if (!authenticator->enabled()) {
-    spdlog::warn("no credentials configured: anyone who can reach {} may write data",
-                 config.http_addr);
+    spdlog::warn("no credentials configured: anyone who can reach {}{}{} may write data",
+                 config.http_addr, config.grpc_addr.empty() ? "" : " or ", config.grpc_addr);
   }
 
   storage::FileSystem& fs = storage::PosixFileSystem();
