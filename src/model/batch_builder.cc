@@ -14,6 +14,7 @@ void BatchBuilder::Reset(const BuilderOptions& options) {
   batch_.Clear();
   batch_.AddColumn(std::string(kTimestampColumn), ColumnType::kTimestamp);
   expected_records_ = 0;
+  expected_bytes_ = SIZE_MAX;
   nodes_.clear();
   nodes_.emplace_back();  // kRoot
   child_index_.clear();
@@ -192,9 +193,11 @@ void BatchBuilder::Add(FieldId field, const Value& v) {
     // Columns that appear later may be sparse, and grow as needed.
     if (row_ == 0 && expected_records_ > 1) {
       batch_.column(static_cast<std::size_t>(node.column))
-          .Reserve(expected_records_, v.type == ColumnType::kString
-                                          ? (v.s.size() + v.s.size() / 4 + 1) * expected_records_
-                                          : 0);
+          .Reserve(
+              expected_records_,
+              v.type == ColumnType::kString
+                  ? std::min((v.s.size() + v.s.size() / 4 + 1) * expected_records_, expected_bytes_)
+                  : 0);
     }
   }
   Column& col = batch_.column(static_cast<std::size_t>(node.column));

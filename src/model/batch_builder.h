@@ -85,8 +85,13 @@ class BatchBuilder {
     return options_.max_depth == 0 || nodes_[field].depth < options_.max_depth;
   }
 
-  // A hint: about how many records this batch will get (see above). 0 = unknown.
-  void ExpectRecords(std::size_t n) { expected_records_ = n; }
+  // A hint: about how many records this batch will get (see above), from a body of `body_bytes`
+  // (which bounds what a string column is sized for: the first record's values times the record
+  // count would be far too much when a large record comes first). 0 = unknown.
+  void ExpectRecords(std::size_t n, std::size_t body_bytes = SIZE_MAX) {
+    expected_records_ = n;
+    expected_bytes_ = body_bytes;
+  }
 
   void BeginRecord();
   void AddInt(FieldId field, std::int64_t v);
@@ -187,6 +192,7 @@ class BatchBuilder {
   std::string extra_;         // JSON object text of fields that went to `_extra`
 
   std::size_t expected_records_ = 0;
+  std::size_t expected_bytes_ = SIZE_MAX;
   std::int64_t min_ts_ = std::numeric_limits<std::int64_t>::max();
   std::int64_t max_ts_ = std::numeric_limits<std::int64_t>::min();
 };

@@ -186,7 +186,7 @@ Status DecodeBulk(std::string_view body, std::string_view default_stream, Decode
       last_stream = stream_name.empty() ? nullptr : &out.Stream(stream_name);
       if (last_stream != nullptr && last_stream->builder.records() == 0) {
         // An action line and a document line per record, most often all for one index.
-        last_stream->builder.ExpectRecords(expected_documents);
+        last_stream->builder.ExpectRecords(expected_documents, body.size());
       }
     }
     if (max_record != 0 && source.size() > max_record) {

@@ -62,6 +62,18 @@ TEST(Ndjson, DecodesEveryTypeAndFlattens) {
   EXPECT_EQ(d->col("_timestamp").ints()[0], kNow);
 }
 
+// Columns are sized from the first record times the line count, but never beyond the body: a
+// large first record followed by many small ones once made that reservation terabytes.
+TEST(Ndjson, ALargeFirstRecordDoesNotSizeColumnsBeyondTheBody) {
+  std::string text = "{\"m\":\"" + std::string(1 << 20, 'x') + "\"}\n";
+  for (int i = 0; i < 20000; ++i) text += "{\"m\":\"y\"}\n";
+  auto d = Ndjson(text);
+  ASSERT_TRUE(d->status.ok()) << d->status.ToString();
+  EXPECT_EQ(d->stream().builder.batch().num_rows(), 20001u);
+  EXPECT_EQ(d->col("m").string_at(20000), "y");
+  EXPECT_LT(d->stream().builder.batch().MemoryBytes(), 4 * text.size());
+}
+
 TEST(Ndjson, SkipsBlankLinesAndAcceptsCrlfAndNoFinalNewline) {
   auto d = Ndjson("{\"a\":1}\r\n\n   \n{\"a\":2}\r\n{\"a\":3}");
   ASSERT_TRUE(d->status.ok()) << d->status.ToString();
