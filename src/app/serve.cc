@@ -168,6 +168,7 @@ int RunServe(const ServeConfig& config) {
   persist_options.test_delay = std::chrono::microseconds(config.test_persist_delay_us);
   persist_options.data_dir = config.data_dir;
   persist_options.threads = config.persist_threads ? config.persist_threads : Cores();
+  persist_options.nice = config.persist_nice;
   persist_options.writer.codec = parquet::ParseCodec(config.compression).value();
   if (config.zstd_level != 0) persist_options.writer.zstd_level = config.zstd_level;
   persist_options.on_persisted = [&watermark](const memtable::SealedPartition& p) {

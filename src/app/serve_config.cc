@@ -22,8 +22,8 @@ std::string EnvName(std::string_view flag) {
 }
 
 template <typename T>
-void Flag(CLI::App& cmd, const std::string& name, T& value, const std::string& help) {
-  cmd.add_option("--" + name, value, help)->envname(EnvName(name))->capture_default_str();
+CLI::Option* Flag(CLI::App& cmd, const std::string& name, T& value, const std::string& help) {
+  return cmd.add_option("--" + name, value, help)->envname(EnvName(name))->capture_default_str();
 }
 
 }  // namespace
@@ -42,6 +42,10 @@ void ServeConfig::AddFlags(CLI::App& cmd) {
        "HTTP I/O threads, which also decode requests (0 = one per core)");
   Flag(cmd, "persist-threads", persist_threads,
        "Threads that encode and write Parquet files (0 = one per core)");
+  Flag(cmd, "persist-nice", persist_nice,
+       "Nice value of the persist threads (0-19): above 0 they yield the cores to request "
+       "handling, which keeps acknowledgements fast while files are written")
+      ->check(CLI::Range(0, 19));
   Flag(cmd, "max-body-size", max_body_size, "Largest request body as sent (413 above)");
   Flag(cmd, "max-decoded-size", max_decoded_size,
        "Largest request body after gzip/zstd decoding (413 above)");

@@ -18,6 +18,7 @@ struct ServeConfig {
   std::string grpc_addr = "127.0.0.1:4317";  // empty: no OTLP/gRPC server
   unsigned io_threads = 0;
   unsigned persist_threads = 0;
+  int persist_nice = 10;
   std::string max_body_size = "64MiB";
   std::string max_decoded_size = "256MiB";
   std::string max_file_age = "60s";
