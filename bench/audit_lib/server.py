@@ -250,4 +250,20 @@ def finish_load(proc):
     if proc.returncode != 0:
         raise RuntimeError("ingot-load exited %d: %s" % (proc.returncode,
                                                          "\n".join(proc.stderr_lines)[-2000:]))
-    return json.loads(out)
+    report = json.loads(out)
+    check_load(report)
+    return report
+
+
+def check_load(report):
+    """Raises unless every request was answered 2xx with every record stored: a measurement of
+    a server that rejects or fails requests would be meaningless (and flattering)."""
+    errors = report.get("errors") or {}
+    bad_status = {s: n for s, n in (report.get("statuses") or {}).items()
+                  if not str(s).startswith("2")}
+    if errors.get("total") or errors.get("rejected_in_2xx") or bad_status \
+            or not report.get("records_ok"):
+        raise RuntimeError(
+            "the load was not served cleanly: %d records acknowledged, statuses %s, errors %s, "
+            "first error body %s" % (report.get("records_ok") or 0, report.get("statuses"),
+                                     errors, json.dumps(report.get("first_error_body"))[:500]))

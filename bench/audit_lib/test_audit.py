@@ -15,7 +15,7 @@ import xml.etree.ElementTree as ET
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, os.path.dirname(HERE))  # bench/, so that `audit_lib` imports as a package
 
-from audit_lib import allocs, compare, profile, report, stages, syscalls  # noqa: E402
+from audit_lib import allocs, compare, profile, report, server, stages, syscalls  # noqa: E402,E501
 
 TESTDATA = os.path.join(HERE, "testdata")
 
@@ -224,6 +224,17 @@ class ParserTest(unittest.TestCase):
         self.assertEqual([x[0] for x in found], ["src/protocols/otlp/otlp_decode_bench"])
         self.assertEqual(found[0][1], "other: otlp")
         self.assertIsNone(found[0][2])  # not in --quick
+
+    def test_load_must_be_served_cleanly(self):
+        ok = {"records_ok": 1000, "statuses": {"200": 1},
+              "errors": {"total": 0, "rejected_in_2xx": 0}}
+        server.check_load(ok)
+        for bad in ({"errors": {"total": 0, "rejected_in_2xx": 1}},  # 200 with failed records
+                    {"statuses": {"200": 1, "503": 2}},
+                    {"errors": {"total": 3, "rejected_in_2xx": 0}},
+                    {"records_ok": 0}):
+            with self.assertRaises(RuntimeError):
+                server.check_load(dict(ok, **bad))
 
     def test_strace_summary(self):
         s = syscalls.parse_summary(os.path.join(TESTDATA, "strace_c.txt"))
