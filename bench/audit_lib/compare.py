@@ -24,26 +24,36 @@ THRESHOLD = 0.05  # worse by more than 5% = flagged
 def load_baseline(path, out_dir, root):
     """(baseline dict or None, where it came from).
 
-    path given: that file. Otherwise out_dir/findings.json as committed at HEAD (so a run
-    compares with the committed results, not with an earlier uncommitted run), or, outside git,
-    the file on disk.
+    path given: that file. Otherwise, in a git checkout, out_dir/findings.json as committed at
+    HEAD (so a run compares with the committed results, not with an earlier uncommitted run);
+    outside git, the file on disk.
     """
     if path:
         with open(path) as f:
             return json.load(f), path
     findings = os.path.join(out_dir, "findings.json")
     rel = os.path.relpath(os.path.abspath(findings), root)
-    if not rel.startswith(".."):
+    if not rel.startswith("..") and _in_git(root):
+        # in a checkout, only committed results count: a findings.json left by an earlier,
+        # uncommitted run (perhaps of a broken build) is no baseline
         try:
             text = subprocess.check_output(["git", "-C", root, "show", "HEAD:" + rel],
                                            stderr=subprocess.DEVNULL, text=True)
             return json.loads(text), "HEAD:" + rel
         except (OSError, subprocess.CalledProcessError, ValueError):
-            pass
+            return None, None
     if os.path.exists(findings):
         with open(findings) as f:
             return json.load(f), findings
     return None, None
+
+
+def _in_git(root):
+    try:
+        return subprocess.run(["git", "-C", root, "rev-parse", "--is-inside-work-tree"],
+                              capture_output=True, text=True).stdout.strip() == "true"
+    except OSError:
+        return False
 
 
 def baseline_info(baseline, source=None):

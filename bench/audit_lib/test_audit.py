@@ -7,6 +7,7 @@ Run: /usr/bin/python3 -m unittest discover -s bench/audit_lib -t bench
 import copy
 import json
 import os
+import subprocess
 import sys
 import tempfile
 import unittest
@@ -98,6 +99,9 @@ class CompareTest(unittest.TestCase):
             self.assertEqual(source, path)
             info = compare.baseline_info(b, source)
             self.assertEqual((info["commit"], info["mode"]), ("f00", "full"))
+            # in a git checkout, an uncommitted findings.json is no baseline
+            if subprocess.run(["git", "init", "-q", tmp], capture_output=True).returncode == 0:
+                self.assertEqual(compare.load_baseline(None, tmp, tmp), (None, None))
             empty = os.path.join(tmp, "empty")
             os.mkdir(empty)
             self.assertEqual(compare.load_baseline(None, empty, empty), (None, None))
