@@ -35,7 +35,7 @@ class Server:
 
     def command(self):
         return [self.binary, "serve", "--data-dir", self.data_dir,
-                "--http-addr", "127.0.0.1:0"] + self.flags
+                "--http-addr", "127.0.0.1:0", "--grpc-addr", ""] + self.flags
 
     def start(self, timeout=60):
         os.makedirs(self.data_dir, exist_ok=True)
