@@ -94,6 +94,8 @@ def main(argv=None):
     if args.report_only:
         with open(args.out) as f:
             results = json.load(f)
+        results["targets"] = targets.evaluate(results)  # derived: judged by this code's rules
+        save(results, args.out)
         write_outputs(results, args)
         return 0
     results = new_results(args)
@@ -222,7 +224,8 @@ def shown(path):
 def print_summary(results, path):
     progress.note("done in %.0f s; results in %s" % (results["wall_s"], shown(path)))
     for t in results["targets"]:
-        progress.note("target %-27s %-12s %s" % (t["target"], t["status"],
+        status = t["status"] + (" †" if t.get("disturbed") else "")
+        progress.note("target %-27s %-14s %s" % (t["target"], status,
                                                   t.get("measured", "").replace("**", "")))
     for w in targets.wal_cost(results["cells"]):
         progress.note("--wal-sync always costs %.0f%% at %d connections (%s vs %s records/s)" % (

@@ -139,7 +139,9 @@ def targets_table(results):
     for t in results["targets"]:
         status = t["status"]
         rows.append([t["target"], t["goal"], t.get("measured", "–"),
-                     "**%s**" % status if status != "not measured" else status])
+                     ("**%s**" % status if status != "not measured" else status)
+                     + (" † (disturbed cells: re-run on a quiet machine)" if t.get("disturbed")
+                        else "")])
     return table(["target", "goal", "measured", "status"], rows)
 
 
@@ -209,7 +211,8 @@ def closed_notes(results):
 
 
 def wal_table(wal):
-    rows = [[w["connections"], rate(w["always"]), rate(w["none"]), "%.0f%%" % (100 * w["cost"]),
+    rows = [[w["connections"], rate(w["always"]), rate(w["none"]),
+             "%.0f%%%s" % (100 * w["cost"], " †" if w.get("disturbed") else ""),
              rate(w["always_ack"]), rate(w["none_ack"]), ms(w["p99_always"]), ms(w["p99_none"]),
              "%.2f ms" % w["fsync_mean_ms"], "%.1f" % w["requests_per_group"]] for w in wal]
     return table([">conns", ">always rec/s", ">none rec/s", ">cost of always",

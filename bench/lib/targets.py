@@ -69,6 +69,7 @@ def wal_cost(cells, width="typical", records_per_request=1000, gzip=False):
                         "always_ack": a["ack_records_per_s"], "none_ack": n["ack_records_per_s"],
                         "cost": 1 - a["e2e"]["records_per_s"] / n["e2e"]["records_per_s"],
                         "p99_always": a["latency_ms"]["p99"], "p99_none": n["latency_ms"]["p99"],
+                        "disturbed": bool(a.get("disturbed") or n.get("disturbed")),
                         "fsync_mean_ms": a["wal"]["fsync_mean_ms"],
                         "requests_per_group": a["wal"]["requests_per_group"]})
     return out
@@ -85,6 +86,7 @@ def evaluate(results):
         ratio = head["e2e"]["records_per_s"] / duck["duckdb"]["records_per_s"]
         out.append({"target": "throughput", "goal": ">= 1.0x DuckDB", "ratio": ratio,
                     "status": _status(ratio >= 1.0),
+                    "disturbed": bool(head.get("disturbed") or duck.get("disturbed")),
                     "measured": "%s records/s end to end (`%s`) vs DuckDB's %s: **%.2fx**" % (
                         "{:,.0f}".format(head["e2e"]["records_per_s"]), head["id"],
                         "{:,.0f}".format(duck["duckdb"]["records_per_s"]), ratio)})
@@ -97,6 +99,7 @@ def evaluate(results):
         p99 = ol["latency_ms"]["p99"]
         out.append({"target": "p99 latency", "goal": "<= 20 ms", "value": p99,
                     "status": _status(p99 <= 20 and ol.get("missed", 0) == 0),
+                    "disturbed": bool(ol.get("disturbed")),
                     "measured": "**%.1f ms** at %s records/s (`%s`; service time p99 %.1f ms, "
                                 "%d due requests never sent)" % (
                                     p99, "{:,.0f}".format(ol["target_records_per_s"]), ol["id"],
@@ -149,6 +152,7 @@ def evaluate(results):
         worst = max(w["cost"] for w in wal)
         out.append({"target": "--wal-sync always cost", "goal": goal, "value": worst,
                     "status": _status(worst < 0.15),
+                    "disturbed": any(w["disturbed"] for w in wal),
                     "measured": "; ".join(
                         "%d connections **%.0f%%** (%s vs %s records/s, p99 %s ms with fsync "
                         "on, %s ms off)" % (

@@ -207,6 +207,10 @@ class TargetsTest(unittest.TestCase):
                  for sync, rps, p99 in (("always", 90.0, 5), ("none", 100.0, 4))]
         (w,) = targets.wal_cost(cells)
         self.assertAlmostEqual(w["cost"], 0.1)
+        self.assertFalse(w["disturbed"])
+        cells[1]["disturbed"] = True
+        self.assertTrue(targets.wal_cost(cells)[0]["disturbed"])
+        del cells[1]["disturbed"]
         self.assertEqual((w["p99_always"], w["p99_none"]), (5, 4))
         r = {"cells": cells, "settings": {"memory_limit_mib": 1}}
         wal = [t for t in targets.evaluate(r) if t["target"] == "--wal-sync always cost"][0]
