@@ -21,15 +21,19 @@ section bench/run generates.
 import argparse
 import json
 import os
-import platform
 import re
 import shutil
 import signal
 import statistics
 import subprocess
+import sys
 import tempfile
 import time
 import urllib.request
+
+# The machine and commit are described the same way as in the convert benchmark.
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from convert_vs_duckdb import commit, machine  # noqa: E402
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 ENDPOINTS = {"json": "multi", "otlp": "otlp-proto"}
@@ -38,27 +42,6 @@ TARGET_RATIO = 1.5
 TARGET_RATE = 1_000_000
 BEGIN = "<!-- otlp_vs_json:begin (written by bench/otlp_vs_json.py; edits inside are overwritten) -->"
 END = "<!-- otlp_vs_json:end -->"
-
-
-def machine():
-    model = ""
-    with open("/proc/cpuinfo") as f:
-        for line in f:
-            if line.startswith("model name"):
-                model = line.split(":", 1)[1].strip()
-                break
-    with open("/proc/meminfo") as f:
-        mem_kb = int(f.readline().split()[1])
-    return {"cpu": model, "cores": os.cpu_count(), "memory_gib": round(mem_kb / 2**20, 1),
-            "kernel": platform.release()}
-
-
-def commit():
-    try:
-        return subprocess.check_output(["git", "-C", ROOT, "rev-parse", "--short", "HEAD"],
-                                       text=True).strip()
-    except (OSError, subprocess.CalledProcessError):
-        return "unknown"
 
 
 def scrape(url):
