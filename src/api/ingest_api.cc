@@ -7,6 +7,7 @@
 #include "api/otlp_http.h"
 #include "common/json_escape.h"
 #include "http/response.h"
+#include "model/column.h"
 #include "model/names.h"
 #include "protocols/json/multi.h"
 
@@ -81,15 +82,19 @@ bool NameParam(const ExchangePtr& exchange, std::string_view param, std::string&
 
 // {"code":200,"status":[{"name":S,"successful":N,"failed":M,"error":E}]}: OpenObserve's answer.
 std::string StatusResponse(const protocols::Decoded& decoded, std::string_view stream) {
-  std::string out = "{\"code\":200,\"status\":[";
+  std::string out;
+  out.reserve(128);  // one allocation for the usual one-stream answer
+  out += "{\"code\":200,\"status\":[";
   bool first = true;
   for (const auto& s : decoded.streams()) {
     if (!first) out.push_back(',');
     first = false;
     out += "{\"name\":";
     AppendJsonString(s->name, out);
-    out += ",\"successful\":" + std::to_string(s->stored);
-    out += ",\"failed\":" + std::to_string(s->failed);
+    out += ",\"successful\":";
+    model::AppendIntText(static_cast<std::int64_t>(s->stored), out);
+    out += ",\"failed\":";
+    model::AppendIntText(static_cast<std::int64_t>(s->failed), out);
     if (s->failed > 0) {
       out += ",\"error\":";
       AppendJsonString(s->first_error, out);

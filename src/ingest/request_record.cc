@@ -49,6 +49,7 @@ class Reader {
 }  // namespace
 
 void EncodeRequestHeader(const RequestHeader& h, std::string& out) {
+  out.reserve(out.size() + 64 + h.org.size() + h.stream.size());  // one allocation, not several
   Put<std::uint8_t>(out, kRequestRecordVersion);
   Put<std::uint8_t>(out, static_cast<std::uint8_t>(h.protocol));
   Put<std::uint8_t>(out, static_cast<std::uint8_t>(h.type));

@@ -22,12 +22,12 @@ void AppendStreamPrefix(const model::StreamKey& key, std::string& out) {
 
 }  // namespace
 
-std::unique_ptr<model::Column> ColumnSpares::Take(std::string_view name) {
-  if (columns_.empty()) return nullptr;
+std::optional<model::Column> ColumnSpares::Take(std::string_view name) {
+  if (columns_.empty()) return std::nullopt;
   auto it = std::find_if(columns_.begin(), columns_.end(),
-                         [name](const auto& c) { return c->name() == name; });
+                         [name](const model::Column& c) { return c.name() == name; });
   if (it == columns_.end()) it = columns_.end() - 1;
-  std::unique_ptr<model::Column> column = std::move(*it);
+  std::optional<model::Column> column = std::move(*it);
   *it = std::move(columns_.back());
   columns_.pop_back();
   return column;
@@ -35,7 +35,7 @@ std::unique_ptr<model::Column> ColumnSpares::Take(std::string_view name) {
 
 std::size_t ColumnSpares::MemoryBytes() const {
   std::size_t bytes = 0;
-  for (const auto& c : columns_) bytes += c->MemoryBytes();
+  for (const model::Column& c : columns_) bytes += c.MemoryBytes();
   return bytes;
 }
 
@@ -66,9 +66,9 @@ model::RecordBatch SealedPartition::Merge(ColumnSpares* spares) {
     }
   }
   for (const auto& [name, totals] : columns) {
-    std::unique_ptr<model::Column> spare = spares != nullptr ? spares->Take(name) : nullptr;
-    if (spare != nullptr) {
-      const std::size_t i = merged.AddColumn(std::move(spare), name, totals.type);
+    std::optional<model::Column> spare = spares != nullptr ? spares->Take(name) : std::nullopt;
+    if (spare) {
+      const std::size_t i = merged.AddColumn(std::move(*spare), name, totals.type);
       merged.column(i).ReserveWithSlack(rows, totals.string_bytes);
     } else {
       merged.column(merged.AddColumn(name, totals.type)).Reserve(rows, totals.string_bytes);

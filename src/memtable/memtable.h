@@ -14,6 +14,7 @@
 #include <functional>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <string>
 #include <unordered_map>
 #include <unordered_set>
@@ -50,15 +51,15 @@ class ColumnSpares {
  public:
   // A column to merge `name` into: the spare that held `name` last (most files of a stream have
   // the same columns, so its buffers have the right size), else any spare; null when none is left.
-  std::unique_ptr<model::Column> Take(std::string_view name);
+  std::optional<model::Column> Take(std::string_view name);
   // Replaces the spares with `columns`.
-  void Reset(std::vector<std::unique_ptr<model::Column>> columns) { columns_ = std::move(columns); }
+  void Reset(std::vector<model::Column> columns) { columns_ = std::move(columns); }
   void Clear() { columns_.clear(); }
   // Capacity of the spares' buffers.
   std::size_t MemoryBytes() const;
 
  private:
-  std::vector<std::unique_ptr<model::Column>> columns_;
+  std::vector<model::Column> columns_;
 };
 
 // A partition on its way to a Parquet file.

@@ -9,19 +9,40 @@
 
 namespace ingot::model {
 
-void BatchBuilder::Reset(const BuilderOptions& options) {
+void BatchBuilder::Reset(const BuilderOptions& options) { Reset(options, KeyTree()); }
+
+void BatchBuilder::Reset(const BuilderOptions& options, KeyTree&& tree) {
   options_ = options;
   batch_.Clear();
+  batch_.ReserveColumns(tree.columns_);
   batch_.AddColumn(std::string(kTimestampColumn), ColumnType::kTimestamp);
   expected_records_ = 0;
   expected_bytes_ = SIZE_MAX;
-  nodes_.clear();
-  nodes_.emplace_back();  // kRoot
-  child_index_.clear();
+  nodes_ = std::move(tree.nodes_);
+  child_index_ = std::move(tree.child_index_);
+  if (nodes_.empty()) {
+    nodes_.emplace_back();  // kRoot
+  } else {
+    UnresolveColumns();
+  }
   extra_column_ = kUnresolved;
   min_ts_ = std::numeric_limits<std::int64_t>::max();
   max_ts_ = std::numeric_limits<std::int64_t>::min();
   ResetRecordState();
+}
+
+void BatchBuilder::UnresolveColumns() {
+  for (Node& node : nodes_) node.column = node.timestamp ? kTimestampNode : kUnresolved;
+}
+
+BatchBuilder::KeyTree BatchBuilder::TakeKeyTree() {
+  KeyTree tree;
+  tree.nodes_ = std::move(nodes_);
+  tree.child_index_ = std::move(child_index_);
+  tree.columns_ = batch_.num_columns();
+  nodes_.clear();
+  child_index_.clear();
+  return tree;
 }
 
 void BatchBuilder::ResetRecordState() {
@@ -68,7 +89,8 @@ BatchBuilder::FieldId BatchBuilder::Child(FieldId parent, std::string_view raw_k
     node.name.push_back('_');
   }
   AppendFormattedKey(raw_key, node.name);
-  if (node.name == kTimestampColumn) node.column = kTimestampNode;
+  node.timestamp = node.name == kTimestampColumn;
+  if (node.timestamp) node.column = kTimestampNode;
   nodes_.push_back(std::move(node));
   child_index_.emplace(lookup_key_, id);
   Node& p = nodes_[parent];

@@ -19,6 +19,7 @@
 #include <string>
 #include <string_view>
 #include <unordered_map>
+#include <utility>
 #include <vector>
 
 #include "model/record_batch.h"
@@ -53,11 +54,19 @@ class BatchBuilder {
   using FieldId = std::uint32_t;
   static constexpr FieldId kRoot = 0;
 
+  class KeyTree;
+
   BatchBuilder() { Reset(BuilderOptions{}); }
   explicit BatchBuilder(const BuilderOptions& options) { Reset(options); }
+  BatchBuilder(const BuilderOptions& options, KeyTree&& tree) { Reset(options, std::move(tree)); }
 
   // Starts a new, empty batch; keeps allocated memory where it can.
   void Reset(const BuilderOptions& options);
+  // The same, starting from the keys of an earlier batch (see KeyTree) instead of none.
+  void Reset(const BuilderOptions& options, KeyTree&& tree);
+  // Hands the key tree over, for the next batch of the same stream. Call after Finish(); the
+  // builder is then Reset before it takes records again.
+  KeyTree TakeKeyTree();
 
   // The field named `raw_key` under `parent` (kRoot for top-level keys). Cheap when keys come in
   // the same order as in the previous record.
@@ -127,6 +136,7 @@ class BatchBuilder {
   struct Node {
     std::string raw_key;
     bool plain_key = false;  // raw_key has no character JSON would escape (its JSON spelling)
+    bool timestamp = false;  // name is `_timestamp`
     std::string name;        // full column name
     std::uint32_t depth = 0;
     std::int32_t column = kUnresolved;
@@ -174,6 +184,9 @@ class BatchBuilder {
   static void AppendScalarText(const Value& v, std::string& out);
   void ResetRecordState();
 
+  // Makes every node's column unknown again, for a new batch.
+  void UnresolveColumns();
+
   BuilderOptions options_;
   RecordBatch batch_;
   std::vector<Node> nodes_;
@@ -195,6 +208,26 @@ class BatchBuilder {
   std::size_t expected_bytes_ = SIZE_MAX;
   std::int64_t min_ts_ = std::numeric_limits<std::int64_t>::max();
   std::int64_t max_ts_ = std::numeric_limits<std::int64_t>::min();
+};
+
+// The keys a builder has seen, as a tree of raw key paths, with their column names and the order
+// records gave them in. Building it is most of the cost of a request's first record (key
+// formatting, a node and an index entry per key): a decoder keeps the tree of a stream's last
+// request (protocols::Decoded does, per thread) and starts the next one from it, which then
+// allocates nothing for its keys and predicts them from the first record on.
+class BatchBuilder::KeyTree {
+ public:
+  KeyTree() = default;
+  KeyTree(KeyTree&&) = default;
+  KeyTree& operator=(KeyTree&&) = default;
+
+  std::size_t nodes() const { return nodes_.size(); }
+
+ private:
+  friend class BatchBuilder;
+  std::vector<Node> nodes_;
+  std::unordered_map<std::string, FieldId> child_index_;
+  std::size_t columns_ = 0;  // of the last batch built with the tree: room reserved for them
 };
 
 }  // namespace ingot::model

@@ -219,8 +219,8 @@ TEST(BatchBuilder, SparseColumnsArePaddedWithNulls) {
     ASSERT_TRUE(b.EndRecord(&err));
   }
   b.Finish();
-  EXPECT_EQ(Col(b, "even").defined(), (std::vector<std::uint8_t>{1, 0, 1, 0, 1}));
-  EXPECT_EQ(Col(b, "odd").defined(), (std::vector<std::uint8_t>{0, 1, 0, 1, 0}));
+  EXPECT_EQ(Col(b, "even").DefinedRows(), (std::vector<std::uint8_t>{1, 0, 1, 0, 1}));
+  EXPECT_EQ(Col(b, "odd").DefinedRows(), (std::vector<std::uint8_t>{0, 1, 0, 1, 0}));
 }
 
 TEST(BatchBuilder, KeyOrderChangesStillFindTheSameColumns) {
@@ -280,6 +280,63 @@ TEST(BatchBuilder, AbortRecordRemovesPartialValues) {
   b.Finish();
   EXPECT_EQ(b.records(), 1u);
   EXPECT_EQ(Col(b, "a").ints(), (std::vector<std::int64_t>{1}));
+}
+
+// Feeds the same three records (keys in varying order, one nested, one sometimes absent).
+void AddThreeRecords(BatchBuilder& b) {
+  std::string err;
+  for (int i = 0; i < 3; ++i) {
+    b.BeginRecord();
+    if (i == 1) b.AddString(b.Child(BatchBuilder::kRoot, "late"), "x");
+    b.AddInt(b.Child(BatchBuilder::kRoot, "@timestamp"), kNow + i);
+    const auto meta = b.Child(BatchBuilder::kRoot, "Meta");
+    b.AddString(b.Child(meta, "host"), "h" + std::to_string(i));
+    b.AddInt(b.Child(BatchBuilder::kRoot, "n"), i);
+    ASSERT_TRUE(b.EndRecord(&err)) << err;
+  }
+  b.Finish();
+}
+
+TEST(BatchBuilder, StartsFromAKeyTreeOfAnEarlierBatchWithTheSameResult) {
+  BatchBuilder fresh(Options());
+  AddThreeRecords(fresh);
+
+  // An earlier batch with other keys too, and a column (`gone`) the next one will not have.
+  BatchBuilder earlier(Options());
+  std::string err;
+  earlier.BeginRecord();
+  earlier.AddInt(earlier.Child(BatchBuilder::kRoot, "n"), 7);
+  earlier.AddString(earlier.Child(BatchBuilder::kRoot, "gone"), "g");
+  earlier.AddString(earlier.Child(earlier.Child(BatchBuilder::kRoot, "Meta"), "host"), "e");
+  ASSERT_TRUE(earlier.EndRecord(&err));
+  earlier.Finish();
+  BatchBuilder::KeyTree tree = earlier.TakeKeyTree();
+  const std::size_t nodes = tree.nodes();
+  EXPECT_EQ(nodes, 5u);  // root, n, gone, Meta, Meta.host
+
+  BatchBuilder reused(Options());
+  reused.Reset(Options(), std::move(tree));
+  AddThreeRecords(reused);
+  const RecordBatch& a = fresh.batch();
+  const RecordBatch& b = reused.batch();
+  ASSERT_EQ(b.num_rows(), a.num_rows());
+  EXPECT_EQ(b.FindColumn("gone"), -1);
+  ASSERT_EQ(b.num_columns(), a.num_columns());
+  for (std::size_t i = 0; i < a.num_columns(); ++i) {
+    const Column& x = a.column(i);
+    const int j = b.FindColumn(x.name());
+    ASSERT_GE(j, 0) << x.name();
+    const Column& y = b.column(static_cast<std::size_t>(j));
+    EXPECT_EQ(y.type(), x.type()) << x.name();
+    EXPECT_EQ(y.DefinedRows(), x.DefinedRows()) << x.name();
+    EXPECT_EQ(y.ints(), x.ints()) << x.name();
+    EXPECT_EQ(y.bytes(), x.bytes()) << x.name();
+  }
+  EXPECT_EQ(Col(reused, "_timestamp").ints(),
+            (std::vector<std::int64_t>{kNow, kNow + 1, kNow + 2}));
+
+  // Keys seen before are not added again.
+  EXPECT_EQ(reused.TakeKeyTree().nodes(), nodes + 2);  // + @timestamp, late
 }
 
 }  // namespace

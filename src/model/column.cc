@@ -13,22 +13,32 @@ std::size_t Column::value_count() const {
     case ColumnType::kInt64:
     case ColumnType::kTimestamp: return ints_.size();
     case ColumnType::kFloat64: return doubles_.size();
-    case ColumnType::kString: return offsets_.size() - 1;
+    case ColumnType::kString: return offsets_.empty() ? 0 : offsets_.size() - 1;
   }
   return 0;
 }
 
+std::vector<std::uint8_t> Column::DefinedRows() const {
+  if (all_defined()) return std::vector<std::uint8_t>(rows_, 1);
+  return defined_;
+}
+
 void Column::AppendString(std::string_view v) {
-  defined_.push_back(1);
+  AddDefinedRow();
+  StartOffsets();
   bytes_.insert(bytes_.end(), v.begin(), v.end());
   offsets_.push_back(static_cast<std::uint32_t>(bytes_.size()));
 }
 
 void Column::TruncateRows(std::size_t n) {
-  if (n >= defined_.size()) return;
-  std::size_t dropped_values = 0;
-  for (std::size_t r = n; r < defined_.size(); ++r) dropped_values += defined_[r];
-  defined_.resize(n);
+  if (n >= rows_) return;
+  std::size_t dropped_values = rows_ - n;
+  if (!all_defined()) {
+    dropped_values = 0;
+    for (std::size_t r = n; r < rows_; ++r) dropped_values += defined_[r];
+    defined_.resize(n);
+  }
+  rows_ = n;
   const std::size_t keep = value_count() - dropped_values;
   switch (type_) {
     case ColumnType::kBool: bools_.resize(keep); break;
@@ -36,8 +46,13 @@ void Column::TruncateRows(std::size_t n) {
     case ColumnType::kTimestamp: ints_.resize(keep); break;
     case ColumnType::kFloat64: doubles_.resize(keep); break;
     case ColumnType::kString:
-      offsets_.resize(keep + 1);
-      bytes_.resize(offsets_.back());
+      if (keep == 0) {
+        offsets_.clear();
+        bytes_.clear();
+      } else {
+        offsets_.resize(keep + 1);
+        bytes_.resize(offsets_.back());
+      }
       break;
   }
 }
@@ -89,7 +104,7 @@ void Column::WidenTo(ColumnType t) {
       break;
     case ColumnType::kString: {
       std::string text;
-      offsets_.assign(1, 0);
+      offsets_.assign(1, 0);  // n may be 0: an empty column keeps value_count() == 0 either way
       bytes_.clear();
       for (std::size_t i = 0; i < n; ++i) {
         text.clear();
@@ -110,11 +125,23 @@ void Column::WidenTo(ColumnType t) {
 
 void Column::AppendRowsFrom(const Column& src, std::size_t begin, std::size_t end) {
   assert(WidenedType(type_, src.type_) == type_);
-  std::size_t first_value = 0;
-  for (std::size_t r = 0; r < begin; ++r) first_value += src.defined_[r];
-  std::size_t n_values = 0;
-  for (std::size_t r = begin; r < end; ++r) n_values += src.defined_[r];
-  defined_.insert(defined_.end(), src.defined_.begin() + begin, src.defined_.begin() + end);
+  std::size_t first_value = begin;
+  std::size_t n_values = end - begin;
+  if (src.all_defined()) {
+    if (!all_defined()) defined_.insert(defined_.end(), end - begin, 1);
+  } else {
+    first_value = 0;
+    for (std::size_t r = 0; r < begin; ++r) first_value += src.defined_[r];
+    n_values = 0;
+    for (std::size_t r = begin; r < end; ++r) n_values += src.defined_[r];
+    if (all_defined() && n_values == end - begin) {
+      // Every copied row has a value: this column stays without definition bytes.
+    } else {
+      StartDefinitionBytes();
+      defined_.insert(defined_.end(), src.defined_.begin() + begin, src.defined_.begin() + end);
+    }
+  }
+  rows_ += end - begin;
   const std::size_t last_value = first_value + n_values;
 
   if (type_ == src.type_) {
@@ -132,6 +159,8 @@ void Column::AppendRowsFrom(const Column& src, std::size_t begin, std::size_t en
                         src.doubles_.begin() + last_value);
         return;
       case ColumnType::kString: {
+        if (n_values == 0) return;
+        StartOffsets();
         const std::uint32_t from = src.offsets_[first_value];
         const std::uint32_t to = src.offsets_[last_value];
         const auto base = static_cast<std::uint32_t>(bytes_.size());
@@ -144,6 +173,7 @@ void Column::AppendRowsFrom(const Column& src, std::size_t begin, std::size_t en
     }
   }
   // Widening copy: value by value (rare; happens once per batch whose type differs).
+  if (type_ == ColumnType::kString && n_values != 0) StartOffsets();
   std::string text;
   for (std::size_t i = first_value; i < last_value; ++i) {
     switch (type_) {
@@ -165,11 +195,11 @@ void Column::AppendRowsFrom(const Column& src, std::size_t begin, std::size_t en
 }
 
 void Column::AppendRowFrom(const Column& src, std::size_t row, std::size_t value_index) {
-  if (!src.defined_[row]) {
+  if (!src.is_defined(row)) {
     AppendNull();
     return;
   }
-  defined_.push_back(1);
+  AddDefinedRow();
   std::string text;
   const ColumnType from = src.type_;
   switch (type_) {
@@ -184,6 +214,7 @@ void Column::AppendRowFrom(const Column& src, std::size_t row, std::size_t value
                                                      : static_cast<double>(src.ints_[value_index]));
       break;
     case ColumnType::kString:
+      StartOffsets();
       AppendValueText(src, value_index, text);
       bytes_.insert(bytes_.end(), text.begin(), text.end());
       offsets_.push_back(static_cast<std::uint32_t>(bytes_.size()));
@@ -201,7 +232,8 @@ void GrowWithSlack(std::vector<T>& v, std::size_t n) {
 }  // namespace
 
 void Column::ReserveWithSlack(std::size_t rows, std::size_t string_bytes) {
-  GrowWithSlack(defined_, rows);
+  // Definition bytes only for a column that had nulls in its last use.
+  if (defined_.capacity() != 0) GrowWithSlack(defined_, rows);
   switch (type_) {
     case ColumnType::kBool: GrowWithSlack(bools_, rows); break;
     case ColumnType::kInt64:
@@ -215,7 +247,6 @@ void Column::ReserveWithSlack(std::size_t rows, std::size_t string_bytes) {
 }
 
 void Column::Reserve(std::size_t rows, std::size_t string_bytes) {
-  defined_.reserve(rows);
   switch (type_) {
     case ColumnType::kBool: bools_.reserve(rows); break;
     case ColumnType::kInt64:
@@ -235,11 +266,12 @@ std::size_t Column::MemoryBytes() const {
 }
 
 void Column::Clear() {
+  rows_ = 0;
   defined_.clear();
   ints_.clear();
   doubles_.clear();
   bools_.clear();
-  offsets_.assign(1, 0);
+  offsets_.clear();
   bytes_.clear();
 }
 

@@ -15,7 +15,7 @@ void MoveColumnsToExtra(RecordBatch& batch, std::span<const std::string> names) 
   if (extra_index >= 0) {
     const Column& old = batch.column(static_cast<std::size_t>(extra_index));
     for (std::size_t r = 0, v = 0; r < rows; ++r) {
-      if (!old.defined()[r]) continue;
+      if (!old.is_defined(r)) continue;
       extra[r] = old.string_at(v++);
       if (!extra[r].empty() && extra[r].back() == '}') extra[r].pop_back();
     }
@@ -26,7 +26,7 @@ void MoveColumnsToExtra(RecordBatch& batch, std::span<const std::string> names) 
     if (index < 0 || name == kExtraColumn || name == kTimestampColumn) continue;
     const Column& c = batch.column(static_cast<std::size_t>(index));
     for (std::size_t r = 0, v = 0; r < rows; ++r) {
-      if (!c.defined()[r]) continue;
+      if (!c.is_defined(r)) continue;
       std::string& e = extra[r];
       e.push_back(e.empty() ? '{' : ',');
       AppendJsonString(name, e);

@@ -9,7 +9,6 @@
 #include <cstdint>
 #include <functional>
 #include <limits>
-#include <memory>
 #include <span>
 #include <string>
 #include <string_view>
@@ -30,17 +29,20 @@ class RecordBatch {
 
   std::size_t num_rows() const { return num_rows_; }
   std::size_t num_columns() const { return columns_.size(); }
-  Column& column(std::size_t i) { return *columns_[i]; }
-  const Column& column(std::size_t i) const { return *columns_[i]; }
+  // A reference stays valid while columns are added only within the room ReserveColumns made.
+  Column& column(std::size_t i) { return columns_[i]; }
+  const Column& column(std::size_t i) const { return columns_[i]; }
 
   // Index of the column called `name`, or -1.
   int FindColumn(std::string_view name) const;
+  // Room for `n` columns without reallocating the column list (which moves the columns).
+  void ReserveColumns(std::size_t n) { columns_.reserve(n); }
   // Adds an all-null column (padded to num_rows()) and returns its index.
   std::size_t AddColumn(std::string name, ColumnType type);
   // The same, into `column` (any column: it is recycled under the new name and type).
-  std::size_t AddColumn(std::unique_ptr<Column> column, std::string_view name, ColumnType type);
+  std::size_t AddColumn(Column&& column, std::string_view name, ColumnType type);
   // Hands the columns over, in order, and leaves the batch empty.
-  std::vector<std::unique_ptr<Column>> TakeColumns();
+  std::vector<Column> TakeColumns();
 
   // Called by writers after every column was given its value or null for the new row.
   void CommitRow() { ++num_rows_; }
@@ -69,9 +71,19 @@ class RecordBatch {
     using is_transparent = void;
     std::size_t operator()(std::string_view s) const { return std::hash<std::string_view>{}(s); }
   };
+  // Up to this many columns, FindColumn compares names one by one: a request's batch (a dozen
+  // columns, built and dropped per request) then allocates no hash index at all.
+  static constexpr std::size_t kLinearSearchColumns = 16;
+  // Fills index_ with every column (once the batch has more than kLinearSearchColumns).
+  void BuildIndex();
+  // Appends `column`, padded with nulls to num_rows(); returns its index.
+  std::size_t PushColumn(Column&& column);
+
   std::size_t num_rows_ = 0;
-  // unique_ptr so that Column references stay valid while columns are added.
-  std::vector<std::unique_ptr<Column>> columns_;
+  // By value: one allocation for all of a batch's columns (BatchBuilder reserves room for as
+  // many as the stream's previous batch had), not one per column per request.
+  std::vector<Column> columns_;
+  // Name -> position; empty while the batch has at most kLinearSearchColumns columns.
   std::unordered_map<std::string, std::uint32_t, NameHash, std::equal_to<>> index_;
 };
 

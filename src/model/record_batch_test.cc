@@ -25,8 +25,8 @@ TEST(RecordBatch, AppendMatchesColumnsByNameAndPadsMissingOnes) {
   dst.Append(src);
   ASSERT_EQ(dst.num_rows(), 4u);
   ASSERT_EQ(dst.num_columns(), 2u);
-  EXPECT_EQ(dst.column(0).defined(), (std::vector<std::uint8_t>{1, 1, 0, 0}));
-  EXPECT_EQ(dst.column(1).defined(), (std::vector<std::uint8_t>{0, 0, 1, 1}));
+  EXPECT_EQ(dst.column(0).DefinedRows(), (std::vector<std::uint8_t>{1, 1, 0, 0}));
+  EXPECT_EQ(dst.column(1).DefinedRows(), (std::vector<std::uint8_t>{0, 0, 1, 1}));
   EXPECT_EQ(dst.column(1).string_at(1), "v1");
 }
 
@@ -61,6 +61,37 @@ TEST(RecordBatch, DropEmptyColumnsKeepsTheIndexRight) {
   ASSERT_EQ(b.num_columns(), 1u);
   EXPECT_EQ(b.FindColumn("full"), 0);
   EXPECT_EQ(b.FindColumn("empty"), -1);
+}
+
+TEST(RecordBatch, FindsColumnsBeforeAndAfterItIndexesThem) {
+  // Small batches are searched name by name, larger ones through an index built on the way.
+  RecordBatch b;
+  for (int i = 0; i < 40; ++i) {
+    ASSERT_EQ(b.AddColumn("c" + std::to_string(i), ColumnType::kInt64),
+              static_cast<std::size_t>(i));
+    for (int j = 0; j <= i; ++j) {
+      ASSERT_EQ(b.FindColumn("c" + std::to_string(j)), j) << "after adding c" << i;
+    }
+    ASSERT_EQ(b.FindColumn("c" + std::to_string(i + 1)), -1);
+  }
+  // Dropping columns re-indexes what is left, above and below the linear-search size.
+  for (int keep : {30, 5}) {
+    for (std::size_t i = 0; i < b.num_columns(); ++i) {
+      if (static_cast<int>(i) < keep) {
+        b.column(i).AppendInt(1);
+      } else {
+        b.column(i).AppendNull();
+      }
+    }
+    b.CommitRow();
+    b.DropEmptyColumns();
+    ASSERT_EQ(b.num_columns(), static_cast<std::size_t>(keep));
+    for (int j = 0; j < 40; ++j) {
+      EXPECT_EQ(b.FindColumn("c" + std::to_string(j)), j < keep ? j : -1) << "keep " << keep;
+    }
+    b.Clear();
+    for (int i = 0; i < 40; ++i) b.AddColumn("c" + std::to_string(i), ColumnType::kInt64);
+  }
 }
 
 }  // namespace

@@ -30,6 +30,7 @@ struct Scratch {
   ByteBuffer compressed;
   std::vector<std::uint32_t> ids;
   std::vector<std::uint8_t> zeros;  // definition levels of a column the batch lacks
+  std::vector<std::uint8_t> ones;   // definition levels of a column with a value in every row
   FixedDictionary fixed;
   ByteArrayDictionary strings;
 };
@@ -76,10 +77,17 @@ ChunkView ViewChunk(const model::Column* column, ColumnType type, std::size_t be
     v.defined = std::span<const std::uint8_t>(s.zeros).first(rows);
     return v;
   }
-  const std::span<const std::uint8_t> all(column->defined());
-  const std::size_t first = CountDefined(all.first(begin));
-  v.defined = all.subspan(begin, rows);
-  v.values = CountDefined(v.defined);
+  std::size_t first = begin;
+  if (column->all_defined()) {
+    if (s.ones.size() < rows) s.ones.resize(rows, 1);
+    v.defined = std::span<const std::uint8_t>(s.ones).first(rows);
+    v.values = rows;
+  } else {
+    const std::span<const std::uint8_t> all = column->definition_bytes();
+    first = CountDefined(all.first(begin));
+    v.defined = all.subspan(begin, rows);
+    v.values = CountDefined(v.defined);
+  }
   switch (type) {
     case ColumnType::kInt64:
     case ColumnType::kTimestamp:

@@ -3,6 +3,7 @@
 // pages, row groups and dictionary limits). The file written must read back, through the
 // spec-based test reader, with exactly the values of the batch (bit for bit for doubles), and its
 // statistics must bound those values. Any difference traps.
+#include <algorithm>
 #include <cstdint>
 #include <cstring>
 #include <string>
@@ -99,9 +100,9 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   for (std::size_t c = 0; c < columns; ++c) {
     const model::Column& a = batch.column(c);
     const model::Column& b = got.column(c);
-    Trap(a.type() != b.type() || a.defined() != b.defined() || a.ints() != b.ints() ||
-         a.bools() != b.bools() || a.offsets() != b.offsets() || a.bytes() != b.bytes() ||
-         a.doubles().size() != b.doubles().size());
+    Trap(a.type() != b.type() || a.DefinedRows() != b.DefinedRows() || a.ints() != b.ints() ||
+         a.bools() != b.bools() || !std::ranges::equal(a.offsets(), b.offsets()) ||
+         a.bytes() != b.bytes() || a.doubles().size() != b.doubles().size());
     Trap(!a.doubles().empty() &&
          std::memcmp(a.doubles().data(), b.doubles().data(), a.doubles().size() * 8) != 0);
   }
@@ -116,10 +117,10 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
       const format::Statistics& s = group.columns[c].meta_data.statistics;
       std::int64_t nulls = 0;
       std::size_t value = 0;
-      for (std::size_t row = 0; row < first_row; ++row) value += col.defined()[row];
+      for (std::size_t row = 0; row < first_row; ++row) value += col.is_defined(row);
       for (std::size_t row = first_row; row < first_row + static_cast<std::size_t>(group.num_rows);
            ++row) {
-        if (col.defined()[row] == 0) {
+        if (!col.is_defined(row)) {
           ++nulls;
           continue;
         }

@@ -39,6 +39,7 @@ using model::RecordBatch;
 //   flag        r % 3 == 0                                             null when r % 11 == 10
 RecordBatch FormulaBatch(std::size_t rows) {
   RecordBatch b;
+  b.ReserveColumns(16);  // the column references below stay valid while columns are added
   Column& ts = b.column(b.AddColumn("_timestamp", ColumnType::kTimestamp));
   Column& id = b.column(b.AddColumn("id", ColumnType::kInt64));
   Column& level = b.column(b.AddColumn("level", ColumnType::kString));
@@ -112,6 +113,7 @@ RecordBatch SpecialValuesBatch() {
       "",
       "~tilde"};
   RecordBatch b;
+  b.ReserveColumns(16);  // the column references below stay valid while columns are added
   Column& ts = b.column(b.AddColumn("_timestamp", ColumnType::kTimestamp));
   Column& i64 = b.column(b.AddColumn("i64", ColumnType::kInt64));
   Column& f64 = b.column(b.AddColumn("f64", ColumnType::kFloat64));
@@ -154,6 +156,7 @@ RecordBatch SpecialValuesBatch() {
 // Every type with nulls in different rows, and columns that are entirely null.
 RecordBatch MixedNullsBatch() {
   RecordBatch b;
+  b.ReserveColumns(16);  // the column references below stay valid while columns are added
   Column& ts = b.column(b.AddColumn("_timestamp", ColumnType::kTimestamp));
   Column& i64 = b.column(b.AddColumn("i64", ColumnType::kInt64));
   Column& f64 = b.column(b.AddColumn("f64", ColumnType::kFloat64));
@@ -227,7 +230,7 @@ std::string ValuesJson(const RecordBatch& b, const FileSchema& schema) {
     for (std::size_t r = 0; r < b.num_rows(); ++r) {
       if (r > 0) out += ", ";
       const Column* col = index < 0 ? nullptr : &b.column(static_cast<std::size_t>(index));
-      if (col != nullptr && col->defined()[r] != 0) {
+      if (col != nullptr && col->is_defined(r)) {
         AppendValueJson(*col, value++, out);
       } else {
         out += "null";

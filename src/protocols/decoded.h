@@ -16,6 +16,10 @@
 namespace ingot::protocols {
 
 struct StreamRecords {
+  StreamRecords(std::string_view stream, const model::BuilderOptions& options,
+                model::BatchBuilder::KeyTree&& tree)
+      : name(stream), builder(options, std::move(tree)) {}
+
   std::string name;  // sanitized stream name
   model::BatchBuilder builder;
   std::size_t stored = 0;   // records that decoded, counted by Decoded::Finish()
@@ -31,14 +35,16 @@ class Decoded {
  public:
   explicit Decoded(const model::BuilderOptions& options) : options_(options) {}
 
-  // The records of stream `name` (already sanitized, non-empty), created on first use.
+  // The records of stream `name` (already sanitized, non-empty), created on first use, with the
+  // key tree (BatchBuilder::KeyTree) this thread's last Finish() kept for the stream.
   StreamRecords& Stream(std::string_view name);
 
   const model::BuilderOptions& options() const { return options_; }
   std::vector<std::unique_ptr<StreamRecords>>& streams() { return streams_; }
   const std::vector<std::unique_ptr<StreamRecords>>& streams() const { return streams_; }
   // Finishes every stream's batch (see BatchBuilder::Finish) and counts its records, so the
-  // counts survive the batches being moved into the memtable.
+  // counts survive the batches being moved into the memtable. Each stream's key tree is kept for
+  // the thread's next request to the same stream (see Stream()).
   void Finish();
   std::size_t successful() const;
   std::size_t failed() const;

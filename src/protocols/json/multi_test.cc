@@ -153,7 +153,7 @@ TEST(JsonArray, AcceptsAnArrayOrOneObject) {
   auto d = JsonArray(R"([{"a":1},{"a":2,"b":"x"}])");
   ASSERT_TRUE(d->status.ok()) << d->status.ToString();
   EXPECT_EQ(d->col("a").ints(), (std::vector<std::int64_t>{1, 2}));
-  EXPECT_EQ(d->col("b").defined(), (std::vector<std::uint8_t>{0, 1}));
+  EXPECT_EQ(d->col("b").DefinedRows(), (std::vector<std::uint8_t>{0, 1}));
 
   auto one = JsonArray(R"({"a":7})");
   ASSERT_TRUE(one->status.ok());

@@ -60,9 +60,9 @@ struct Out {
   std::string at(std::string_view name, std::size_t r = 0) {
     if (!has(name)) return "<null>";  // a column no row filled is dropped
     const model::Column& c = col(name);
-    if (r >= c.rows() || !c.defined()[r]) return "<null>";
+    if (r >= c.rows() || !c.is_defined(r)) return "<null>";
     std::size_t value = 0;
-    for (std::size_t i = 0; i < r; ++i) value += c.defined()[i];
+    for (std::size_t i = 0; i < r; ++i) value += c.is_defined(i);
     std::string text;
     model::AppendValueText(c, value, text);
     return text;

@@ -28,7 +28,7 @@ inline std::vector<std::string> RowsText(const model::RecordBatch& batch) {
     const model::Column& col = batch.column(c);
     std::size_t value = 0;
     for (std::size_t r = 0; r < rows.size() && r < col.rows(); ++r) {
-      if (!col.defined()[r]) continue;
+      if (!col.is_defined(r)) continue;
       std::string& row = rows[r];
       row += col.name();
       row += ':';
