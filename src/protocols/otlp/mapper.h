@@ -29,6 +29,7 @@
 #pragma once
 
 #include <algorithm>
+#include <initializer_list>
 #include <string>
 #include <string_view>
 #include <tuple>
@@ -90,6 +91,12 @@ class Mapper {
     });
     if (ok && first != 0) b_.ExpectRecords(std::min(n, total / first));
   }
+
+  // Logs(), Traces() and Metrics(): request -> resources -> scopes -> items (defined below).
+  template <class ScopeList, class ItemList, class ItemFields, bool kExpectItems,
+            class ResourceList, class Row>
+  bool Walk(std::initializer_list<const char*> level_names, bool (S::*request)(ResourceList&),
+            Row&& row);
 
   bool PrepareResource(const ResourceFields<S>& resource, std::string_view schema_url);
   bool PrepareScope(const ScopeFields<S>& scope, std::string_view schema_url);
@@ -173,70 +180,54 @@ bool Mapper<S>::EndRow() {
   return true;
 }
 
+// The walk the three signals share: reads the request's resources with `request` (&S::LogsRequest,
+// ...), and for each resource its ScopeList of scopes, for each scope its ItemList of items (log
+// records, spans, metrics), each read into ItemFields and passed to row(). `level_names` names the
+// levels for Where(). kExpectItems: size the builder from the first scope's items (not for metrics,
+// whose rows are their data points).
 template <class S>
-bool Mapper<S>::Logs() {
-  level_names_[0] = "resource_logs";
-  level_names_[1] = "scope_logs";
-  level_names_[2] = "log_records";
-  typename S::ResourceLogsList resources{};
-  if (!src_.LogsRequest(resources)) return false;
+template <class ScopeList, class ItemList, class ItemFields, bool kExpectItems, class ResourceList,
+          class Row>
+bool Mapper<S>::Walk(std::initializer_list<const char*> level_names,
+                     bool (S::*request)(ResourceList&), Row&& row) {
+  std::copy(level_names.begin(), level_names.end(), level_names_);
+  ResourceList resources{};
+  if (!(src_.*request)(resources)) return false;
   return Each(0, resources, [&](const auto& element) {
-    ResourceEnvelopeFields<S, typename S::ScopeLogsList> r;
+    ResourceEnvelopeFields<S, ScopeList> r;
     if (!src_.Read(element, r) || !PrepareResource(r.resource, r.schema_url)) return false;
     return Each(1, r.scopes, [&](const auto& scope_element) {
-      ScopeEnvelopeFields<S, typename S::LogRecordList> s;
+      ScopeEnvelopeFields<S, ItemList> s;
       if (!src_.Read(scope_element, s) || !PrepareScope(s.scope, s.schema_url)) return false;
-      ExpectItems(s.items);
+      if constexpr (kExpectItems) ExpectItems(s.items);
       return Each(2, s.items, [&](const auto& item) {
-        LogRecordFields<S> f;
-        return src_.Read(item, f) && LogRecord(f);
+        ItemFields f;
+        return src_.Read(item, f) && row(f);
       });
     });
   });
+}
+
+template <class S>
+bool Mapper<S>::Logs() {
+  return Walk<typename S::ScopeLogsList, typename S::LogRecordList, LogRecordFields<S>, true>(
+      {"resource_logs", "scope_logs", "log_records"}, &S::LogsRequest,
+      [this](const LogRecordFields<S>& f) { return LogRecord(f); });
 }
 
 template <class S>
 bool Mapper<S>::Traces() {
-  level_names_[0] = "resource_spans";
-  level_names_[1] = "scope_spans";
-  level_names_[2] = "spans";
-  typename S::ResourceSpansList resources{};
-  if (!src_.SpansRequest(resources)) return false;
-  return Each(0, resources, [&](const auto& element) {
-    ResourceEnvelopeFields<S, typename S::ScopeSpansList> r;
-    if (!src_.Read(element, r) || !PrepareResource(r.resource, r.schema_url)) return false;
-    return Each(1, r.scopes, [&](const auto& scope_element) {
-      ScopeEnvelopeFields<S, typename S::SpanList> s;
-      if (!src_.Read(scope_element, s) || !PrepareScope(s.scope, s.schema_url)) return false;
-      ExpectItems(s.items);
-      return Each(2, s.items, [&](const auto& item) {
-        SpanFields<S> f;
-        return src_.Read(item, f) && Span(f);
-      });
-    });
-  });
+  return Walk<typename S::ScopeSpansList, typename S::SpanList, SpanFields<S>, true>(
+      {"resource_spans", "scope_spans", "spans"}, &S::SpansRequest,
+      [this](const SpanFields<S>& f) { return Span(f); });
 }
 
+// A metric's rows are its data points, one level below (Metric's Each(3, ...)).
 template <class S>
 bool Mapper<S>::Metrics() {
-  level_names_[0] = "resource_metrics";
-  level_names_[1] = "scope_metrics";
-  level_names_[2] = "metrics";
-  level_names_[3] = "data_points";
-  typename S::ResourceMetricsList resources{};
-  if (!src_.MetricsRequest(resources)) return false;
-  return Each(0, resources, [&](const auto& element) {
-    ResourceEnvelopeFields<S, typename S::ScopeMetricsList> r;
-    if (!src_.Read(element, r) || !PrepareResource(r.resource, r.schema_url)) return false;
-    return Each(1, r.scopes, [&](const auto& scope_element) {
-      ScopeEnvelopeFields<S, typename S::MetricList> s;
-      if (!src_.Read(scope_element, s) || !PrepareScope(s.scope, s.schema_url)) return false;
-      return Each(2, s.items, [&](const auto& item) {
-        MetricFields<S> f;
-        return src_.Read(item, f) && Metric(f);
-      });
-    });
-  });
+  return Walk<typename S::ScopeMetricsList, typename S::MetricList, MetricFields<S>, false>(
+      {"resource_metrics", "scope_metrics", "metrics", "data_points"}, &S::MetricsRequest,
+      [this](const MetricFields<S>& f) { return Metric(f); });
 }
 
 // ---- resource and scope: recorded once, replayed into each row

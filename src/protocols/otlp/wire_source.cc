@@ -42,7 +42,6 @@ void WireSource::MergeSlow(Merged& m, std::string_view occurrence) {
 }
 
 bool WireSource::ReadAnyValue(const Msg& value, AnyValueParts& parts) {
-  Reader r(value.bytes);
   // A message member (array, kvlist) replaced by another member is dropped, but libprotobuf
   // would have parsed it: check it the same way.
   auto replace = [&](std::uint32_t field) {
@@ -56,43 +55,38 @@ bool WireSource::ReadAnyValue(const Msg& value, AnyValueParts& parts) {
     parts.message = Merged{};
     return true;
   };
-  while (!r.done()) {
-    std::uint32_t tag;
-    if (!r.ReadTag(tag)) return Fail(r);
+  const bool ok = ReadFields(value.bytes, [&](Reader& r, std::uint32_t tag, const char*) {
     switch (tag) {
       case Tag(1, kLen):
       case Tag(7, kLen):
         if (!replace(tag >> 3)) return false;
         if (!(tag == Tag(1, kLen) ? r.ReadString(parts.text) : r.ReadBytes(parts.text))) {
-          return Fail(r);
+          return false;
         }
         parts.field = tag >> 3;
-        break;
+        return true;
       case Tag(2, kVarint):
       case Tag(3, kVarint):
       case Tag(8, kVarint):
-        if (!replace(tag >> 3)) return false;
-        if (!r.ReadVarint(parts.number)) return Fail(r);
+        if (!replace(tag >> 3) || !r.ReadVarint(parts.number)) return false;
         parts.field = tag >> 3;
-        break;
+        return true;
       case Tag(4, kFixed64):
-        if (!replace(4)) return false;
-        if (!r.ReadFixed64(parts.number)) return Fail(r);
+        if (!replace(4) || !r.ReadFixed64(parts.number)) return false;
         parts.field = 4;
-        break;
+        return true;
       case Tag(5, kLen):
       case Tag(6, kLen): {
-        if (!replace(tag >> 3)) return false;
         std::string_view v;
-        if (!r.ReadBytes(v)) return Fail(r);
+        if (!replace(tag >> 3) || !r.ReadBytes(v)) return false;
         Merge(parts.message, v);
         parts.field = tag >> 3;
-        break;
+        return true;
       }
-      default:
-        if (!r.SkipField(tag, value.depth)) return Fail(r);
+      default: return r.SkipField(tag, value.depth);
     }
-  }
+  });
+  if (!ok) return false;
   if (parts.field == 5 || parts.field == 6) {
     if (value.depth + 1 > wire::kMaxDepth) return Fail(wire::Error::kTooDeep);
   }
@@ -101,30 +95,24 @@ bool WireSource::ReadAnyValue(const Msg& value, AnyValueParts& parts) {
 
 // ResourceLogs / ResourceSpans / ResourceMetrics: resource = 1, scopes = 2, schema_url = 3.
 bool WireSource::Read(const Msg& m, ResourceEnvelopeFields<WireSource, List>& f) {
-  Reader r(m.bytes);
   Merged resource;
   Stretch scopes;
-  while (!r.done()) {
-    const char* start = r.position();
-    std::uint32_t tag;
-    if (!r.ReadTag(tag)) return Fail(r);
+  const bool ok = ReadFields(m.bytes, [&](Reader& r, std::uint32_t tag, const char* start) {
     std::string_view v;
     switch (tag) {
       case Tag(1, kLen):
-        if (!r.ReadBytes(v)) return Fail(r);
+        if (!r.ReadBytes(v)) return false;
         Merge(resource, v);
-        break;
+        return true;
       case Tag(2, kLen):
-        if (!r.ReadBytes(v)) return Fail(r);
+        if (!r.ReadBytes(v)) return false;
         scopes.Add(start, r.position());
-        break;
-      case Tag(3, kLen):
-        if (!r.ReadString(f.schema_url)) return Fail(r);
-        break;
-      default:
-        if (!r.SkipField(tag, m.depth)) return Fail(r);
+        return true;
+      case Tag(3, kLen): return r.ReadString(f.schema_url);
+      default: return r.SkipField(tag, m.depth);
     }
-  }
+  });
+  if (!ok) return false;
   f.scopes = List{scopes.view(), 2, m.depth};
   Msg resource_msg;
   if (!Sub(resource, m.depth, resource_msg)) return false;
@@ -133,31 +121,27 @@ bool WireSource::Read(const Msg& m, ResourceEnvelopeFields<WireSource, List>& f)
 
 // Resource: attributes = 1, dropped_attributes_count = 2, entity_refs = 3.
 bool WireSource::ReadResource(const Msg& m, ResourceFields<WireSource>& f) {
-  Reader r(m.bytes);
   Stretch attributes, refs;
-  while (!r.done()) {
-    const char* start = r.position();
-    std::uint32_t tag;
-    if (!r.ReadTag(tag)) return Fail(r);
+  const bool ok = ReadFields(m.bytes, [&](Reader& r, std::uint32_t tag, const char* start) {
     std::string_view v;
     std::uint64_t n;
     switch (tag) {
       case Tag(1, kLen):
-        if (!r.ReadBytes(v)) return Fail(r);
+        if (!r.ReadBytes(v)) return false;
         attributes.Add(start, r.position());
-        break;
+        return true;
       case Tag(2, kVarint):
-        if (!r.ReadVarint(n)) return Fail(r);
+        if (!r.ReadVarint(n)) return false;
         f.dropped_attributes_count = static_cast<std::uint32_t>(n);
-        break;
+        return true;
       case Tag(3, kLen):
-        if (!r.ReadBytes(v)) return Fail(r);
+        if (!r.ReadBytes(v)) return false;
         refs.Add(start, r.position());
-        break;
-      default:
-        if (!r.SkipField(tag, m.depth)) return Fail(r);
+        return true;
+      default: return r.SkipField(tag, m.depth);
     }
-  }
+  });
+  if (!ok) return false;
   f.attributes = List{attributes.view(), 1, m.depth};
   f.entity_refs = List{refs.view(), 3, m.depth};
   return true;
@@ -165,26 +149,17 @@ bool WireSource::ReadResource(const Msg& m, ResourceFields<WireSource>& f) {
 
 // EntityRef: schema_url = 1, type = 2, id_keys = 3, description_keys = 4.
 bool WireSource::Read(const Msg& m, EntityRefFields<WireSource>& f) {
-  Reader r(m.bytes);
-  while (!r.done()) {
-    std::uint32_t tag;
-    if (!r.ReadTag(tag)) return Fail(r);
+  const bool ok = ReadFields(m.bytes, [&](Reader& r, std::uint32_t tag, const char*) {
     std::string_view v;
     switch (tag) {
-      case Tag(1, kLen):
-        if (!r.ReadString(f.schema_url)) return Fail(r);
-        break;
-      case Tag(2, kLen):
-        if (!r.ReadString(f.type)) return Fail(r);
-        break;
+      case Tag(1, kLen): return r.ReadString(f.schema_url);
+      case Tag(2, kLen): return r.ReadString(f.type);
       case Tag(3, kLen):
-      case Tag(4, kLen):
-        if (!r.ReadBytes(v)) return Fail(r);  // checked as strings when listed
-        break;
-      default:
-        if (!r.SkipField(tag, m.depth)) return Fail(r);
+      case Tag(4, kLen): return r.ReadBytes(v);  // checked as strings when listed
+      default: return r.SkipField(tag, m.depth);
     }
-  }
+  });
+  if (!ok) return false;
   f.id_keys = List{m.bytes, 3, m.depth};
   f.description_keys = List{m.bytes, 4, m.depth};
   return true;
@@ -192,30 +167,24 @@ bool WireSource::Read(const Msg& m, EntityRefFields<WireSource>& f) {
 
 // ScopeLogs / ScopeSpans / ScopeMetrics: scope = 1, items = 2, schema_url = 3.
 bool WireSource::Read(const Msg& m, ScopeEnvelopeFields<WireSource, List>& f) {
-  Reader r(m.bytes);
   Merged scope;
   Stretch items;
-  while (!r.done()) {
-    const char* start = r.position();
-    std::uint32_t tag;
-    if (!r.ReadTag(tag)) return Fail(r);
+  const bool ok = ReadFields(m.bytes, [&](Reader& r, std::uint32_t tag, const char* start) {
     std::string_view v;
     switch (tag) {
       case Tag(1, kLen):
-        if (!r.ReadBytes(v)) return Fail(r);
+        if (!r.ReadBytes(v)) return false;
         Merge(scope, v);
-        break;
+        return true;
       case Tag(2, kLen):
-        if (!r.ReadBytes(v)) return Fail(r);
+        if (!r.ReadBytes(v)) return false;
         items.Add(start, r.position());
-        break;
-      case Tag(3, kLen):
-        if (!r.ReadString(f.schema_url)) return Fail(r);
-        break;
-      default:
-        if (!r.SkipField(tag, m.depth)) return Fail(r);
+        return true;
+      case Tag(3, kLen): return r.ReadString(f.schema_url);
+      default: return r.SkipField(tag, m.depth);
     }
-  }
+  });
+  if (!ok) return false;
   f.items = List{items.view(), 2, m.depth};
   Msg scope_msg;
   if (!Sub(scope, m.depth, scope_msg)) return false;
@@ -224,33 +193,25 @@ bool WireSource::Read(const Msg& m, ScopeEnvelopeFields<WireSource, List>& f) {
 
 // InstrumentationScope: name = 1, version = 2, attributes = 3, dropped_attributes_count = 4.
 bool WireSource::ReadScope(const Msg& m, ScopeFields<WireSource>& f) {
-  Reader r(m.bytes);
   Stretch attributes;
-  while (!r.done()) {
-    const char* start = r.position();
-    std::uint32_t tag;
-    if (!r.ReadTag(tag)) return Fail(r);
+  const bool ok = ReadFields(m.bytes, [&](Reader& r, std::uint32_t tag, const char* start) {
     std::string_view v;
     std::uint64_t n;
     switch (tag) {
-      case Tag(1, kLen):
-        if (!r.ReadString(f.name)) return Fail(r);
-        break;
-      case Tag(2, kLen):
-        if (!r.ReadString(f.version)) return Fail(r);
-        break;
+      case Tag(1, kLen): return r.ReadString(f.name);
+      case Tag(2, kLen): return r.ReadString(f.version);
       case Tag(3, kLen):
-        if (!r.ReadBytes(v)) return Fail(r);
+        if (!r.ReadBytes(v)) return false;
         attributes.Add(start, r.position());
-        break;
+        return true;
       case Tag(4, kVarint):
-        if (!r.ReadVarint(n)) return Fail(r);
+        if (!r.ReadVarint(n)) return false;
         f.dropped_attributes_count = static_cast<std::uint32_t>(n);
-        break;
-      default:
-        if (!r.SkipField(tag, m.depth)) return Fail(r);
+        return true;
+      default: return r.SkipField(tag, m.depth);
     }
-  }
+  });
+  if (!ok) return false;
   f.attributes = List{attributes.view(), 3, m.depth};
   return true;
 }
@@ -259,59 +220,39 @@ bool WireSource::ReadScope(const Msg& m, ScopeFields<WireSource>& f) {
 // attributes = 6, dropped_attributes_count = 7, flags = 8, trace_id = 9, span_id = 10,
 // observed_time_unix_nano = 11, event_name = 12.
 bool WireSource::Read(const Msg& m, LogRecordFields<WireSource>& f) {
-  Reader r(m.bytes);
   Merged body;
   Stretch attributes;
-  while (!r.done()) {
-    const char* start = r.position();
-    std::uint32_t tag;
-    if (!r.ReadTag(tag)) return Fail(r);
+  const bool ok = ReadFields(m.bytes, [&](Reader& r, std::uint32_t tag, const char* start) {
     std::string_view v;
     std::uint64_t n;
-    std::uint32_t n32;
     switch (tag) {
-      case Tag(1, kFixed64):
-        if (!r.ReadFixed64(f.time_unix_nano)) return Fail(r);
-        break;
+      case Tag(1, kFixed64): return r.ReadFixed64(f.time_unix_nano);
       case Tag(2, kVarint):
-        if (!r.ReadVarint(n)) return Fail(r);
+        if (!r.ReadVarint(n)) return false;
         f.severity_number = static_cast<std::int32_t>(n);
-        break;
-      case Tag(3, kLen):
-        if (!r.ReadString(f.severity_text)) return Fail(r);
-        break;
+        return true;
+      case Tag(3, kLen): return r.ReadString(f.severity_text);
       case Tag(5, kLen):
-        if (!r.ReadBytes(v)) return Fail(r);
+        if (!r.ReadBytes(v)) return false;
         Merge(body, v);
-        break;
+        return true;
       case Tag(6, kLen):
-        if (!r.ReadBytes(v)) return Fail(r);
+        if (!r.ReadBytes(v)) return false;
         attributes.Add(start, r.position());
-        break;
+        return true;
       case Tag(7, kVarint):
-        if (!r.ReadVarint(n)) return Fail(r);
+        if (!r.ReadVarint(n)) return false;
         f.dropped_attributes_count = static_cast<std::uint32_t>(n);
-        break;
-      case Tag(8, kFixed32):
-        if (!r.ReadFixed32(n32)) return Fail(r);
-        f.flags = n32;
-        break;
-      case Tag(9, kLen):
-        if (!r.ReadBytes(f.trace_id)) return Fail(r);
-        break;
-      case Tag(10, kLen):
-        if (!r.ReadBytes(f.span_id)) return Fail(r);
-        break;
-      case Tag(11, kFixed64):
-        if (!r.ReadFixed64(f.observed_time_unix_nano)) return Fail(r);
-        break;
-      case Tag(12, kLen):
-        if (!r.ReadString(f.event_name)) return Fail(r);
-        break;
-      default:
-        if (!r.SkipField(tag, m.depth)) return Fail(r);
+        return true;
+      case Tag(8, kFixed32): return r.ReadFixed32(f.flags);
+      case Tag(9, kLen): return r.ReadBytes(f.trace_id);
+      case Tag(10, kLen): return r.ReadBytes(f.span_id);
+      case Tag(11, kFixed64): return r.ReadFixed64(f.observed_time_unix_nano);
+      case Tag(12, kLen): return r.ReadString(f.event_name);
+      default: return r.SkipField(tag, m.depth);
     }
-  }
+  });
+  if (!ok) return false;
   f.attributes = List{attributes.view(), 6, m.depth};
   return Sub(body, m.depth, f.body);
 }
@@ -320,127 +261,89 @@ bool WireSource::Read(const Msg& m, LogRecordFields<WireSource>& f) {
 // start = 7, end = 8, attributes = 9, dropped_attributes_count = 10, events = 11,
 // dropped_events_count = 12, links = 13, dropped_links_count = 14, status = 15, flags = 16.
 bool WireSource::Read(const Msg& m, SpanFields<WireSource>& f) {
-  Reader r(m.bytes);
   Merged status;
   Stretch attributes, events, links;
-  while (!r.done()) {
-    const char* start = r.position();
-    std::uint32_t tag;
-    if (!r.ReadTag(tag)) return Fail(r);
+  bool ok = ReadFields(m.bytes, [&](Reader& r, std::uint32_t tag, const char* start) {
     std::string_view v;
     std::uint64_t n;
-    std::uint32_t n32;
     switch (tag) {
-      case Tag(1, kLen):
-        if (!r.ReadBytes(f.trace_id)) return Fail(r);
-        break;
-      case Tag(2, kLen):
-        if (!r.ReadBytes(f.span_id)) return Fail(r);
-        break;
-      case Tag(3, kLen):
-        if (!r.ReadString(f.trace_state)) return Fail(r);
-        break;
-      case Tag(4, kLen):
-        if (!r.ReadBytes(f.parent_span_id)) return Fail(r);
-        break;
-      case Tag(5, kLen):
-        if (!r.ReadString(f.name)) return Fail(r);
-        break;
+      case Tag(1, kLen): return r.ReadBytes(f.trace_id);
+      case Tag(2, kLen): return r.ReadBytes(f.span_id);
+      case Tag(3, kLen): return r.ReadString(f.trace_state);
+      case Tag(4, kLen): return r.ReadBytes(f.parent_span_id);
+      case Tag(5, kLen): return r.ReadString(f.name);
       case Tag(6, kVarint):
-        if (!r.ReadVarint(n)) return Fail(r);
+        if (!r.ReadVarint(n)) return false;
         f.kind = static_cast<std::int32_t>(n);
-        break;
-      case Tag(7, kFixed64):
-        if (!r.ReadFixed64(f.start_time_unix_nano)) return Fail(r);
-        break;
-      case Tag(8, kFixed64):
-        if (!r.ReadFixed64(f.end_time_unix_nano)) return Fail(r);
-        break;
+        return true;
+      case Tag(7, kFixed64): return r.ReadFixed64(f.start_time_unix_nano);
+      case Tag(8, kFixed64): return r.ReadFixed64(f.end_time_unix_nano);
       case Tag(9, kLen):
-        if (!r.ReadBytes(v)) return Fail(r);
+        if (!r.ReadBytes(v)) return false;
         attributes.Add(start, r.position());
-        break;
+        return true;
       case Tag(10, kVarint):
-        if (!r.ReadVarint(n)) return Fail(r);
+        if (!r.ReadVarint(n)) return false;
         f.dropped_attributes_count = static_cast<std::uint32_t>(n);
-        break;
+        return true;
       case Tag(11, kLen):
-        if (!r.ReadBytes(v)) return Fail(r);
+        if (!r.ReadBytes(v)) return false;
         events.Add(start, r.position());
-        break;
+        return true;
       case Tag(12, kVarint):
-        if (!r.ReadVarint(n)) return Fail(r);
+        if (!r.ReadVarint(n)) return false;
         f.dropped_events_count = static_cast<std::uint32_t>(n);
-        break;
+        return true;
       case Tag(13, kLen):
-        if (!r.ReadBytes(v)) return Fail(r);
+        if (!r.ReadBytes(v)) return false;
         links.Add(start, r.position());
-        break;
+        return true;
       case Tag(14, kVarint):
-        if (!r.ReadVarint(n)) return Fail(r);
+        if (!r.ReadVarint(n)) return false;
         f.dropped_links_count = static_cast<std::uint32_t>(n);
-        break;
+        return true;
       case Tag(15, kLen):
-        if (!r.ReadBytes(v)) return Fail(r);
+        if (!r.ReadBytes(v)) return false;
         Merge(status, v);
-        break;
-      case Tag(16, kFixed32):
-        if (!r.ReadFixed32(n32)) return Fail(r);
-        f.flags = n32;
-        break;
-      default:
-        if (!r.SkipField(tag, m.depth)) return Fail(r);
+        return true;
+      case Tag(16, kFixed32): return r.ReadFixed32(f.flags);
+      default: return r.SkipField(tag, m.depth);
     }
-  }
+  });
+  if (!ok) return false;
   f.attributes = List{attributes.view(), 9, m.depth};
   f.events = List{events.view(), 11, m.depth};
   f.links = List{links.view(), 13, m.depth};
   Msg status_msg;
   if (!Sub(status, m.depth, status_msg)) return false;
   // Status: message = 2, code = 3.
-  Reader s(status_msg.bytes);
-  while (!s.done()) {
-    std::uint32_t tag;
-    if (!s.ReadTag(tag)) return Fail(s);
+  return ReadFields(status_msg.bytes, [&](Reader& r, std::uint32_t tag, const char*) {
     std::uint64_t n;
-    if (tag == Tag(2, kLen)) {
-      if (!s.ReadString(f.status_message)) return Fail(s);
-    } else if (tag == Tag(3, kVarint)) {
-      if (!s.ReadVarint(n)) return Fail(s);
-      f.status_code = static_cast<std::int32_t>(n);
-    } else if (!s.SkipField(tag, status_msg.depth)) {
-      return Fail(s);
-    }
-  }
-  return true;
+    if (tag == Tag(2, kLen)) return r.ReadString(f.status_message);
+    if (tag != Tag(3, kVarint)) return r.SkipField(tag, status_msg.depth);
+    if (!r.ReadVarint(n)) return false;
+    f.status_code = static_cast<std::int32_t>(n);
+    return true;
+  });
 }
 
 // Span.Event: time_unix_nano = 1, name = 2, attributes = 3, dropped_attributes_count = 4.
 bool WireSource::Read(const Msg& m, EventFields<WireSource>& f) {
-  Reader r(m.bytes);
-  while (!r.done()) {
-    std::uint32_t tag;
-    if (!r.ReadTag(tag)) return Fail(r);
+  const bool ok = ReadFields(m.bytes, [&](Reader& r, std::uint32_t tag, const char*) {
     std::string_view v;
     std::uint64_t n;
     switch (tag) {
-      case Tag(1, kFixed64):
-        if (!r.ReadFixed64(f.time_unix_nano)) return Fail(r);
-        break;
-      case Tag(2, kLen):
-        if (!r.ReadString(f.name)) return Fail(r);
-        break;
-      case Tag(3, kLen):
-        if (!r.ReadBytes(v)) return Fail(r);
-        break;
+      case Tag(1, kFixed64): return r.ReadFixed64(f.time_unix_nano);
+      case Tag(2, kLen): return r.ReadString(f.name);
+      case Tag(3, kLen): return r.ReadBytes(v);
       case Tag(4, kVarint):
-        if (!r.ReadVarint(n)) return Fail(r);
+        if (!r.ReadVarint(n)) return false;
         f.dropped_attributes_count = static_cast<std::uint32_t>(n);
-        break;
-      default:
-        if (!r.SkipField(tag, m.depth)) return Fail(r);
+        return true;
+      default: return r.SkipField(tag, m.depth);
     }
-  }
+  });
+  if (!ok) return false;
   f.attributes = List{m.bytes, 3, m.depth};
   return true;
 }
@@ -448,38 +351,23 @@ bool WireSource::Read(const Msg& m, EventFields<WireSource>& f) {
 // Span.Link: trace_id = 1, span_id = 2, trace_state = 3, attributes = 4,
 // dropped_attributes_count = 5, flags = 6.
 bool WireSource::Read(const Msg& m, LinkFields<WireSource>& f) {
-  Reader r(m.bytes);
-  while (!r.done()) {
-    std::uint32_t tag;
-    if (!r.ReadTag(tag)) return Fail(r);
+  const bool ok = ReadFields(m.bytes, [&](Reader& r, std::uint32_t tag, const char*) {
     std::string_view v;
     std::uint64_t n;
-    std::uint32_t n32;
     switch (tag) {
-      case Tag(1, kLen):
-        if (!r.ReadBytes(f.trace_id)) return Fail(r);
-        break;
-      case Tag(2, kLen):
-        if (!r.ReadBytes(f.span_id)) return Fail(r);
-        break;
-      case Tag(3, kLen):
-        if (!r.ReadString(f.trace_state)) return Fail(r);
-        break;
-      case Tag(4, kLen):
-        if (!r.ReadBytes(v)) return Fail(r);
-        break;
+      case Tag(1, kLen): return r.ReadBytes(f.trace_id);
+      case Tag(2, kLen): return r.ReadBytes(f.span_id);
+      case Tag(3, kLen): return r.ReadString(f.trace_state);
+      case Tag(4, kLen): return r.ReadBytes(v);
       case Tag(5, kVarint):
-        if (!r.ReadVarint(n)) return Fail(r);
+        if (!r.ReadVarint(n)) return false;
         f.dropped_attributes_count = static_cast<std::uint32_t>(n);
-        break;
-      case Tag(6, kFixed32):
-        if (!r.ReadFixed32(n32)) return Fail(r);
-        f.flags = n32;
-        break;
-      default:
-        if (!r.SkipField(tag, m.depth)) return Fail(r);
+        return true;
+      case Tag(6, kFixed32): return r.ReadFixed32(f.flags);
+      default: return r.SkipField(tag, m.depth);
     }
-  }
+  });
+  if (!ok) return false;
   f.attributes = List{m.bytes, 4, m.depth};
   return true;
 }
@@ -487,31 +375,21 @@ bool WireSource::Read(const Msg& m, LinkFields<WireSource>& f) {
 // Metric: name = 1, description = 2, unit = 3, data (oneof): gauge = 5, sum = 7,
 // histogram = 9, exponential_histogram = 10, summary = 11; metadata = 12.
 bool WireSource::Read(const Msg& m, MetricFields<WireSource>& f) {
-  Reader r(m.bytes);
   Merged data;
   std::uint32_t data_field = 0;
   Stretch metadata;
-  while (!r.done()) {
-    const char* start = r.position();
-    std::uint32_t tag;
-    if (!r.ReadTag(tag)) return Fail(r);
+  bool ok = ReadFields(m.bytes, [&](Reader& r, std::uint32_t tag, const char* start) {
     std::string_view v;
     switch (tag) {
-      case Tag(1, kLen):
-        if (!r.ReadString(f.name)) return Fail(r);
-        break;
-      case Tag(2, kLen):
-        if (!r.ReadString(f.description)) return Fail(r);
-        break;
-      case Tag(3, kLen):
-        if (!r.ReadString(f.unit)) return Fail(r);
-        break;
+      case Tag(1, kLen): return r.ReadString(f.name);
+      case Tag(2, kLen): return r.ReadString(f.description);
+      case Tag(3, kLen): return r.ReadString(f.unit);
       case Tag(5, kLen):
       case Tag(7, kLen):
       case Tag(9, kLen):
       case Tag(10, kLen):
       case Tag(11, kLen): {
-        if (!r.ReadBytes(v)) return Fail(r);
+        if (!r.ReadBytes(v)) return false;
         const std::uint32_t field = tag >> 3;
         if (data_field != 0 && data_field != field) {
           // The data replaced by a later member: checked as libprotobuf would have parsed it.
@@ -526,16 +404,16 @@ bool WireSource::Read(const Msg& m, MetricFields<WireSource>& f) {
         }
         data_field = field;
         Merge(data, v);
-        break;
+        return true;
       }
       case Tag(12, kLen):
-        if (!r.ReadBytes(v)) return Fail(r);
+        if (!r.ReadBytes(v)) return false;
         metadata.Add(start, r.position());
-        break;
-      default:
-        if (!r.SkipField(tag, m.depth)) return Fail(r);
+        return true;
+      default: return r.SkipField(tag, m.depth);
     }
-  }
+  });
+  if (!ok) return false;
   f.metadata = List{metadata.view(), 12, m.depth};
   Msg d;
   if (!Sub(data, m.depth, d)) return false;
@@ -543,21 +421,21 @@ bool WireSource::Read(const Msg& m, MetricFields<WireSource>& f) {
   // is_monotonic = 3. Histogram, ExponentialHistogram: data_points = 1,
   // aggregation_temporality = 2. Summary: data_points = 1.
   const bool has_temporality = data_field == 7 || data_field == 9 || data_field == 10;
-  Reader dr(d.bytes);
-  while (!dr.done()) {
-    std::uint32_t tag;
-    if (!dr.ReadTag(tag)) return Fail(dr);
+  ok = ReadFields(d.bytes, [&](Reader& r, std::uint32_t tag, const char*) {
     std::uint64_t n;
     if (tag == Tag(2, kVarint) && has_temporality) {
-      if (!dr.ReadVarint(n)) return Fail(dr);
+      if (!r.ReadVarint(n)) return false;
       f.aggregation_temporality = static_cast<std::int32_t>(n);
-    } else if (tag == Tag(3, kVarint) && data_field == 7) {
-      if (!dr.ReadVarint(n)) return Fail(dr);
-      f.is_monotonic = n != 0;
-    } else if (!dr.SkipField(tag, d.depth)) {
-      return Fail(dr);
+      return true;
     }
-  }
+    if (tag == Tag(3, kVarint) && data_field == 7) {
+      if (!r.ReadVarint(n)) return false;
+      f.is_monotonic = n != 0;
+      return true;
+    }
+    return r.SkipField(tag, d.depth);
+  });
+  if (!ok) return false;
   const List points{d.bytes, 1, d.depth};
   switch (data_field) {
     case 5:
@@ -588,46 +466,38 @@ bool WireSource::Read(const Msg& m, MetricFields<WireSource>& f) {
 // NumberDataPoint: start = 2, time = 3, as_double = 4, exemplars = 5, as_int = 6,
 // attributes = 7, flags = 8.
 bool WireSource::Read(const Msg& m, NumberPointFields<WireSource>& f) {
-  Reader r(m.bytes);
   Stretch attributes, exemplars;
-  while (!r.done()) {
-    const char* start = r.position();
-    std::uint32_t tag;
-    if (!r.ReadTag(tag)) return Fail(r);
+  const bool ok = ReadFields(m.bytes, [&](Reader& r, std::uint32_t tag, const char* start) {
     std::string_view v;
     std::uint64_t n;
     switch (tag) {
-      case Tag(2, kFixed64):
-        if (!r.ReadFixed64(f.start_time_unix_nano)) return Fail(r);
-        break;
-      case Tag(3, kFixed64):
-        if (!r.ReadFixed64(f.time_unix_nano)) return Fail(r);
-        break;
+      case Tag(2, kFixed64): return r.ReadFixed64(f.start_time_unix_nano);
+      case Tag(3, kFixed64): return r.ReadFixed64(f.time_unix_nano);
       case Tag(4, kFixed64):
-        if (!r.ReadDouble(f.as_double)) return Fail(r);
+        if (!r.ReadDouble(f.as_double)) return false;
         f.value_kind = NumberKind::kDouble;
-        break;
+        return true;
       case Tag(6, kFixed64):
-        if (!r.ReadFixed64(n)) return Fail(r);
+        if (!r.ReadFixed64(n)) return false;
         f.as_int = static_cast<std::int64_t>(n);
         f.value_kind = NumberKind::kInt;
-        break;
+        return true;
       case Tag(5, kLen):
-        if (!r.ReadBytes(v)) return Fail(r);
+        if (!r.ReadBytes(v)) return false;
         exemplars.Add(start, r.position());
-        break;
+        return true;
       case Tag(7, kLen):
-        if (!r.ReadBytes(v)) return Fail(r);
+        if (!r.ReadBytes(v)) return false;
         attributes.Add(start, r.position());
-        break;
+        return true;
       case Tag(8, kVarint):
-        if (!r.ReadVarint(n)) return Fail(r);
+        if (!r.ReadVarint(n)) return false;
         f.flags = static_cast<std::uint32_t>(n);
-        break;
-      default:
-        if (!r.SkipField(tag, m.depth)) return Fail(r);
+        return true;
+      default: return r.SkipField(tag, m.depth);
     }
-  }
+  });
+  if (!ok) return false;
   f.attributes = List{attributes.view(), 7, m.depth};
   f.exemplars = List{exemplars.view(), 5, m.depth};
   return true;
@@ -636,52 +506,43 @@ bool WireSource::Read(const Msg& m, NumberPointFields<WireSource>& f) {
 // HistogramDataPoint: start = 2, time = 3, count = 4, sum = 5, bucket_counts = 6,
 // explicit_bounds = 7, exemplars = 8, attributes = 9, flags = 10, min = 11, max = 12.
 bool WireSource::Read(const Msg& m, HistogramPointFields<WireSource>& f) {
-  Reader r(m.bytes);
   Stretch attributes, exemplars;
-  while (!r.done()) {
-    const char* start = r.position();
-    std::uint32_t tag;
-    if (!r.ReadTag(tag)) return Fail(r);
+  const bool ok = ReadFields(m.bytes, [&](Reader& r, std::uint32_t tag, const char* start) {
     std::string_view v;
     std::uint64_t n;
     switch (tag) {
-      case Tag(2, kFixed64):
-        if (!r.ReadFixed64(f.start_time_unix_nano)) return Fail(r);
-        break;
-      case Tag(3, kFixed64):
-        if (!r.ReadFixed64(f.time_unix_nano)) return Fail(r);
-        break;
-      case Tag(4, kFixed64):
-        if (!r.ReadFixed64(f.count)) return Fail(r);
-        break;
+      case Tag(2, kFixed64): return r.ReadFixed64(f.start_time_unix_nano);
+      case Tag(3, kFixed64): return r.ReadFixed64(f.time_unix_nano);
+      case Tag(4, kFixed64): return r.ReadFixed64(f.count);
       case Tag(5, kFixed64):
-        if (!r.ReadDouble(f.sum)) return Fail(r);
+        if (!r.ReadDouble(f.sum)) return false;
         f.has_sum = true;
-        break;
+        return true;
       case Tag(8, kLen):
-        if (!r.ReadBytes(v)) return Fail(r);
+        if (!r.ReadBytes(v)) return false;
         exemplars.Add(start, r.position());
-        break;
+        return true;
       case Tag(9, kLen):
-        if (!r.ReadBytes(v)) return Fail(r);
+        if (!r.ReadBytes(v)) return false;
         attributes.Add(start, r.position());
-        break;
+        return true;
       case Tag(10, kVarint):
-        if (!r.ReadVarint(n)) return Fail(r);
+        if (!r.ReadVarint(n)) return false;
         f.flags = static_cast<std::uint32_t>(n);
-        break;
+        return true;
       case Tag(11, kFixed64):
-        if (!r.ReadDouble(f.min)) return Fail(r);
+        if (!r.ReadDouble(f.min)) return false;
         f.has_min = true;
-        break;
+        return true;
       case Tag(12, kFixed64):
-        if (!r.ReadDouble(f.max)) return Fail(r);
+        if (!r.ReadDouble(f.max)) return false;
         f.has_max = true;
-        break;
+        return true;
       default:  // bucket_counts and explicit_bounds are read when listed
-        if (!r.SkipField(tag, m.depth)) return Fail(r);
+        return r.SkipField(tag, m.depth);
     }
-  }
+  });
+  if (!ok) return false;
   f.attributes = List{attributes.view(), 9, m.depth};
   f.exemplars = List{exemplars.view(), 8, m.depth};
   f.bucket_counts = List{m.bytes, 6, m.depth};
@@ -691,18 +552,14 @@ bool WireSource::Read(const Msg& m, HistogramPointFields<WireSource>& f) {
 
 // ExponentialHistogramDataPoint.Buckets: offset = 1 (sint32), bucket_counts = 2.
 bool WireSource::ReadBuckets(const Msg& m, BucketsFields<WireSource>& f) {
-  Reader r(m.bytes);
-  while (!r.done()) {
-    std::uint32_t tag;
-    if (!r.ReadTag(tag)) return Fail(r);
+  const bool ok = ReadFields(m.bytes, [&](Reader& r, std::uint32_t tag, const char*) {
     std::uint64_t n;
-    if (tag == Tag(1, kVarint)) {
-      if (!r.ReadVarint(n)) return Fail(r);
-      f.offset = wire::ZigZag32(n);
-    } else if (!r.SkipField(tag, m.depth)) {
-      return Fail(r);
-    }
-  }
+    if (tag != Tag(1, kVarint)) return r.SkipField(tag, m.depth);
+    if (!r.ReadVarint(n)) return false;
+    f.offset = wire::ZigZag32(n);
+    return true;
+  });
+  if (!ok) return false;
   f.bucket_counts = List{m.bytes, 2, m.depth};
   return true;
 }
@@ -711,71 +568,57 @@ bool WireSource::ReadBuckets(const Msg& m, BucketsFields<WireSource>& f) {
 // scale = 6 (sint32), zero_count = 7, positive = 8, negative = 9, flags = 10, exemplars = 11,
 // min = 12, max = 13, zero_threshold = 14.
 bool WireSource::Read(const Msg& m, ExponentialHistogramPointFields<WireSource>& f) {
-  Reader r(m.bytes);
   Stretch attributes, exemplars;
   Merged positive, negative;
-  while (!r.done()) {
-    const char* start = r.position();
-    std::uint32_t tag;
-    if (!r.ReadTag(tag)) return Fail(r);
+  const bool ok = ReadFields(m.bytes, [&](Reader& r, std::uint32_t tag, const char* start) {
     std::string_view v;
     std::uint64_t n;
     switch (tag) {
       case Tag(1, kLen):
-        if (!r.ReadBytes(v)) return Fail(r);
+        if (!r.ReadBytes(v)) return false;
         attributes.Add(start, r.position());
-        break;
-      case Tag(2, kFixed64):
-        if (!r.ReadFixed64(f.start_time_unix_nano)) return Fail(r);
-        break;
-      case Tag(3, kFixed64):
-        if (!r.ReadFixed64(f.time_unix_nano)) return Fail(r);
-        break;
-      case Tag(4, kFixed64):
-        if (!r.ReadFixed64(f.count)) return Fail(r);
-        break;
+        return true;
+      case Tag(2, kFixed64): return r.ReadFixed64(f.start_time_unix_nano);
+      case Tag(3, kFixed64): return r.ReadFixed64(f.time_unix_nano);
+      case Tag(4, kFixed64): return r.ReadFixed64(f.count);
       case Tag(5, kFixed64):
-        if (!r.ReadDouble(f.sum)) return Fail(r);
+        if (!r.ReadDouble(f.sum)) return false;
         f.has_sum = true;
-        break;
+        return true;
       case Tag(6, kVarint):
-        if (!r.ReadVarint(n)) return Fail(r);
+        if (!r.ReadVarint(n)) return false;
         f.scale = wire::ZigZag32(n);
-        break;
-      case Tag(7, kFixed64):
-        if (!r.ReadFixed64(f.zero_count)) return Fail(r);
-        break;
+        return true;
+      case Tag(7, kFixed64): return r.ReadFixed64(f.zero_count);
       case Tag(8, kLen):
-        if (!r.ReadBytes(v)) return Fail(r);
+        if (!r.ReadBytes(v)) return false;
         Merge(positive, v);
-        break;
+        return true;
       case Tag(9, kLen):
-        if (!r.ReadBytes(v)) return Fail(r);
+        if (!r.ReadBytes(v)) return false;
         Merge(negative, v);
-        break;
+        return true;
       case Tag(10, kVarint):
-        if (!r.ReadVarint(n)) return Fail(r);
+        if (!r.ReadVarint(n)) return false;
         f.flags = static_cast<std::uint32_t>(n);
-        break;
+        return true;
       case Tag(11, kLen):
-        if (!r.ReadBytes(v)) return Fail(r);
+        if (!r.ReadBytes(v)) return false;
         exemplars.Add(start, r.position());
-        break;
+        return true;
       case Tag(12, kFixed64):
-        if (!r.ReadDouble(f.min)) return Fail(r);
+        if (!r.ReadDouble(f.min)) return false;
         f.has_min = true;
-        break;
+        return true;
       case Tag(13, kFixed64):
-        if (!r.ReadDouble(f.max)) return Fail(r);
+        if (!r.ReadDouble(f.max)) return false;
         f.has_max = true;
-        break;
-      case Tag(14, kFixed64):
-        if (!r.ReadDouble(f.zero_threshold)) return Fail(r);
-        break;
-      default:
-        if (!r.SkipField(tag, m.depth)) return Fail(r);
+        return true;
+      case Tag(14, kFixed64): return r.ReadDouble(f.zero_threshold);
+      default: return r.SkipField(tag, m.depth);
     }
-  }
+  });
+  if (!ok) return false;
   f.attributes = List{attributes.view(), 1, m.depth};
   f.exemplars = List{exemplars.view(), 11, m.depth};
   Msg p, q;
@@ -786,43 +629,31 @@ bool WireSource::Read(const Msg& m, ExponentialHistogramPointFields<WireSource>&
 // SummaryDataPoint: start = 2, time = 3, count = 4, sum = 5, quantile_values = 6,
 // attributes = 7, flags = 8.
 bool WireSource::Read(const Msg& m, SummaryPointFields<WireSource>& f) {
-  Reader r(m.bytes);
   Stretch attributes, quantiles;
-  while (!r.done()) {
-    const char* start = r.position();
-    std::uint32_t tag;
-    if (!r.ReadTag(tag)) return Fail(r);
+  const bool ok = ReadFields(m.bytes, [&](Reader& r, std::uint32_t tag, const char* start) {
     std::string_view v;
     std::uint64_t n;
     switch (tag) {
-      case Tag(2, kFixed64):
-        if (!r.ReadFixed64(f.start_time_unix_nano)) return Fail(r);
-        break;
-      case Tag(3, kFixed64):
-        if (!r.ReadFixed64(f.time_unix_nano)) return Fail(r);
-        break;
-      case Tag(4, kFixed64):
-        if (!r.ReadFixed64(f.count)) return Fail(r);
-        break;
-      case Tag(5, kFixed64):
-        if (!r.ReadDouble(f.sum)) return Fail(r);
-        break;
+      case Tag(2, kFixed64): return r.ReadFixed64(f.start_time_unix_nano);
+      case Tag(3, kFixed64): return r.ReadFixed64(f.time_unix_nano);
+      case Tag(4, kFixed64): return r.ReadFixed64(f.count);
+      case Tag(5, kFixed64): return r.ReadDouble(f.sum);
       case Tag(6, kLen):
-        if (!r.ReadBytes(v)) return Fail(r);
+        if (!r.ReadBytes(v)) return false;
         quantiles.Add(start, r.position());
-        break;
+        return true;
       case Tag(7, kLen):
-        if (!r.ReadBytes(v)) return Fail(r);
+        if (!r.ReadBytes(v)) return false;
         attributes.Add(start, r.position());
-        break;
+        return true;
       case Tag(8, kVarint):
-        if (!r.ReadVarint(n)) return Fail(r);
+        if (!r.ReadVarint(n)) return false;
         f.flags = static_cast<std::uint32_t>(n);
-        break;
-      default:
-        if (!r.SkipField(tag, m.depth)) return Fail(r);
+        return true;
+      default: return r.SkipField(tag, m.depth);
     }
-  }
+  });
+  if (!ok) return false;
   f.attributes = List{attributes.view(), 7, m.depth};
   f.quantile_values = List{quantiles.view(), 6, m.depth};
   return true;
@@ -830,59 +661,41 @@ bool WireSource::Read(const Msg& m, SummaryPointFields<WireSource>& f) {
 
 // SummaryDataPoint.ValueAtQuantile: quantile = 1, value = 2.
 bool WireSource::Read(const Msg& m, QuantileFields& f) {
-  Reader r(m.bytes);
-  while (!r.done()) {
-    std::uint32_t tag;
-    if (!r.ReadTag(tag)) return Fail(r);
-    if (tag == Tag(1, kFixed64)) {
-      if (!r.ReadDouble(f.quantile)) return Fail(r);
-    } else if (tag == Tag(2, kFixed64)) {
-      if (!r.ReadDouble(f.value)) return Fail(r);
-    } else if (!r.SkipField(tag, m.depth)) {
-      return Fail(r);
-    }
-  }
-  return true;
+  return ReadFields(m.bytes, [&](Reader& r, std::uint32_t tag, const char*) {
+    if (tag == Tag(1, kFixed64)) return r.ReadDouble(f.quantile);
+    if (tag == Tag(2, kFixed64)) return r.ReadDouble(f.value);
+    return r.SkipField(tag, m.depth);
+  });
 }
 
 // Exemplar: time = 2, as_double = 3, span_id = 4, trace_id = 5, as_int = 6,
 // filtered_attributes = 7.
 bool WireSource::Read(const Msg& m, ExemplarFields<WireSource>& f) {
-  Reader r(m.bytes);
   Stretch attributes;
-  while (!r.done()) {
-    const char* start = r.position();
-    std::uint32_t tag;
-    if (!r.ReadTag(tag)) return Fail(r);
+  const bool ok = ReadFields(m.bytes, [&](Reader& r, std::uint32_t tag, const char* start) {
     std::string_view v;
     std::uint64_t n;
     switch (tag) {
-      case Tag(2, kFixed64):
-        if (!r.ReadFixed64(f.time_unix_nano)) return Fail(r);
-        break;
+      case Tag(2, kFixed64): return r.ReadFixed64(f.time_unix_nano);
       case Tag(3, kFixed64):
-        if (!r.ReadDouble(f.as_double)) return Fail(r);
+        if (!r.ReadDouble(f.as_double)) return false;
         f.value_kind = NumberKind::kDouble;
-        break;
+        return true;
       case Tag(6, kFixed64):
-        if (!r.ReadFixed64(n)) return Fail(r);
+        if (!r.ReadFixed64(n)) return false;
         f.as_int = static_cast<std::int64_t>(n);
         f.value_kind = NumberKind::kInt;
-        break;
-      case Tag(4, kLen):
-        if (!r.ReadBytes(f.span_id)) return Fail(r);
-        break;
-      case Tag(5, kLen):
-        if (!r.ReadBytes(f.trace_id)) return Fail(r);
-        break;
+        return true;
+      case Tag(4, kLen): return r.ReadBytes(f.span_id);
+      case Tag(5, kLen): return r.ReadBytes(f.trace_id);
       case Tag(7, kLen):
-        if (!r.ReadBytes(v)) return Fail(r);
+        if (!r.ReadBytes(v)) return false;
         attributes.Add(start, r.position());
-        break;
-      default:
-        if (!r.SkipField(tag, m.depth)) return Fail(r);
+        return true;
+      default: return r.SkipField(tag, m.depth);
     }
-  }
+  });
+  if (!ok) return false;
   f.filtered_attributes = List{attributes.view(), 7, m.depth};
   return true;
 }

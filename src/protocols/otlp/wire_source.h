@@ -71,21 +71,14 @@ class WireSource {
 
   template <class F>
   bool ForEach(const List& list, F&& f) {
-    wire::Reader r(list.bytes);
     const std::uint32_t want = wire::Tag(list.field, wire::kLen);
-    while (!r.done()) {
-      std::uint32_t tag;
-      if (!r.ReadTag(tag)) return Fail(r);
-      if (tag == want) {
-        std::string_view v;
-        if (!r.ReadBytes(v)) return Fail(r);
-        if (list.depth + 1 > wire::kMaxDepth) return Fail(wire::Error::kTooDeep);
-        if (!f(Msg{v, list.depth + 1})) return false;
-      } else if (!r.SkipField(tag, list.depth)) {
-        return Fail(r);
-      }
-    }
-    return true;
+    return ReadFields(list.bytes, [&](wire::Reader& r, std::uint32_t tag, const char*) {
+      if (tag != want) return r.SkipField(tag, list.depth);
+      std::string_view v;
+      if (!r.ReadBytes(v)) return false;
+      if (list.depth + 1 > wire::kMaxDepth) return Fail(wire::Error::kTooDeep);
+      return f(Msg{v, list.depth + 1});
+    });
   }
 
   // KeyValue: key = 1, value = 2 (AnyValue), key_strindex = 3 (profiles only, ignored).
@@ -109,22 +102,16 @@ class WireSource {
       }
       std::string_view key;
       Merged value;
-      wire::Reader r(kv.bytes);
-      while (!r.done()) {
-        std::uint32_t tag;
-        if (!r.ReadTag(tag)) return Fail(r);
-        if (tag == wire::Tag(1, wire::kLen)) {
-          if (!r.ReadString(key)) return Fail(r);
-        } else if (tag == wire::Tag(2, wire::kLen)) {
-          std::string_view v;
-          if (!r.ReadBytes(v)) return Fail(r);
-          Merge(value, v);
-        } else if (!r.SkipField(tag, kv.depth)) {
-          return Fail(r);
-        }
-      }
+      const bool ok = ReadFields(kv.bytes, [&](wire::Reader& r, std::uint32_t tag, const char*) {
+        if (tag == wire::Tag(1, wire::kLen)) return r.ReadString(key);
+        if (tag != wire::Tag(2, wire::kLen)) return r.SkipField(tag, kv.depth);
+        std::string_view v;
+        if (!r.ReadBytes(v)) return false;
+        Merge(value, v);
+        return true;
+      });
       Msg v;
-      if (!Sub(value, kv.depth, v)) return false;
+      if (!ok || !Sub(value, kv.depth, v)) return false;
       return f(key, v);
     });
   }
@@ -136,47 +123,30 @@ class WireSource {
 
   template <class F>
   bool ForEachString(const List& list, F&& f) {
-    wire::Reader r(list.bytes);
     const std::uint32_t want = wire::Tag(list.field, wire::kLen);
-    while (!r.done()) {
-      std::uint32_t tag;
-      if (!r.ReadTag(tag)) return Fail(r);
-      if (tag == want) {
-        std::string_view v;
-        if (!r.ReadString(v)) return Fail(r);
-        if (!f(v)) return false;
-      } else if (!r.SkipField(tag, list.depth)) {
-        return Fail(r);
-      }
-    }
-    return true;
+    return ReadFields(list.bytes, [&](wire::Reader& r, std::uint32_t tag, const char*) {
+      if (tag != want) return r.SkipField(tag, list.depth);
+      std::string_view v;
+      return r.ReadString(v) && f(v);
+    });
   }
 
   // Repeated fixed64 / double: one per field (wire type 1) or packed (wire type 2).
   template <class F>
   bool ForEachFixed64(const List& list, F&& f) {
-    wire::Reader r(list.bytes);
-    while (!r.done()) {
-      std::uint32_t tag;
-      if (!r.ReadTag(tag)) return Fail(r);
-      if (tag == wire::Tag(list.field, wire::kFixed64)) {
-        std::uint64_t v;
-        if (!r.ReadFixed64(v)) return Fail(r);
+    return ReadFields(list.bytes, [&](wire::Reader& r, std::uint32_t tag, const char*) {
+      std::uint64_t v;
+      if (tag == wire::Tag(list.field, wire::kFixed64)) return r.ReadFixed64(v) && f(v);
+      if (tag != wire::Tag(list.field, wire::kLen)) return r.SkipField(tag, list.depth);
+      std::string_view packed;
+      if (!r.ReadBytes(packed)) return false;
+      if (packed.size() % 8 != 0) return Fail(wire::Error::kBadPacked);
+      for (std::size_t i = 0; i < packed.size(); i += 8) {
+        std::memcpy(&v, packed.data() + i, 8);
         if (!f(v)) return false;
-      } else if (tag == wire::Tag(list.field, wire::kLen)) {
-        std::string_view packed;
-        if (!r.ReadBytes(packed)) return Fail(r);
-        if (packed.size() % 8 != 0) return Fail(wire::Error::kBadPacked);
-        for (std::size_t i = 0; i < packed.size(); i += 8) {
-          std::uint64_t v;
-          std::memcpy(&v, packed.data() + i, 8);
-          if (!f(v)) return false;
-        }
-      } else if (!r.SkipField(tag, list.depth)) {
-        return Fail(r);
       }
-    }
-    return true;
+      return true;
+    });
   }
   template <class F>
   bool ForEachDouble(const List& list, F&& f) {
@@ -189,28 +159,19 @@ class WireSource {
   // Repeated uint64 (varints): one per field (wire type 0) or packed (wire type 2).
   template <class F>
   bool ForEachUint64(const List& list, F&& f) {
-    wire::Reader r(list.bytes);
-    while (!r.done()) {
-      std::uint32_t tag;
-      if (!r.ReadTag(tag)) return Fail(r);
-      if (tag == wire::Tag(list.field, wire::kVarint)) {
-        std::uint64_t v;
-        if (!r.ReadVarint(v)) return Fail(r);
+    return ReadFields(list.bytes, [&](wire::Reader& r, std::uint32_t tag, const char*) {
+      std::uint64_t v;
+      if (tag == wire::Tag(list.field, wire::kVarint)) return r.ReadVarint(v) && f(v);
+      if (tag != wire::Tag(list.field, wire::kLen)) return r.SkipField(tag, list.depth);
+      std::string_view packed;
+      if (!r.ReadBytes(packed)) return false;
+      wire::Reader p(packed);
+      while (!p.done()) {
+        if (!p.ReadVarint(v)) return Fail(wire::Error::kBadPacked);
         if (!f(v)) return false;
-      } else if (tag == wire::Tag(list.field, wire::kLen)) {
-        std::string_view packed;
-        if (!r.ReadBytes(packed)) return Fail(r);
-        wire::Reader p(packed);
-        while (!p.done()) {
-          std::uint64_t v;
-          if (!p.ReadVarint(v)) return Fail(wire::Error::kBadPacked);
-          if (!f(v)) return false;
-        }
-      } else if (!r.SkipField(tag, list.depth)) {
-        return Fail(r);
       }
-    }
-    return true;
+      return true;
+    });
   }
 
   // AnyValue: a oneof of string (1), bool (2), int64 (3), double (4), ArrayValue (5),
@@ -301,6 +262,23 @@ class WireSource {
     return true;
   }
   bool Fail(const wire::Reader& r) { return Fail(r.error()); }
+  // Reads the fields of a message one by one, the shape every message and list here shares:
+  // field(r, tag, start) is called once the field's tag is read (`start`: where the field began)
+  // to read its value, or to skip it with r.SkipField(tag, depth) when it is not one it knows,
+  // and returns false when that fails. A failure of the reader is reported here (Fail(r)); one
+  // field() reported itself (Fail(e)), or a false from a caller's callback, is passed on as is.
+  template <class F>
+  bool ReadFields(std::string_view bytes, F&& field) {
+    wire::Reader r(bytes);
+    while (!r.done()) {
+      const char* start = r.position();
+      std::uint32_t tag;
+      if (!r.ReadTag(tag) || !field(r, tag, start)) {
+        return r.error() != wire::Error::kNone ? Fail(r) : false;
+      }
+    }
+    return true;
+  }
   bool Fail(wire::Error e);
   // Adds an occurrence of a singular message field: protobuf merges repeated occurrences, which
   // reads the same as one message made of their bytes one after the other.
