@@ -134,8 +134,9 @@ int RunServe(const ServeConfig& config) {
   // connections of 20 MB requests peak RSS reached 2.4 GiB with a 2 GiB --memory-limit whose
   // accounting said 1.9 GiB; with the fixed threshold 1.9 GiB (bench/run --full cell
   // closed/wide/r10000/plain/c64/none). Setting it also turns the dynamic raising off, and with
-  // it the raising of the trim threshold: without a trim threshold of its own, each thread's heap
-  // would be shrunk and grown again all the time (4x the mprotect calls per request).
+  // it the raising of the trim threshold, which is set here too: a heap keeps up to 16 MiB free
+  // at its top instead of 128 KiB. (bench/audit counts ~0.8 mprotect calls per 1000-record
+  // request with these settings, 0.17 without: heap growth, a microsecond per request.)
   mallopt(M_MMAP_THRESHOLD, 1 << 20);
   mallopt(M_TRIM_THRESHOLD, 16 << 20);
 
