@@ -23,6 +23,21 @@ void TrimThreadParser() {
   }
 }
 
+namespace {
+
+// Whether the key whose text starts at `raw` (just after its opening quote) is exactly `plain`.
+// Reads no byte past the key's closing quote: `plain` has no quote, so a shorter key differs at
+// its quote and the loop stops there. (simdjson's unsafe_is_equal reads raw[plain.size()] first,
+// which for a key predicted from an earlier request can lie past the end of the input.)
+bool KeyEquals(const char* raw, std::string_view plain) {
+  for (std::size_t i = 0; i < plain.size(); ++i) {
+    if (raw[i] != plain[i]) return false;
+  }
+  return raw[plain.size()] == '"';
+}
+
+}  // namespace
+
 error_code WalkObject(simdjson::ondemand::object object, model::BatchBuilder& builder,
                       FieldId parent) {
   for (auto field_result : object) {
@@ -30,12 +45,11 @@ error_code WalkObject(simdjson::ondemand::object object, model::BatchBuilder& bu
     INGOT_JSON_TRY(std::move(field_result).get(field));
     // Records of a stream usually repeat the previous record's keys in the same order: compare the
     // key as it stands in the input with the predicted one, without unescaping it into the
-    // parser's buffer. The key ends at a quote, which a plain predicted key cannot contain, so
-    // reading one byte past its length stays inside the key's token.
+    // parser's buffer.
     FieldId id;
     std::string_view predicted_key;
     if (builder.PredictChild(parent, id, predicted_key) &&
-        field.key().unsafe_is_equal(predicted_key.size() + 1, predicted_key)) {
+        KeyEquals(field.key().raw(), predicted_key)) {
       builder.AcceptPrediction(parent);
     } else {
       std::string_view key;

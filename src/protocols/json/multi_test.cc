@@ -1,6 +1,10 @@
 #include "protocols/json/multi.h"
 
 #include <gtest/gtest.h>
+#include <sys/mman.h>
+#include <unistd.h>
+
+#include <cstring>
 
 #include "protocols/json/test_body.h"
 
@@ -181,6 +185,31 @@ TEST(JsonArray, RejectsWrongShapes) {
     EXPECT_NE(d->status.message().find(c.want), std::string::npos)
         << c.body << " -> " << d->status.message();
   }
+}
+
+// A key predicted from an earlier request of the stream (the thread keeps its key tree) may be
+// longer than what is left of this request's body: comparing it must not read past the body's
+// padding. The body ends right before a page that may not be read.
+TEST(Ndjson, KeyPredictedFromAnEarlierRequestIsComparedWithinTheBody) {
+  const std::string long_key(300, 'k');
+  auto first = Ndjson("{\"" + long_key + "\":1}\n");
+  ASSERT_TRUE(first->status.ok());
+
+  const std::string text = "{\"k\":2}";
+  const long page = sysconf(_SC_PAGESIZE);
+  void* map = mmap(nullptr, static_cast<std::size_t>(2 * page), PROT_READ | PROT_WRITE,
+                   MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+  ASSERT_NE(map, MAP_FAILED);
+  char* guard = static_cast<char*>(map) + page;
+  ASSERT_EQ(mprotect(guard, static_cast<std::size_t>(page), PROT_NONE), 0);
+  char* body = guard - kPadding - text.size();  // zero padding up to the guard page
+  std::memcpy(body, text.data(), text.size());
+  Decode second;
+  second.status = DecodeNdjson(std::string_view(body, text.size()), second.stream());
+  second.decoded.Finish();
+  munmap(map, static_cast<std::size_t>(2 * page));
+  ASSERT_TRUE(second.status.ok()) << second.status.message();
+  EXPECT_EQ(second.col("k").ints(), (std::vector<std::int64_t>{2}));
 }
 
 }  // namespace
