@@ -292,6 +292,8 @@ void BatchBuilder::AbortRecord() {
 }
 
 RecordBatch& BatchBuilder::Finish() {
+  // A record begun and never ended (the decoder gave up on the request half-way) leaves nothing.
+  batch_.TruncateRows(batch_.num_rows());
   for (std::size_t i = 0; i < batch_.num_columns(); ++i) {
     batch_.column(i).PadNullsTo(batch_.num_rows());
   }

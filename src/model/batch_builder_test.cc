@@ -339,5 +339,23 @@ TEST(BatchBuilder, StartsFromAKeyTreeOfAnEarlierBatchWithTheSameResult) {
   EXPECT_EQ(reused.TakeKeyTree().nodes(), nodes + 2);  // + @timestamp, late
 }
 
+TEST(BatchBuilder, FinishDropsARecordThatWasNeverEnded) {
+  BatchBuilder b(Options());
+  std::string err;
+  b.BeginRecord();
+  b.AddInt(b.Child(BatchBuilder::kRoot, "a"), 1);
+  ASSERT_TRUE(b.EndRecord(&err));
+  b.BeginRecord();  // a decoder that stops here (malformed input) never ends or aborts it
+  b.AddInt(b.Child(BatchBuilder::kRoot, "a"), 2);
+  b.AddString(b.Child(BatchBuilder::kRoot, "only_here"), "x");
+  b.Finish();
+  EXPECT_EQ(b.records(), 1u);
+  EXPECT_EQ(Col(b, "a").ints(), (std::vector<std::int64_t>{1}));
+  EXPECT_EQ(b.batch().FindColumn("only_here"), -1);
+  for (std::size_t i = 0; i < b.batch().num_columns(); ++i) {
+    EXPECT_EQ(b.batch().column(i).rows(), 1u) << b.batch().column(i).name();
+  }
+}
+
 }  // namespace
 }  // namespace ingot::model
