@@ -134,9 +134,8 @@ void Column::AppendRowsFrom(const Column& src, std::size_t begin, std::size_t en
     for (std::size_t r = 0; r < begin; ++r) first_value += src.defined_[r];
     n_values = 0;
     for (std::size_t r = begin; r < end; ++r) n_values += src.defined_[r];
-    if (all_defined() && n_values == end - begin) {
-      // Every copied row has a value: this column stays without definition bytes.
-    } else {
+    // When every copied row has a value, a column without definition bytes stays without.
+    if (!all_defined() || n_values != end - begin) {
       StartDefinitionBytes();
       defined_.insert(defined_.end(), src.defined_.begin() + begin, src.defined_.begin() + end);
     }
