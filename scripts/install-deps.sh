@@ -13,7 +13,7 @@ with_tests=0
 
 packages=(
   build-essential cmake ninja-build pkg-config git
-  libsimdjson-dev libboost-dev libzstd-dev liblz4-dev libsnappy-dev libdeflate-dev
+  libsimdjson-dev libboost-dev libzstd-dev liblz4-dev libsnappy-dev libdeflate-dev zlib1g-dev
   libthrift-dev thrift-compiler libxxhash-dev libspdlog-dev libfmt-dev libcli11-dev
   libtoml11-dev libgtest-dev libgmock-dev libbenchmark-dev libcurl4-openssl-dev
   libprotobuf-dev protobuf-compiler libgrpc++-dev protobuf-compiler-grpc

@@ -7,6 +7,7 @@
 #include <boost/beast/http/error.hpp>
 #include <cassert>
 #include <charconv>
+#include <cstdint>
 #include <exception>
 #include <string>
 
@@ -226,6 +227,7 @@ void Connection::OnHeader() {
   }
   assert(head_.arena.capacity() == arena_capacity);  // views above would dangle otherwise
   request_.params = std::span<const PathParam>(params_.data(), match.value_count);
+  if (route_->pre_body_check && AnsweredBeforeBody()) return;
 
   const std::string_view transfer = request_.header("transfer-encoding");
   if (!transfer.empty() && !EqualsIgnoreCase(TrimWhitespace(transfer), "chunked")) {
@@ -245,7 +247,43 @@ void Connection::OnHeader() {
                        std::to_string(server_.options.max_body_bytes) + " bytes");
     return;
   }
+  if (length && *length > BudgetCeiling(0)) {
+    SendError(413, "request body of " + std::to_string(*length) + " bytes is more than " +
+                       MemoryLimitText());
+    return;
+  }
   StartBody();
+}
+
+std::size_t Connection::BudgetCeiling(std::size_t held) const {
+  const MemoryBudget* budget = server_.options.memory_budget;
+  if (budget == nullptr) return SIZE_MAX;
+  return PaddedBuffer::MaxSizeWithin(budget->limit() > held ? budget->limit() - held : 0);
+}
+
+std::size_t Connection::MaxChunkedBytes() const {
+  return std::min(server_.options.max_body_bytes, BudgetCeiling(0));
+}
+
+std::string Connection::MemoryLimitText() const {
+  return "the server's memory limit of " + std::to_string(server_.options.memory_budget->limit()) +
+         " bytes can hold; send smaller requests";
+}
+
+bool Connection::AnsweredBeforeBody() {
+  std::optional<Response> answer;
+  // Like a handler, a check must not unwind into Asio and kill the I/O thread.
+  try {
+    answer = route_->pre_body_check(request_);
+  } catch (const std::exception& e) {
+    answer = ErrorResponse(500, std::string("request check failed: ") + e.what());
+  } catch (...) {
+    answer = ErrorResponse(500, "request check failed");
+  }
+  if (!answer) return false;
+  response_ = std::move(*answer);
+  Send(!keep_alive_ || body_pending_ || stop_requested());
+  return true;
 }
 
 void Connection::StartBody() {
@@ -260,7 +298,7 @@ void Connection::StartBody() {
   auto read_body = [this] {
     if (parser_->chunked()) {
       BodySink().Clear();
-      parser_->SetBodySink(&BodySink(), server_.options.max_body_bytes);
+      parser_->SetBodySink(&BodySink(), MaxChunkedBytes());
       parser_->eager(true);
       ParseChunkedBody();
     } else {
@@ -325,8 +363,10 @@ void Connection::ParseChunkedBody() {
       if (parser_->memory_refused()) {
         SendMemoryRefusal();
       } else if (parser_->body_too_large()) {
-        SendError(413, "chunked request body exceeds the limit of " +
-                           std::to_string(server_.options.max_body_bytes) + " bytes");
+        SendError(413, MaxChunkedBytes() < server_.options.max_body_bytes
+                           ? "chunked request body is more than " + MemoryLimitText()
+                           : "chunked request body exceeds the limit of " +
+                                 std::to_string(server_.options.max_body_bytes) + " bytes");
       } else {
         SendError(400, "malformed chunked body: " + ec.message());
       }
@@ -354,20 +394,28 @@ void Connection::OnBody() {
   body_pending_ = false;
   const std::size_t wire_bytes = BodySink().size();
   if (encoding_ != ContentEncoding::kIdentity) {
-    const Status s = worker_.decoder().Decode(encoding_, wire_.view(),
-                                              server_.options.max_decoded_bytes, decoded_);
+    // Next to the compressed body it came from, the decoded one can never be larger than what is
+    // left of the budget: past that it is 413 as surely as past max_decoded_bytes.
+    const std::size_t ceiling = BudgetCeiling(wire_.allocated());
+    const std::size_t limit = std::min(server_.options.max_decoded_bytes, ceiling);
+    const Status s = worker_.decoder().Decode(encoding_, wire_.view(), limit, decoded_);
     if (!s.ok()) {
       if (s.code() == StatusCode::kResourceExhausted) {
         SendMemoryRefusal();
-        return;
+      } else if (s.code() == StatusCode::kTooLarge) {
+        SendError(413, limit < server_.options.max_decoded_bytes
+                           ? "decompressed body is more than " + MemoryLimitText()
+                           : s.message());
+      } else {
+        SendError(400, s.message());
       }
-      SendError(s.code() == StatusCode::kTooLarge ? 413 : 400, s.message());
       return;
     }
   }
   decoded_.SealPadding();
   request_.body = std::string_view(decoded_.data(), decoded_.size());
   request_.wire_body_bytes = wire_bytes;
+  request_.buffer_bytes = wire_.allocated() + decoded_.allocated();
   stats_->wire_bytes.fetch_add(wire_bytes, std::memory_order_relaxed);
   stats_->decoded_bytes.fetch_add(decoded_.size(), std::memory_order_relaxed);
   Dispatch();

@@ -78,6 +78,15 @@ class Connection : public std::enable_shared_from_this<Connection> {
   void BeginRequest();
   void ParseHeader();
   void OnHeader();
+  // The largest body the memory budget could ever hold next to the `held` bytes this request
+  // already holds; SIZE_MAX without a budget. A body larger than that is 413, never 503: the
+  // client must not retry it forever.
+  std::size_t BudgetCeiling(std::size_t held) const;
+  std::size_t MaxChunkedBytes() const;  // max_body_bytes, or the budget's ceiling when lower
+  // "the server's memory limit of N bytes can hold; ...", for those 413s.
+  std::string MemoryLimitText() const;
+  // Runs the route's pre-body check; true when it answered (the body is left unread).
+  bool AnsweredBeforeBody();
   void StartBody();
   void ReadFixedBody(std::size_t length);
   void ParseChunkedBody();

@@ -6,6 +6,8 @@
 
 #include <string>
 
+#include "common/memory_budget.h"
+
 namespace ingot::http {
 namespace {
 
@@ -33,6 +35,36 @@ std::string ZstdStreamed(std::string_view in) {
   }
   out.resize(dst.pos);
   ZSTD_freeCCtx(c);
+  return out;
+}
+
+// The zlib format (gRPC's "deflate").
+std::string Zlib(std::string_view in) {
+  libdeflate_compressor* c = libdeflate_alloc_compressor(6);
+  std::string out(libdeflate_zlib_compress_bound(c, in.size()), '\0');
+  out.resize(libdeflate_zlib_compress(c, in.data(), in.size(), out.data(), out.size()));
+  libdeflate_free_compressor(c);
+  return out;
+}
+
+// A 17-byte zstd frame that declares `declared` bytes of content and holds one RLE block of
+// 128 KiB: more than zstd can expand to from 17 bytes when `declared` is large.
+std::string LyingZstdFrame(std::uint64_t declared) {
+  std::string f = "\x28\xb5\x2f\xfd";  // magic
+  f += '\xe0';                         // single segment, 8-byte content size
+  for (int i = 0; i < 8; ++i) f += static_cast<char>(declared >> (8 * i));
+  const std::uint32_t block = 1 | 1 << 1 | (128 << 10) << 3;  // last, RLE, 128 KiB
+  for (int i = 0; i < 3; ++i) f += static_cast<char>(block >> (8 * i));
+  f += 'x';
+  return f;
+}
+
+// `n` bytes of zeros as gzip members of 64 KiB each (each trailer harmless) without ever holding
+// `n` bytes.
+std::string GzipMembersOfZeros(std::size_t n) {
+  const std::string member = Gzip(std::string(64 << 10, '\0'));
+  std::string out;
+  for (std::size_t i = 0; i < n / (64 << 10); ++i) out += member;
   return out;
 }
 
@@ -70,6 +102,8 @@ TEST(ContentDecoder, RoundTripsGzipAndZstd) {
   EXPECT_EQ(out.view(), a);
   ASSERT_TRUE(d.Decode(ContentEncoding::kZstd, Zstd(b) + ZstdStreamed(a), 1 << 20, out).ok());
   EXPECT_EQ(out.view(), b + a);
+  ASSERT_TRUE(d.Decode(ContentEncoding::kDeflate, Zlib(a), 1 << 20, out).ok());
+  EXPECT_EQ(out.view(), a);
   ASSERT_TRUE(d.Decode(ContentEncoding::kGzip, "", 1 << 20, out).ok());
   EXPECT_EQ(out.size(), 0u);
 }
@@ -85,6 +119,9 @@ TEST(ContentDecoder, ExactLimitFitsOneMoreByteDoesNot) {
   EXPECT_EQ(d.Decode(ContentEncoding::kZstd, ZstdStreamed(a), a.size() - 1, out).code(),
             StatusCode::kTooLarge);
   EXPECT_EQ(d.Decode(ContentEncoding::kZstd, Zstd(a), a.size() - 1, out).code(),
+            StatusCode::kTooLarge);
+  EXPECT_TRUE(d.Decode(ContentEncoding::kDeflate, Zlib(a), a.size(), out).ok());
+  EXPECT_EQ(d.Decode(ContentEncoding::kDeflate, Zlib(a), a.size() - 1, out).code(),
             StatusCode::kTooLarge);
 }
 
@@ -119,6 +156,61 @@ TEST(ContentDecoder, BombsAreRefusedWithinTheLimit) {
   }
 }
 
+TEST(ContentDecoder, ZstdFrameClaimingMoreThanItCanHoldIsRefusedWithoutAllocating) {
+  ContentDecoder d;
+  PaddedBuffer out;
+  const std::string frame = LyingZstdFrame(200 << 20);
+  ASSERT_EQ(frame.size(), 17u);
+  // Within the limit, the claim is impossible for 17 bytes: corrupt, and nothing is allocated
+  // for it (the claim alone used to reserve 200 MiB).
+  const Status s = d.Decode(ContentEncoding::kZstd, frame, 256 << 20, out);
+  EXPECT_EQ(s.code(), StatusCode::kInvalidInput) << s.ToString();
+  EXPECT_EQ(out.capacity(), 0u);
+  // Over the limit it is too large, whatever it holds.
+  EXPECT_EQ(d.Decode(ContentEncoding::kZstd, frame, 4 << 20, out).code(), StatusCode::kTooLarge);
+  EXPECT_EQ(out.capacity(), 0u);
+  // A claim the frame can back is decoded (and fails only because it holds less).
+  EXPECT_EQ(d.Decode(ContentEncoding::kZstd, LyingZstdFrame(256 << 10), 4 << 20, out).code(),
+            StatusCode::kInvalidInput);
+}
+
+// Under a memory budget that refuses room, a body over the limit must still be told apart from
+// one that would fit: 413 (kTooLarge) for the first, 503 (kResourceExhausted) only for the second.
+TEST(ContentDecoder, OverTheLimitIsTooLargeEvenWhenTheBudgetRefusesFirst) {
+  ContentDecoder d;
+  const std::size_t limit = 4 << 20;
+  MemoryBudget budget(1 << 20);
+  auto decode = [&](ContentEncoding e, const std::string& in) {
+    PaddedBuffer out;
+    out.set_budget(&budget);
+    const Status s = d.Decode(e, in, limit, out);
+    EXPECT_LE(out.allocated(), budget.limit());
+    return s.code();
+  };
+  const std::string zeros(8 << 20, '\0');  // twice the limit
+  const std::string fits(2 << 20, '\0');   // within the limit, over the budget
+  // Streamed zstd (no declared size): the budget refuses growth at 1 MiB, long before the limit.
+  EXPECT_EQ(decode(ContentEncoding::kZstd, ZstdStreamed(zeros)), StatusCode::kTooLarge);
+  EXPECT_EQ(decode(ContentEncoding::kZstd, ZstdStreamed(fits)), StatusCode::kResourceExhausted);
+  // Declared sizes: known before allocating.
+  EXPECT_EQ(decode(ContentEncoding::kZstd, Zstd(zeros)), StatusCode::kTooLarge);
+  EXPECT_EQ(decode(ContentEncoding::kZstd, Zstd(fits)), StatusCode::kResourceExhausted);
+  // Multi-member gzip: only the last member's size is known up front.
+  EXPECT_EQ(decode(ContentEncoding::kGzip, GzipMembersOfZeros(zeros.size())),
+            StatusCode::kTooLarge);
+  EXPECT_EQ(decode(ContentEncoding::kGzip, GzipMembersOfZeros(fits.size())),
+            StatusCode::kResourceExhausted);
+  EXPECT_EQ(decode(ContentEncoding::kGzip, Gzip(zeros)), StatusCode::kTooLarge);
+  EXPECT_EQ(decode(ContentEncoding::kGzip, Gzip(fits)), StatusCode::kResourceExhausted);
+  EXPECT_EQ(decode(ContentEncoding::kDeflate, Zlib(zeros)), StatusCode::kTooLarge);
+  EXPECT_EQ(decode(ContentEncoding::kDeflate, Zlib(fits)), StatusCode::kResourceExhausted);
+  // Within the budget, everything decodes.
+  const std::string small(512 << 10, 'a');
+  EXPECT_EQ(decode(ContentEncoding::kZstd, ZstdStreamed(small)), StatusCode::kOk);
+  EXPECT_EQ(decode(ContentEncoding::kGzip, GzipMembersOfZeros(512 << 10)), StatusCode::kOk);
+  EXPECT_EQ(budget.used(), 0u);
+}
+
 TEST(ContentDecoder, CorruptOrTruncatedIsInvalidInput) {
   ContentDecoder d;
   PaddedBuffer out;
@@ -142,6 +234,11 @@ TEST(ContentDecoder, CorruptOrTruncatedIsInvalidInput) {
   EXPECT_NE(s.message().find("zstd body is corrupt or truncated"), std::string::npos);
   const std::string zk = Zstd(a);
   EXPECT_EQ(d.Decode(ContentEncoding::kZstd, zk.substr(0, zk.size() - 5), 1 << 20, out).code(),
+            StatusCode::kInvalidInput);
+  const std::string zl = Zlib(a);
+  EXPECT_EQ(d.Decode(ContentEncoding::kDeflate, zl.substr(0, zl.size() - 5), 1 << 20, out).code(),
+            StatusCode::kInvalidInput);
+  EXPECT_EQ(d.Decode(ContentEncoding::kDeflate, gz, 1 << 20, out).code(),
             StatusCode::kInvalidInput);
 }
 

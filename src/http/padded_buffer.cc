@@ -7,10 +7,18 @@
 
 namespace ingot::http {
 
+namespace {
+// Page-sized steps: the allocator hands out whole pages for large blocks anyway.
+constexpr std::size_t kPage = 4096;
+}  // namespace
+
+std::size_t PaddedBuffer::MaxSizeWithin(std::size_t bytes) {
+  const std::size_t pages = bytes / kPage * kPage;
+  return pages < kBodyPadding ? 0 : pages - kBodyPadding;
+}
+
 bool PaddedBuffer::Reserve(std::size_t n, std::size_t cap) {
   if (capacity_ > 0 && n <= capacity()) return true;
-  // Page-sized steps: the allocator hands out whole pages for large blocks anyway.
-  constexpr std::size_t kPage = 4096;
   std::size_t want = std::max(n, std::min(capacity() * 2, std::max(n, cap)));
   want = (want + kBodyPadding + kPage - 1) / kPage * kPage;
   if (budget_ != nullptr && !budget_->TryCharge(want - capacity_)) return false;

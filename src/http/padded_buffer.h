@@ -35,6 +35,11 @@ class PaddedBuffer {
   // Bytes that may be written at data() before padding is needed: capacity minus kBodyPadding.
   std::size_t capacity() const { return capacity_ == 0 ? 0 : capacity_ - kBodyPadding; }
   std::string_view view() const { return {data_.get(), size_}; }
+  // Bytes allocated (and charged to the budget), padding and page rounding included.
+  std::size_t allocated() const { return capacity_; }
+  // The largest contents whose buffer takes at most `bytes` of memory (padding and page rounding
+  // included): what a budget of `bytes` can ever hold.
+  static std::size_t MaxSizeWithin(std::size_t bytes);
 
   void Clear() { size_ = 0; }
   // Ensures capacity() >= n, keeping the current contents. Grows geometrically but never past

@@ -70,4 +70,19 @@ TEST(PaddedBuffer, ChargesItsMemoryToTheBudgetAndRefusesPastIt) {
   EXPECT_EQ(budget.used(), 0u);  // released when the buffer goes away
 }
 
+TEST(PaddedBuffer, MaxSizeWithinIsTheLargestBodyABudgetCanHold) {
+  for (std::size_t limit : {std::size_t{100000}, std::size_t{1} << 20, std::size_t{5000}}) {
+    MemoryBudget budget(limit);
+    const std::size_t max = PaddedBuffer::MaxSizeWithin(limit);
+    PaddedBuffer fits;
+    fits.set_budget(&budget);
+    EXPECT_TRUE(fits.Reserve(max, max)) << limit;
+    fits.ShrinkTo(0);
+    PaddedBuffer over;
+    over.set_budget(&budget);
+    EXPECT_FALSE(over.Reserve(max + 1, max + 1)) << limit;
+  }
+  EXPECT_EQ(PaddedBuffer::MaxSizeWithin(100), 0u);
+}
+
 }  // namespace ingot::http

@@ -33,6 +33,9 @@ struct Request {
   // parses it in place. Never null, even when empty.
   std::string_view body;
   std::size_t wire_body_bytes = 0;  // body size as received, before decoding
+  // Memory the server holds for this body (received and decoded buffers) until Respond(), already
+  // charged to the memory budget (ServerOptions::memory_budget).
+  std::size_t buffer_bytes = 0;
   std::string_view remote_address;  // "ip:port" of the peer
 
   // First value of the header `name`, compared case-insensitively; empty when absent.

@@ -12,16 +12,28 @@
 #include <array>
 #include <cstddef>
 #include <cstdint>
+#include <functional>
 #include <memory>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
 
 #include "common/status.h"
 #include "http/exchange.h"
+#include "http/request.h"
+#include "http/response.h"
 #include "http/stats.h"
 
 namespace ingot::http {
+
+// A route's look at a request before its body: called on the I/O thread once the route matched
+// and the path parameters are decoded, with `head.body` empty, before any byte of the body is
+// read, any memory is reserved for it, or "100 Continue" is sent. Returns the answer to send
+// instead (the unread body then ends the connection, after the usual lingering close), or nullopt
+// to go on. This is where credentials are checked: a client that may not write must not make the
+// server buffer, decompress or wait for its body. Must not block, like a handler.
+using PreBodyCheck = std::function<std::optional<Response>(const Request& head)>;
 
 class Router {
  public:
@@ -32,7 +44,8 @@ class Router {
     std::string pattern;
     std::vector<std::string> param_names;  // in pattern order
     Handler handler;
-    mutable RouteStats stats;  // updated by the server's I/O threads
+    PreBodyCheck pre_body_check;  // may be empty
+    mutable RouteStats stats;     // updated by the server's I/O threads
   };
 
   enum class Outcome : unsigned char { kFound, kNotFound, kMethodNotAllowed };
@@ -50,10 +63,13 @@ class Router {
   Router(Router&&) noexcept;
   Router& operator=(Router&&) noexcept;
 
-  // Registers `handler` for `method` ("GET", "POST", ...) on `pattern`.
+  // Registers `handler` for `method` ("GET", "POST", ...) on `pattern`, with an optional
+  // `pre_body_check` that may answer from the request head alone; the handler runs only for
+  // requests the check let through.
   // Errors: kInvalidInput when the pattern does not start with '/', has an unbalanced or empty
   // {param}, more than kMaxParams parameters, or when (method, pattern) is already registered.
-  Status Add(std::string_view method, std::string_view pattern, Handler handler);
+  Status Add(std::string_view method, std::string_view pattern, Handler handler,
+             PreBodyCheck pre_body_check = {});
 
   Match Find(std::string_view method, std::string_view path) const;
 

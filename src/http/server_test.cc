@@ -488,7 +488,7 @@ TEST_F(ServerTest, ConnectionCapAnswers503WithRetryAfter) {
   EXPECT_TRUE(served);
 }
 
-TEST_F(ServerTest, BodiesTheMemoryBudgetCannotHoldAre503WithRetryAfter) {
+TEST_F(ServerTest, BodiesTheMemoryBudgetCannotHoldNowAre503WithRetryAfter) {
   MemoryBudget budget(256 << 10);
   options.memory_budget = &budget;
   Start();
@@ -496,9 +496,6 @@ TEST_F(ServerTest, BodiesTheMemoryBudgetCannotHoldAre503WithRetryAfter) {
     CurlClient c;
     auto r = c.Post(Url("/echo"), std::string(100 << 10, 'x'));
     EXPECT_EQ(r.status, 200);
-    r = c.Post(Url("/echo"), std::string(300 << 10, 'x'));  // more than the whole budget
-    EXPECT_EQ(r.status, 503) << r.body;
-    EXPECT_NE(r.body.find("memory limit"), std::string::npos);
   }
   // The first client's connection (and the buffer it kept charged for its next request) is
   // released when the server sees it close, on its own thread: wait for that.
@@ -511,12 +508,119 @@ TEST_F(ServerTest, BodiesTheMemoryBudgetCannotHoldAre503WithRetryAfter) {
   testing::CurlResult r;
   r = other.Post(Url("/echo"), std::string(100 << 10, 'y'));
   EXPECT_EQ(r.status, 503);
+  EXPECT_NE(r.body.find("memory limit"), std::string::npos);
+  EXPECT_NE(r.headers.find("Retry-After: 1"), std::string::npos);
   r = other.Post(Url("/echo"), Gzip(std::string(200 << 10, 'z')), {"Content-Encoding: gzip"});
   EXPECT_EQ(r.status, 503) << "decoding needs room too";
+  r = other.PostChunked(Url("/echo"), std::string(100 << 10, 'y'), 7000);
+  EXPECT_EQ(r.status, 503);
   budget.Release(200 << 10);
   r = other.Post(Url("/echo"), std::string(100 << 10, 'y'));
   EXPECT_EQ(r.status, 200);
   EXPECT_GT(server->stats().memory_refusals.load(), 0u);
+}
+
+// A body the budget could not hold even if nothing else used it can never succeed: 413, so that
+// clients stop, not 503, which they would retry forever. Whatever the encoding.
+TEST_F(ServerTest, BodiesTheMemoryBudgetCanNeverHoldAre413) {
+  MemoryBudget budget(256 << 10);
+  options.memory_budget = &budget;
+  options.max_decoded_bytes = 64 << 20;
+  Start();
+  CurlClient c;
+  auto r = c.Post(Url("/echo"), std::string(300 << 10, 'x'));  // Content-Length: before reading
+  EXPECT_EQ(r.status, 413) << r.body;
+  EXPECT_NE(r.body.find("memory limit of 262144 bytes"), std::string::npos) << r.body;
+  r = c.PostChunked(Url("/echo"), std::string(300 << 10, 'x'), 7000);
+  EXPECT_EQ(r.status, 413) << r.body;
+  // Decoded bodies: a 32 MiB gzip bomb (multi-member, so no trailer gives it away) and zstd
+  // frames with and without a declared size; each within max_decoded_bytes, each past what the
+  // budget can hold. Streamed zstd is refused by the budget while growing, long before its end.
+  std::string members;
+  const std::string member = Gzip(std::string(64 << 10, '\0'));
+  for (int i = 0; i < 512; ++i) members += member;
+  r = c.Post(Url("/echo"), members, {"Content-Encoding: gzip"});
+  EXPECT_EQ(r.status, 413) << r.body;
+  r = c.Post(Url("/echo"), Zstd(std::string(1 << 20, '\0')), {"Content-Encoding: zstd"});
+  EXPECT_EQ(r.status, 413) << r.body;
+  std::string streamed(ZSTD_compressBound(32 << 20), '\0');
+  {
+    const std::string zeros(32 << 20, '\0');
+    ZSTD_CCtx* cctx = ZSTD_createCCtx();
+    ZSTD_inBuffer src{zeros.data(), zeros.size(), 0};
+    ZSTD_outBuffer dst{streamed.data(), streamed.size(), 0};
+    while (ZSTD_compressStream2(cctx, &dst, &src, ZSTD_e_end) != 0) {
+    }
+    streamed.resize(dst.pos);
+    ZSTD_freeCCtx(cctx);
+  }
+  r = c.Post(Url("/echo"), streamed, {"Content-Encoding: zstd"});
+  EXPECT_EQ(r.status, 413) << r.body;
+  EXPECT_EQ(server->stats().memory_refusals.load(), 0u);
+  // What fits still goes through.
+  r = c.Post(Url("/echo"), Zstd(std::string(100 << 10, 'a')), {"Content-Encoding: zstd"});
+  EXPECT_EQ(r.status, 200);
+}
+
+// A route's pre-body check answers from the head alone: no byte of the body is read, no memory is
+// reserved for it and no "100 Continue" is sent, so clients the check refuses (no credentials)
+// cannot hold the memory budget by announcing large bodies and never sending them.
+TEST_F(ServerTest, PreBodyCheckAnswersWithoutReadingOrChargingTheBody) {
+  MemoryBudget budget(2 << 20);
+  options.memory_budget = &budget;
+  options.max_body_bytes = 1 << 20;
+  std::atomic<int> handled{0};
+  std::string seen_org;
+  Start([&](Router& router) {
+    ASSERT_TRUE(router
+                    .Add(
+                        "POST", "/guarded/{org}",
+                        [&](ExchangePtr ex) {
+                          ++handled;
+                          Response resp;
+                          resp.body = std::to_string(ex->request().body.size());
+                          ex->Respond(std::move(resp));
+                        },
+                        [&](const Request& head) -> std::optional<Response> {
+                          seen_org = std::string(head.param("org"));
+                          if (head.header("Authorization") == "let me in") return std::nullopt;
+                          Response denied = ErrorResponse(401, "who are you?");
+                          denied.headers.emplace_back("WWW-Authenticate", "Basic");
+                          return denied;
+                        })
+                    .ok());
+  });
+  // More announced bodies than the budget can hold at once (16 x 1 MiB against 2 MiB), each
+  // waiting for its body: every one is answered 401 at once, and nothing is charged.
+  std::vector<std::unique_ptr<RawConnection>> idle;
+  for (int i = 0; i < 16; ++i) {
+    auto conn = std::make_unique<RawConnection>(server->port());
+    ASSERT_TRUE(conn->Send("POST /guarded/a%2Fb HTTP/1.1\r\nHost: x\r\nContent-Length: " +
+                           std::to_string(options.max_body_bytes) +
+                           (i % 2 ? "\r\nExpect: 100-continue" : "") + "\r\n\r\n"));
+    const std::string resp = conn->ReadResponse(5s);
+    EXPECT_EQ(StatusOf(resp), 401) << resp;  // not 100 Continue, not 503
+    EXPECT_NE(resp.find("WWW-Authenticate: Basic"), std::string::npos);
+    EXPECT_NE(resp.find("Connection: close"), std::string::npos);
+    idle.push_back(std::move(conn));
+  }
+  EXPECT_EQ(seen_org, "a/b");  // path parameters are decoded before the check
+  EXPECT_EQ(budget.used(), 0u);
+  EXPECT_EQ(handled.load(), 0);
+  EXPECT_EQ(server->stats().memory_refusals.load(), 0u);
+  // While those connections are still open, a request the check lets through is served.
+  CurlClient c;
+  auto r = c.Post(Url("/guarded/x"), std::string(900 << 10, 'x'), {"Authorization: let me in"});
+  EXPECT_EQ(r.status, 200);
+  EXPECT_EQ(r.body, std::to_string(900 << 10));
+  EXPECT_EQ(handled.load(), 1);
+  // Without a body the connection survives the early answer.
+  r = c.Post(Url("/guarded/x"), "");
+  EXPECT_EQ(r.status, 401);
+  r = c.Post(Url("/guarded/x"), "", {"Authorization: let me in"});
+  EXPECT_EQ(r.status, 200);
+  EXPECT_EQ(r.new_connections, 0);
+  EXPECT_TRUE(idle.back()->WaitForClose(5s));  // the refused ones end after the lingering close
 }
 
 TEST_F(ServerTest, Http10PipeliningAndExpectContinue) {
