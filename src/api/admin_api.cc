@@ -16,33 +16,52 @@ double Load(const std::atomic<T>& a) {
   return static_cast<double>(a.load(std::memory_order_relaxed));
 }
 
+// These endpoints take no body and no credentials: a client announcing a body is refused before
+// the server reads it or reserves memory for it, or anyone could hold the memory budget with them.
+std::optional<http::Response> RefuseBody(const http::Request& head) {
+  const std::string_view length = head.header("Content-Length");
+  if (head.header("Transfer-Encoding").empty() && (length.empty() || length == "0")) {
+    return std::nullopt;
+  }
+  return http::ErrorResponse(413, "this endpoint takes no request body");
+}
+
 }  // namespace
 
 Status AdminApi::Register(http::Router& router) {
-  INGOT_RETURN_IF_ERROR(router.Add("GET", "/healthz", [](http::ExchangePtr e) {
-    http::Response r;
-    r.body = R"({"status":"ok"})";
-    e->Respond(std::move(r));
-  }));
-  INGOT_RETURN_IF_ERROR(router.Add("GET", "/readyz", [this](http::ExchangePtr e) {
-    if (!ready()) {
-      http::Response r = http::ErrorResponse(
-          503, ready_.load() ? "the write-ahead log cannot write: not accepting data"
-                             : "starting up: replaying the write-ahead log");
-      r.headers.emplace_back("Retry-After", "1");
-      e->Respond(std::move(r));
-      return;
-    }
-    http::Response r;
-    r.body = R"({"status":"ready"})";
-    e->Respond(std::move(r));
-  }));
-  return router.Add("GET", "/metrics", [this](http::ExchangePtr e) {
-    http::Response r;
-    r.content_type = "text/plain; version=0.0.4";
-    r.body = RenderMetrics();
-    e->Respond(std::move(r));
-  });
+  INGOT_RETURN_IF_ERROR(router.Add(
+      "GET", "/healthz",
+      [](http::ExchangePtr e) {
+        http::Response r;
+        r.body = R"({"status":"ok"})";
+        e->Respond(std::move(r));
+      },
+      RefuseBody));
+  INGOT_RETURN_IF_ERROR(router.Add(
+      "GET", "/readyz",
+      [this](http::ExchangePtr e) {
+        if (!ready()) {
+          http::Response r = http::ErrorResponse(
+              503, ready_.load() ? "the write-ahead log cannot write: not accepting data"
+                                 : "starting up: replaying the write-ahead log");
+          r.headers.emplace_back("Retry-After", "1");
+          e->Respond(std::move(r));
+          return;
+        }
+        http::Response r;
+        r.body = R"({"status":"ready"})";
+        e->Respond(std::move(r));
+      },
+      RefuseBody));
+  return router.Add(
+      "GET", "/metrics",
+      [this](http::ExchangePtr e) {
+        http::Response r;
+        r.content_type = "text/plain; version=0.0.4";
+        r.body = RenderMetrics();
+        e->Respond(std::move(r));
+      },
+      RefuseBody);
 }
 
 bool AdminApi::ready() const {

@@ -72,6 +72,13 @@ http::Response HecError(const Refusal& refusal, const RequestState& state) {
   return r;
 }
 
+// What the error shapes of a refusal made before the body was read get for a request state: none
+// was built (only HEC's 400 reads it, and a pre-body refusal is a 401 or 403).
+const RequestState& NoState() {
+  static const RequestState state{model::BuilderOptions{}};
+  return state;
+}
+
 // The sanitized org/stream path parameter, or an error answer when it is empty once sanitized.
 bool NameParam(const ExchangePtr& exchange, std::string_view param, std::string& out) {
   out = model::SanitizeStreamName(exchange->request().param(param));
@@ -200,42 +207,92 @@ IngestApi::IngestApi(IngestFlow& flow) : flow_(flow) {
 }
 
 Status IngestApi::Register(http::Router& router) {
-  INGOT_RETURN_IF_ERROR(router.Add("POST", "/api/{org}/{stream}/_json", [this](ExchangePtr e) {
-    std::string org, stream;
-    if (NameParam(e, "org", org) && NameParam(e, "stream", stream)) Ingest(e, json_, org, stream);
-  }));
-  INGOT_RETURN_IF_ERROR(router.Add("POST", "/api/{org}/{stream}/_multi", [this](ExchangePtr e) {
-    std::string org, stream;
-    if (NameParam(e, "org", org) && NameParam(e, "stream", stream)) Ingest(e, multi_, org, stream);
-  }));
-  INGOT_RETURN_IF_ERROR(router.Add("POST", "/api/{org}/_bulk", [this](ExchangePtr e) {
-    std::string org;
-    if (NameParam(e, "org", org)) Ingest(e, bulk_, org, "");
-  }));
+  INGOT_RETURN_IF_ERROR(router.Add(
+      "POST", "/api/{org}/{stream}/_json",
+      [this](ExchangePtr e) {
+        std::string org, stream;
+        if (NameParam(e, "org", org) && NameParam(e, "stream", stream))
+          Ingest(e, json_, org, stream);
+      },
+      CredentialsFirst(json_, "org")));
+  INGOT_RETURN_IF_ERROR(router.Add(
+      "POST", "/api/{org}/{stream}/_multi",
+      [this](ExchangePtr e) {
+        std::string org, stream;
+        if (NameParam(e, "org", org) && NameParam(e, "stream", stream)) {
+          Ingest(e, multi_, org, stream);
+        }
+      },
+      CredentialsFirst(multi_, "org")));
+  INGOT_RETURN_IF_ERROR(router.Add(
+      "POST", "/api/{org}/_bulk",
+      [this](ExchangePtr e) {
+        std::string org;
+        if (NameParam(e, "org", org)) Ingest(e, bulk_, org, "");
+      },
+      CredentialsFirst(bulk_, "org")));
   // Elasticsearch clients probe the info endpoint before their first request.
   for (const char* method : {"GET", "HEAD"}) {
-    INGOT_RETURN_IF_ERROR(
-        router.Add(method, "/api/{org}/", [this](ExchangePtr e) { HandleElasticInfo(e); }));
+    INGOT_RETURN_IF_ERROR(router.Add(
+        method, "/api/{org}/", [this](ExchangePtr e) { HandleElasticInfo(e); },
+        CredentialsFirst(bulk_, "org")));
   }
-  INGOT_RETURN_IF_ERROR(router.Add("POST", "/api/{org}/_hec", [this](ExchangePtr e) {
-    std::string org;
-    if (NameParam(e, "org", org)) Ingest(e, hec_, org, flow_.options().hec_default_stream);
-  }));
+  INGOT_RETURN_IF_ERROR(router.Add(
+      "POST", "/api/{org}/_hec",
+      [this](ExchangePtr e) {
+        std::string org;
+        if (NameParam(e, "org", org)) Ingest(e, hec_, org, flow_.options().hec_default_stream);
+      },
+      CredentialsFirst(hec_, "org")));
   for (const char* path : {"/services/collector", "/services/collector/event"}) {
-    INGOT_RETURN_IF_ERROR(router.Add("POST", path, [this](ExchangePtr e) {
-      Ingest(e, hec_, "default", flow_.options().hec_default_stream);
-    }));
+    INGOT_RETURN_IF_ERROR(router.Add(
+        "POST", path,
+        [this](ExchangePtr e) { Ingest(e, hec_, "default", flow_.options().hec_default_stream); },
+        CredentialsFirst(hec_, "")));
   }
   for (otlp::Signal signal : {otlp::Signal::kLogs, otlp::Signal::kMetrics, otlp::Signal::kTraces}) {
     const std::string path = "/v1/" + std::string(OtlpSignalPath(signal));
     INGOT_RETURN_IF_ERROR(router.Add(
-        "POST", path, [this, signal](ExchangePtr e) { IngestOtlp(e, signal, "default"); }));
-    INGOT_RETURN_IF_ERROR(router.Add("POST", "/api/{org}" + path, [this, signal](ExchangePtr e) {
-      std::string org;
-      if (NameParam(e, "org", org)) IngestOtlp(e, signal, std::move(org));
-    }));
+        "POST", path, [this, signal](ExchangePtr e) { IngestOtlp(e, signal, "default"); },
+        OtlpCredentialsFirst(signal, "")));
+    INGOT_RETURN_IF_ERROR(router.Add(
+        "POST", "/api/{org}" + path,
+        [this, signal](ExchangePtr e) {
+          std::string org;
+          if (NameParam(e, "org", org)) IngestOtlp(e, signal, std::move(org));
+        },
+        OtlpCredentialsFirst(signal, "org")));
   }
   return Status::Ok();
+}
+
+// The org a request writes to, as its handler will name it: the sanitized path parameter, or
+// "default" on the routes without one.
+std::string IngestApi::OrgOf(const http::Request& head, std::string_view org_param) {
+  return org_param.empty() ? std::string("default")
+                           : model::SanitizeStreamName(head.param(org_param));
+}
+
+http::PreBodyCheck IngestApi::CredentialsFirst(const HttpEndpoint& endpoint,
+                                               std::string_view org_param) {
+  return [this, &endpoint, org_param](const http::Request& head) -> std::optional<http::Response> {
+    std::optional<Refusal> denied = flow_.CheckCredentials(
+        head.header("Authorization"), OrgOf(head, org_param), endpoint.spec.hec);
+    if (!denied) return std::nullopt;
+    return endpoint.error(*denied, NoState());
+  };
+}
+
+http::PreBodyCheck IngestApi::OtlpCredentialsFirst(otlp::Signal signal,
+                                                   std::string_view org_param) {
+  return [this, signal, org_param](const http::Request& head) -> std::optional<http::Response> {
+    std::optional<Refusal> denied =
+        flow_.CheckCredentials(head.header("Authorization"), OrgOf(head, org_param), false);
+    if (!denied) return std::nullopt;
+    // Answered in the request's encoding; JSON, the readable one, for an unknown Content-Type.
+    return OtlpErrorResponse(
+        ParseOtlpContentType(head.header("Content-Type")).value_or(OtlpEncoding::kJson), *denied);
+  };
 }
 
 void IngestApi::IngestOtlp(const ExchangePtr& exchange, otlp::Signal signal, std::string org) {
@@ -262,19 +319,15 @@ void IngestApi::IngestOtlp(const ExchangePtr& exchange, otlp::Signal signal, std
 void IngestApi::Ingest(const ExchangePtr& exchange, const HttpEndpoint& endpoint, std::string org,
                        std::string stream) {
   const http::Request& request = exchange->request();
+  // Credentials were checked before the body was read (CredentialsFirst).
   flow_.Run(endpoint.spec,
             std::make_shared<HttpCall>(flow_.BuilderOptionsNow(), exchange, endpoint),
-            std::move(org), std::move(stream), request.header("Authorization"), request.body);
+            std::move(org), std::move(stream), request.body, request.buffer_bytes);
 }
 
 void IngestApi::HandleElasticInfo(const ExchangePtr& exchange) {
   std::string org;
-  if (!NameParam(exchange, "org", org)) return;
-  if (std::optional<Refusal> denied =
-          flow_.CheckCredentials(exchange->request().header("Authorization"), org, false)) {
-    exchange->Respond(ErrorFor(*denied));
-    return;
-  }
+  if (!NameParam(exchange, "org", org)) return;  // credentials: checked before the body
   http::Response r;
   r.headers.emplace_back("X-Elastic-Product", "Elasticsearch");
   r.body =

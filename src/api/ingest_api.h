@@ -43,6 +43,14 @@ class IngestApi {
   };
 
  private:
+  // The route's pre-body check: credentials for the org named by path parameter `org_param`
+  // ("default" when empty), refused in `endpoint`'s error shape before the body is read. OTLP's
+  // picks the shape from the Content-Type.
+  http::PreBodyCheck CredentialsFirst(const HttpEndpoint& endpoint, std::string_view org_param);
+  http::PreBodyCheck OtlpCredentialsFirst(protocols::otlp::Signal signal,
+                                          std::string_view org_param);
+  static std::string OrgOf(const http::Request& head, std::string_view org_param);
+
   void Ingest(const http::ExchangePtr& exchange, const HttpEndpoint& endpoint, std::string org,
               std::string stream);
   void HandleElasticInfo(const http::ExchangePtr& exchange);

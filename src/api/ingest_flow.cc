@@ -46,7 +46,8 @@ std::optional<Refusal> IngestFlow::CheckCredentials(std::string_view authorizati
 }
 
 ingest::Ingester* IngestFlow::Admit(const EndpointSpec& spec, std::size_t body_bytes,
-                                    BudgetCharge& charge, Refusal& refusal) {
+                                    std::uint64_t held_bytes, BudgetCharge& charge,
+                                    Refusal& refusal) {
   ingest::Ingester* ingester = ingester_.load();
   if (ingester == nullptr) {
     rejections_.starting.fetch_add(1, std::memory_order_relaxed);
@@ -60,7 +61,9 @@ ingest::Ingester* IngestFlow::Admit(const EndpointSpec& spec, std::size_t body_b
   }
   if (MemoryBudget* budget = options_.memory_budget) {
     const std::uint64_t need = DecodeEstimate(spec, body_bytes);
-    if (need > budget->limit()) {
+    // Next to the body buffers already charged, a request that cannot fit even an empty budget
+    // never will: 413, so that the client stops instead of retrying a 503 forever.
+    if (need > budget->limit() - std::min(held_bytes, budget->limit())) {
       rejections_.too_large.fetch_add(1, std::memory_order_relaxed);
       refusal = Refusal{413,
                         "the request needs about " + std::to_string(need) +
@@ -109,19 +112,15 @@ void IngestFlow::CountRefusal(Endpoint endpoint, std::chrono::steady_clock::time
 }
 
 void IngestFlow::Run(const EndpointSpec& spec, std::shared_ptr<IngestCall> call, std::string org,
-                     std::string stream, std::string_view authorization, std::string_view body) {
+                     std::string stream, std::string_view body, std::uint64_t held_bytes) {
   const auto started = std::chrono::steady_clock::now();
   RequestState& state = call->state;
   state.header.protocol = spec.protocol;
   state.header.type = spec.type;
   state.header.org = std::move(org);
   state.header.stream = std::move(stream);
-  if (std::optional<Refusal> denied = CheckCredentials(authorization, state.header.org, spec.hec)) {
-    call->Refuse(*denied);
-    return;
-  }
   Refusal refusal;
-  ingest::Ingester* ingester = Admit(spec, body.size(), state.charge, refusal);
+  ingest::Ingester* ingester = Admit(spec, body.size(), held_bytes, state.charge, refusal);
   if (ingester == nullptr) {
     call->Refuse(refusal);
     return;

@@ -1,6 +1,7 @@
 // IngestFlow: what every ingestion request goes through, whatever carried it (HTTP or gRPC):
 //
-//   authorize -> admit (startup, disk, memory budget) -> decode on the calling thread
+//   authorize (CheckCredentials, from the request's head, before its body is read)
+//     -> admit (startup, disk, memory budget) -> decode on the calling thread
 //     -> Ingester::Commit (WAL first) -> answer once durable -> account (metrics)
 //
 // A transport (ingest_api.h for HTTP, grpc/ for OTLP/gRPC) wraps each request in an IngestCall,
@@ -135,15 +136,18 @@ class IngestFlow {
   model::BuilderOptions BuilderOptionsNow() const;
 
   // Takes `call` through the flow for `spec`, writing to `org` / `stream` (sanitized; `stream` is
-  // the default stream for endpoints that name streams in the body). `authorization` is the
-  // request's credential (an Authorization header or gRPC metadata value; empty when none), read
-  // before Run returns. `body` (with protocols::json::kPadding readable bytes after it) must stay
-  // valid until the call is answered.
+  // the default stream for endpoints that name streams in the body). `body` (with
+  // protocols::json::kPadding readable bytes after it) must stay valid until the call is answered.
+  // `held_bytes`: memory the transport holds for this request and has already charged to the
+  // memory budget (its body buffers); a request whose decoding could never fit next to it is 413.
+  // REQUIRES: CheckCredentials allowed this request to write to `org`, before its body was read.
   void Run(const EndpointSpec& spec, std::shared_ptr<IngestCall> call, std::string org,
-           std::string stream, std::string_view authorization, std::string_view body);
+           std::string stream, std::string_view body, std::uint64_t held_bytes);
 
-  // Whether `authorization` may write to `org` (`hec`: on a Splunk HEC path); the refusal (401 or
-  // 403, counted) when not. For requests that store nothing (the Elasticsearch info probe).
+  // Whether `authorization` (an Authorization header or gRPC metadata value; empty when none) may
+  // write to `org` (`hec`: on a Splunk HEC path); the refusal (401 or 403, counted) when not.
+  // Transports call it from the request's head, before they read, decompress or buffer its body:
+  // a client without credentials must not be able to make the server spend memory on it.
   std::optional<Refusal> CheckCredentials(std::string_view authorization, std::string_view org,
                                           bool hec);
 
@@ -158,8 +162,8 @@ class IngestFlow {
   // Admission, before the body is decoded: the ingester, or null with `refusal` set (503 while
   // starting, under disk or memory pressure; 413 if it can never fit). On success `charge` holds
   // the request's claim on the memory budget.
-  ingest::Ingester* Admit(const EndpointSpec& spec, std::size_t body_bytes, BudgetCharge& charge,
-                          Refusal& refusal);
+  ingest::Ingester* Admit(const EndpointSpec& spec, std::size_t body_bytes,
+                          std::uint64_t held_bytes, BudgetCharge& charge, Refusal& refusal);
   // The refusal for a commit that failed (503 when retrying may help).
   Refusal CommitFailure(const Status& st);
   // Counts a request's records per stream and its latency since `started`.

@@ -228,7 +228,8 @@ int RunServe(const ServeConfig& config) {
   if (!config.grpc_addr.empty()) {
     grpc_server = std::make_unique<grpc_server::OtlpGrpcServer>(
         ingest_flow, grpc_server::GrpcServerOptions{.address = config.grpc_addr,
-                                                    .max_message_bytes = config.max_decoded_bytes});
+                                                    .max_message_bytes = config.max_body_bytes,
+                                                    .max_decoded_bytes = config.max_decoded_bytes});
     admin_api.AddSection(&grpc_server->stats());
   }
   http::Router router;

@@ -3,6 +3,7 @@
 #include <grpcpp/grpcpp.h>
 #include <grpcpp/impl/codegen/server_callback_handlers.h>
 #include <grpcpp/impl/service_type.h>
+#include <grpcpp/support/proto_buffer_reader.h>
 #include <grpcpp/support/server_callback.h>
 
 #include <climits>
@@ -12,6 +13,8 @@
 #include "api/otlp_http.h"
 #include "api/prometheus_text.h"
 #include "grpc/status_details.h"
+#include "http/content_decoder.h"
+#include "http/padded_buffer.h"
 #include "model/names.h"
 #include "protocols/json/json_walker.h"
 
@@ -55,35 +58,93 @@ std::string_view Metadata(const grpc::CallbackServerContext* ctx, std::string_vi
   return std::string_view(it->second.data(), it->second.size());
 }
 
-// One Export call in the IngestFlow: owns a contiguous, padded copy of the request (the WAL
-// writes it and the decoder reads it) and finishes the call's reactor with the answer.
+// The decoders read up to this many bytes past the body; the padded buffer guarantees them.
+static_assert(http::kBodyPadding >= protocols::json::kPadding);
+
+// The compression a message arrived with. gRPC's own per-message decompression is switched off
+// (it inflates a message whole, without a bound, before any size check): ingot decompresses
+// within its limits and its memory budget instead. The algorithm is in the C message struct,
+// reachable through the reader that ProtoBufferReader exposes to subclasses.
+class MessageCompression final : public grpc::ProtoBufferReader {
+ public:
+  explicit MessageCompression(grpc::ByteBuffer* message) : ProtoBufferReader(message) {}
+  grpc_compression_algorithm algorithm() {
+    return reader()->buffer_in == nullptr ? GRPC_COMPRESS_NONE
+                                          : reader()->buffer_in->data.raw.compression;
+  }
+};
+
+// One decoder per gRPC thread, like one per HTTP I/O thread: its contexts are reused.
+http::ContentDecoder& ThreadDecoder() {
+  thread_local http::ContentDecoder decoder;
+  return decoder;
+}
+
+// One Export call in the IngestFlow: owns a contiguous, padded copy of the request, decompressed
+// (the WAL writes it and the decoder reads it), charged to the memory budget, and finishes the
+// call's reactor with the answer.
 class GrpcCall final : public api::IngestCall {
  public:
-  GrpcCall(const model::BuilderOptions& options, grpc::ServerUnaryReactor* reactor,
-           grpc::ByteBuffer* response, otlp::Signal signal, GrpcStats& stats)
+  using Reactor = grpc::ServerBidiReactor<grpc::ByteBuffer, grpc::ByteBuffer>;
+
+  GrpcCall(const model::BuilderOptions& options, Reactor* reactor, grpc::ByteBuffer* response,
+           otlp::Signal signal, GrpcStats& stats, MemoryBudget* budget)
       : IngestCall(options),
         reactor_(reactor),
         response_(response),
         signal_(signal),
-        stats_(stats) {}
+        stats_(stats) {
+    wire_.set_budget(budget);
+    body_.set_budget(budget);
+  }
 
-  // Copies the message's slices into one buffer with the decoders' padding after it.
-  bool Flatten(const grpc::ByteBuffer& request) {
+  // Copies the message's slices into one padded buffer, decompressing them if they arrived
+  // compressed, within `max_decoded` bytes and what the memory budget (`budget`, may be null)
+  // could ever hold. On failure, the refusal: 413 too large, 503 no memory now, 400 corrupt.
+  std::optional<api::Refusal> Read(grpc::ByteBuffer& message, std::size_t max_decoded,
+                                   const MemoryBudget* budget) {
+    const grpc_compression_algorithm algorithm = MessageCompression(&message).algorithm();
     std::vector<grpc::Slice> slices;
-    if (!request.Dump(&slices).ok()) return false;
+    if (!message.Dump(&slices).ok()) {
+      return api::Refusal{400, "the request message cannot be read", {}};
+    }
     std::size_t size = 0;
     for (const grpc::Slice& s : slices) size += s.size();
-    body_ = std::make_unique_for_overwrite<char[]>(size + protocols::json::kPadding);
-    char* p = body_.get();
-    for (const grpc::Slice& s : slices) {
-      std::memcpy(p, s.begin(), s.size());
-      p += s.size();
+    auto ceiling = [&](std::size_t held) {
+      if (budget == nullptr) return max_decoded;
+      return std::min(max_decoded,
+                      http::PaddedBuffer::MaxSizeWithin(
+                          budget->limit() - std::min<std::size_t>(held, budget->limit())));
+    };
+    const bool compressed = algorithm != GRPC_COMPRESS_NONE;
+    http::PaddedBuffer& copy = compressed ? wire_ : body_;
+    if (size > ceiling(0)) return TooLarge(size, budget);
+    if (!copy.Reserve(size, size)) return NoMemory();
+    for (const grpc::Slice& s : slices)
+      copy.Append(reinterpret_cast<const char*>(s.begin()), s.size());
+    message.Clear();  // gRPC's copy is not needed any more
+    if (compressed) {
+      const http::ContentEncoding encoding = algorithm == GRPC_COMPRESS_GZIP
+                                                 ? http::ContentEncoding::kGzip
+                                                 : http::ContentEncoding::kDeflate;
+      const std::size_t limit = ceiling(wire_.allocated());
+      const Status st = ThreadDecoder().Decode(encoding, wire_.view(), limit, body_);
+      wire_.ShrinkTo(0);
+      if (st.code() == StatusCode::kTooLarge) {
+        return api::Refusal{413,
+                            limit < max_decoded ? "the decompressed message is more than the "
+                                                  "server's memory limit can hold"
+                                                : st.message(),
+                            {}};
+      }
+      if (st.code() == StatusCode::kResourceExhausted) return NoMemory();
+      if (!st.ok()) return api::Refusal{400, st.message(), {}};
     }
-    std::memset(p, 0, protocols::json::kPadding);
-    size_ = size;
-    return true;
+    body_.SealPadding();
+    return std::nullopt;
   }
-  std::string_view body() const { return {body_.get(), size_}; }
+  std::string_view body() const { return body_.view(); }
+  std::size_t held_bytes() const { return body_.allocated(); }
 
   void Refuse(const api::Refusal& refusal) override {
     const grpc::Status status = GrpcStatusFor(refusal);
@@ -97,36 +158,98 @@ class GrpcCall final : public api::IngestCall {
     grpc::Slice slice(bytes);
     *response_ = grpc::ByteBuffer(&slice, 1);
     stats_.Count(signal_, grpc::StatusCode::OK);
-    reactor_->Finish(grpc::Status::OK);
+    reactor_->StartWriteAndFinish(response_, grpc::WriteOptions(), grpc::Status::OK);
   }
 
  private:
-  grpc::ServerUnaryReactor* const reactor_;  // valid until Finish
-  grpc::ByteBuffer* const response_;         // valid until Finish
+  static api::Refusal TooLarge(std::size_t size, const MemoryBudget* budget) {
+    return api::Refusal{413,
+                        "the request message of " + std::to_string(size) +
+                            " bytes is more than the server's memory limit of " +
+                            std::to_string(budget == nullptr ? 0 : budget->limit()) +
+                            " bytes can hold",
+                        {}};
+  }
+  static api::Refusal NoMemory() {
+    return api::Refusal{503, "memory limit reached; retry later", {}};
+  }
+
+  Reactor* const reactor_;            // valid until Finish
+  grpc::ByteBuffer* const response_;  // valid until Finish
   const otlp::Signal signal_;
   GrpcStats& stats_;
-  std::unique_ptr<char[]> body_;
-  std::size_t size_ = 0;
+  http::PaddedBuffer wire_;  // the message as received, when compressed; freed once decoded
+  http::PaddedBuffer body_;
 };
 
 }  // namespace
+
+// One Export call. Registered as a bidi-streaming method (the wire protocol of a unary call is
+// the same: one message each way), because gRPC runs a unary handler only once it has read the
+// whole message, while a streaming reactor is created as soon as the call's metadata has
+// arrived: credentials are checked first, and a client without them never gets its message read.
+class OtlpGrpcServer::ExportReactor final
+    : public grpc::ServerBidiReactor<grpc::ByteBuffer, grpc::ByteBuffer> {
+ public:
+  ExportReactor(OtlpGrpcServer& server, otlp::Signal signal, grpc::CallbackServerContext* ctx)
+      : server_(server), signal_(signal), ctx_(ctx) {
+    const std::optional<api::Refusal> denied =
+        server_.flow_.CheckCredentials(Metadata(ctx, "authorization"), OrgOf(ctx), /*hec=*/false);
+    if (denied) {
+      const grpc::Status status = GrpcStatusFor(*denied);
+      server_.stats_.Count(signal_, status.error_code());
+      Finish(status);
+      return;
+    }
+    StartRead(&request_);
+  }
+
+  void OnReadDone(bool ok) override {
+    if (!ok) {  // no message: the client cancelled, or gRPC refused it (too large)
+      server_.stats_.Count(signal_, grpc::StatusCode::CANCELLED);
+      Finish(grpc::Status(grpc::StatusCode::CANCELLED, "no request message"));
+      return;
+    }
+    server_.Export(signal_, ctx_, request_, this, &response_);
+  }
+
+  void OnDone() override { delete this; }
+
+  // The org the call writes to: the sanitized `organization` metadata, "default" when absent.
+  static std::string OrgOf(const grpc::CallbackServerContext* ctx) {
+    std::string org = model::SanitizeStreamName(Metadata(ctx, "organization"));
+    if (org.empty()) org = "default";
+    return org;
+  }
+
+ private:
+  OtlpGrpcServer& server_;
+  const otlp::Signal signal_;
+  grpc::CallbackServerContext* const ctx_;
+  grpc::ByteBuffer request_;
+  grpc::ByteBuffer response_;
+};
 
 // One collector service with its Export method taking and answering raw bytes.
 class OtlpGrpcServer::ExportService final : public grpc::Service {
  public:
   ExportService(OtlpGrpcServer& server, otlp::Signal signal) {
-    AddMethod(new grpc::internal::RpcServiceMethod(kMethods[static_cast<int>(signal)],
-                                                   grpc::internal::RpcMethod::NORMAL_RPC, nullptr));
+    AddMethod(new grpc::internal::RpcServiceMethod(
+        kMethods[static_cast<int>(signal)], grpc::internal::RpcMethod::BIDI_STREAMING, nullptr));
     MarkMethodRawCallback(
-        0, new grpc::internal::CallbackUnaryHandler<grpc::ByteBuffer, grpc::ByteBuffer>(
-               [&server, signal](grpc::CallbackServerContext* ctx, const grpc::ByteBuffer* request,
-                                 grpc::ByteBuffer* response) {
-                 return server.Export(signal, ctx, request, response);
+        0, new grpc::internal::CallbackBidiHandler<grpc::ByteBuffer, grpc::ByteBuffer>(
+               [&server, signal](grpc::CallbackServerContext* ctx) {
+                 return new ExportReactor(server, signal, ctx);
                }));
   }
 };
 
 void GrpcStats::RenderMetrics(std::string& out) const {
+  api::prometheus::Help(out, "ingot_grpc_received_bytes_total", "counter",
+                        "OTLP/gRPC request messages read, in bytes as received (compressed if so); "
+                        "a call refused for its credentials is not read.");
+  api::prometheus::Sample(out, "ingot_grpc_received_bytes_total", "",
+                          static_cast<double>(received_bytes()));
   api::prometheus::Help(out, "ingot_grpc_requests_total", "counter",
                         "OTLP/gRPC Export calls answered, by service and gRPC status code.");
   for (otlp::Signal signal : {otlp::Signal::kLogs, otlp::Signal::kMetrics, otlp::Signal::kTraces}) {
@@ -148,9 +271,6 @@ OtlpGrpcServer::OtlpGrpcServer(api::IngestFlow& flow, GrpcServerOptions options)
     spec.endpoint = api::OtlpGrpcEndpoint(signal);
     spec.protocol = api::OtlpProtocol(signal, api::OtlpEncoding::kProtobuf);
     spec.type = api::OtlpStreamType(signal);
-    // The message gRPC read and our contiguous copy of it are not in the HTTP server's
-    // accounting: charge them with the decode estimate.
-    spec.transport_body_copies = 2;
     spec.decode = [signal](std::string_view body, api::RequestState& state) {
       return otlp::DecodeProtobuf(signal, body, state.decoded.Stream(state.header.stream),
                                   state.otlp);
@@ -164,8 +284,10 @@ OtlpGrpcServer::~OtlpGrpcServer() { Stop(); }
 Status OtlpGrpcServer::Start() {
   grpc::ServerBuilder builder;
   builder.AddListeningPort(options_.address, grpc::InsecureServerCredentials(), &port_);
+  // With gRPC's decompression off, this bounds the message as sent; Export bounds it decoded.
   builder.SetMaxReceiveMessageSize(
       static_cast<int>(std::min<std::uint64_t>(options_.max_message_bytes, INT_MAX)));
+  builder.AddChannelArgument(GRPC_ARG_ENABLE_PER_MESSAGE_DECOMPRESSION, 0);
   for (auto& service : services_) builder.RegisterService(service.get());
   server_ = builder.BuildAndStart();
   if (server_ == nullptr || port_ == 0) {
@@ -182,28 +304,29 @@ void OtlpGrpcServer::Stop(std::chrono::milliseconds grace) {
   server_.reset();
 }
 
-grpc::ServerUnaryReactor* OtlpGrpcServer::Export(otlp::Signal signal,
-                                                 grpc::CallbackServerContext* ctx,
-                                                 const grpc::ByteBuffer* request,
-                                                 grpc::ByteBuffer* response) {
-  grpc::ServerUnaryReactor* reactor = ctx->DefaultReactor();
-  auto call =
-      std::make_shared<GrpcCall>(flow_.BuilderOptionsNow(), reactor, response, signal, stats_);
+void OtlpGrpcServer::Export(otlp::Signal signal, grpc::CallbackServerContext* ctx,
+                            grpc::ByteBuffer& request,
+                            grpc::ServerBidiReactor<grpc::ByteBuffer, grpc::ByteBuffer>* reactor,
+                            grpc::ByteBuffer* response) {
+  auto call = std::make_shared<GrpcCall>(flow_.BuilderOptionsNow(), reactor, response, signal,
+                                         stats_, flow_.options().memory_budget);
   const api::EndpointSpec& spec = specs_[static_cast<std::size_t>(signal)];
-  if (!call->Flatten(*request)) {
+  stats_.CountReceived(request.Length());
+  if (std::optional<api::Refusal> refusal =
+          call->Read(request, options_.max_decoded_bytes, flow_.options().memory_budget)) {
     const auto started = std::chrono::steady_clock::now();
-    call->Refuse({400, "the request message cannot be read", {}});
+    call->Refuse(*refusal);
     flow_.CountRefusal(spec.endpoint, started);
-    return reactor;
+    return;
   }
   std::string org = model::SanitizeStreamName(Metadata(ctx, "organization"));
   if (org.empty()) org = "default";
   std::string stream = model::SanitizeStreamName(Metadata(ctx, "stream-name"));
   if (stream.empty()) stream = "default";
   const std::string_view body = call->body();
-  flow_.Run(spec, std::move(call), std::move(org), std::move(stream),
-            Metadata(ctx, "authorization"), body);
-  return reactor;
+  const std::size_t held = call->held_bytes();
+  // Credentials were checked before the message was read (ExportReactor).
+  flow_.Run(spec, std::move(call), std::move(org), std::move(stream), body, held);
 }
 
 }  // namespace ingot::grpc_server

@@ -12,7 +12,10 @@
 //
 // The methods are registered as raw callback methods: the request arrives as the bytes gRPC read
 // (a grpc::ByteBuffer) and goes to ingot's own decoder (protocols/otlp) without libprotobuf
-// parsing it into messages first (README.md says why).
+// parsing it into messages first (README.md says why). They are bidi-streaming methods on the
+// server side (a unary client cannot tell), so that credentials are checked from the metadata
+// before the message is read, and gRPC's decompression is off: ingot decompresses the message
+// itself, within --max-decoded-size and the memory budget.
 #pragma once
 
 #include <array>
@@ -31,15 +34,18 @@ namespace grpc {
 class ByteBuffer;
 class CallbackServerContext;
 class Server;
-class ServerUnaryReactor;
+template <class Request, class Response>
+class ServerBidiReactor;
 }  // namespace grpc
 
 namespace ingot::grpc_server {
 
 struct GrpcServerOptions {
   std::string address = "127.0.0.1:4317";  // host:port; port 0 = any free port
-  // Largest request message, after gRPC's own decompression (--max-decoded-size).
-  std::uint64_t max_message_bytes = 256 << 20;
+  // Largest request message as sent, compressed or not (--max-body-size): RESOURCE_EXHAUSTED.
+  std::uint64_t max_message_bytes = 64 << 20;
+  // Largest request message once decompressed (--max-decoded-size): RESOURCE_EXHAUSTED.
+  std::uint64_t max_decoded_bytes = 256 << 20;
 };
 
 // Calls answered, by service and gRPC status code, for /metrics.
@@ -53,10 +59,14 @@ class GrpcStats final : public api::MetricsSection {
   std::uint64_t count(protocols::otlp::Signal signal, int code) const {
     return counts_[static_cast<std::size_t>(signal)][static_cast<std::size_t>(code)].load();
   }
+  void CountReceived(std::size_t bytes) { received_bytes_.fetch_add(bytes); }
+  // Bytes of request messages read (as received): a call refused before reading adds nothing.
+  std::uint64_t received_bytes() const { return received_bytes_.load(); }
   void RenderMetrics(std::string& out) const override;
 
  private:
   std::array<std::array<std::atomic<std::uint64_t>, kCodes>, 3> counts_{};
+  std::atomic<std::uint64_t> received_bytes_{0};
 };
 
 class OtlpGrpcServer {
@@ -78,11 +88,15 @@ class OtlpGrpcServer {
   const GrpcStats& stats() const { return stats_; }
 
  private:
+  class ExportReactor;
   class ExportService;
 
-  // Runs one Export call of `signal` through the flow; answers through the returned reactor.
-  grpc::ServerUnaryReactor* Export(protocols::otlp::Signal signal, grpc::CallbackServerContext* ctx,
-                                   const grpc::ByteBuffer* request, grpc::ByteBuffer* response);
+  // Runs the message of one Export call of `signal`, whose credentials were checked, through the
+  // flow; answers through `reactor`, with `response` (both the call's) holding the answer.
+  void Export(protocols::otlp::Signal signal, grpc::CallbackServerContext* ctx,
+              grpc::ByteBuffer& request,
+              grpc::ServerBidiReactor<grpc::ByteBuffer, grpc::ByteBuffer>* reactor,
+              grpc::ByteBuffer* response);
 
   api::IngestFlow& flow_;
   const GrpcServerOptions options_;
