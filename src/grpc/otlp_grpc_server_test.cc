@@ -4,6 +4,8 @@
 #include <grpcpp/grpcpp.h>
 #include <gtest/gtest.h>
 
+#include <atomic>
+#include <fstream>
 #include <future>
 #include <map>
 #include <mutex>
@@ -37,10 +39,74 @@ std::string LogsRequest(int records) {
   return request.SerializeAsString();
 }
 
+void PutVarint(std::uint64_t v, std::string& out) {
+  for (; v >= 0x80; v >>= 7) out.push_back(static_cast<char>(v | 0x80));
+  out.push_back(static_cast<char>(v));
+}
+
+std::size_t VarintSize(std::uint64_t v) {
+  std::size_t n = 1;
+  for (; v >= 0x80; v >>= 7) ++n;
+  return n;
+}
+
+// A request whose one record has a body of `n` bytes 'a': compresses to almost nothing. Written
+// field by field into one string, so that building it never holds more than the `n` bytes (a test
+// that measures peak memory needs that).
+std::string LogsRequestOfSize(std::size_t n) {
+  const std::size_t any_value = 1 + VarintSize(n) + n;                        // string_value
+  const std::size_t record = 9 + 1 + VarintSize(any_value) + any_value;       // time, body
+  const std::size_t scope_logs = 1 + VarintSize(record) + record;             // log_records
+  const std::size_t resource_logs = 1 + VarintSize(scope_logs) + scope_logs;  // scope_logs
+  std::string out;
+  out.reserve(1 + VarintSize(resource_logs) + resource_logs);
+  out.push_back('\x0a');  // ExportLogsServiceRequest.resource_logs
+  PutVarint(resource_logs, out);
+  out.push_back('\x12');  // ResourceLogs.scope_logs
+  PutVarint(scope_logs, out);
+  out.push_back('\x12');  // ScopeLogs.log_records
+  PutVarint(record, out);
+  out.push_back('\x09');  // LogRecord.time_unix_nano, fixed64
+  const std::uint64_t time = 1'700'000'000'000'000'000ULL;
+  for (int i = 0; i < 8; ++i) out.push_back(static_cast<char>(time >> (8 * i)));
+  out.push_back('\x2a');  // LogRecord.body
+  PutVarint(any_value, out);
+  out.push_back('\x0a');  // AnyValue.string_value
+  PutVarint(n, out);
+  out.append(n, 'a');
+  return out;
+}
+
+// Peak resident set of this process, in bytes.
+std::size_t PeakRss() {
+  std::ifstream status("/proc/self/status");
+  std::string line;
+  while (std::getline(status, line)) {
+    if (line.rfind("VmHWM:", 0) == 0) return std::stoul(line.substr(6)) * 1024;
+  }
+  return 0;
+}
+
 struct Reply {
   grpc::Status status;
   std::string body;
 };
+
+// One unary Export call with `body` as the message, compressed by the client with `compression`.
+grpc::Status UnaryCall(grpc::GenericStub& stub, const std::string& body,
+                       const std::vector<std::pair<std::string, std::string>>& metadata,
+                       grpc_compression_algorithm compression = GRPC_COMPRESS_NONE) {
+  grpc::ClientContext ctx;
+  for (const auto& [k, v] : metadata) ctx.AddMetadata(k, v);
+  ctx.set_compression_algorithm(compression);
+  // Borrows `body` (alive until the call ends) instead of copying it.
+  grpc::Slice slice(const_cast<char*>(body.data()), body.size(), [](void*) {});
+  grpc::ByteBuffer request(&slice, 1), response;
+  std::promise<grpc::Status> done;
+  stub.UnaryCall(&ctx, kLogsExport, grpc::StubOptions(), &request, &response,
+                 [&done](grpc::Status st) { done.set_value(std::move(st)); });
+  return done.get_future().get();
+}
 
 // A server on a free port over an Ingester without WAL, and a generic client.
 class OtlpGrpcServerTest : public ::testing::Test {
@@ -223,6 +289,116 @@ TEST(OtlpGrpcServerAuthTest, AuthorizationMetadata) {
   EXPECT_EQ(call(basic.c_str()), grpc::StatusCode::OK);
   EXPECT_EQ(flow.rejections().auth.load(), 2u);
   server.Stop();
+}
+
+// Credentials are checked from the metadata before the message is read: a client without them
+// cannot make the server read, decompress or buffer anything, however large its message.
+TEST(OtlpGrpcServerAuthTest, UnauthenticatedMessagesAreNeverRead) {
+  auth::AuthConfig config;
+  config.root_user_email = "root@example.com";
+  config.root_user_password = "Complexpass#123";
+  config.root_password_iterations = 1000;
+  auto authenticator = auth::Authenticator::Load(config);
+  ASSERT_TRUE(authenticator.ok()) << authenticator.status().ToString();
+  memtable::Memtable memtable({}, [](memtable::SealedPartition&&) {});
+  ingest::Ingester ingester(memtable, nullptr, nullptr);
+  MemoryBudget budget(64 << 20);
+  api::IngestApiOptions options;
+  options.authenticator = &*authenticator;
+  options.memory_budget = &budget;
+  api::IngestFlow flow(options);
+  flow.set_ingester(&ingester);
+  OtlpGrpcServer server(flow, {"127.0.0.1:0", 8 << 20, 256 << 20});
+  ASSERT_TRUE(server.Start().ok());
+  grpc::GenericStub stub(grpc::CreateChannel("127.0.0.1:" + std::to_string(server.port()),
+                                             grpc::InsecureChannelCredentials()));
+  // 48 MiB that gzip makes tiny: within the limits, so only the order of the checks protects.
+  const std::string big = LogsRequestOfSize(48 << 20);
+  for (int i = 0; i < 4; ++i) {
+    EXPECT_EQ(UnaryCall(stub, big, {{"organization", "acme"}}, GRPC_COMPRESS_GZIP).error_code(),
+              grpc::StatusCode::UNAUTHENTICATED);
+  }
+  EXPECT_EQ(
+      UnaryCall(stub, big, {{"authorization", "Bearer nope"}}, GRPC_COMPRESS_GZIP).error_code(),
+      grpc::StatusCode::UNAUTHENTICATED);
+  EXPECT_EQ(server.stats().received_bytes(), 0u);  // not one message was read
+  EXPECT_EQ(budget.used(), 0u);
+  EXPECT_EQ(flow.rejections().auth.load(), 5u);  // counted once each
+  EXPECT_EQ(server.stats().count(protocols::otlp::Signal::kLogs, 16), 5u);
+
+  const std::string good = "root@example.com:Complexpass#123";
+  const std::string basic =
+      "Basic " + auth::Base64Encode(
+                     std::span(reinterpret_cast<const unsigned char*>(good.data()), good.size()),
+                     auth::Base64Alphabet::kStandard, true);
+  EXPECT_TRUE(UnaryCall(stub, LogsRequest(2), {{"authorization", basic}}, GRPC_COMPRESS_GZIP).ok());
+  EXPECT_GT(server.stats().received_bytes(), 0u);
+  server.Stop();
+}
+
+// A server whose messages may be 1 MiB as sent and 4 MiB decompressed, under an 8 MiB budget.
+class OtlpGrpcServerLimitsTest : public ::testing::Test {
+ protected:
+  OtlpGrpcServerLimitsTest()
+      : budget_(8 << 20),
+        memtable_({}, [this](memtable::SealedPartition&& p) { rows_ += p.rows; }),
+        ingester_(memtable_, nullptr, nullptr),
+        flow_(Options()),
+        server_(flow_, {"127.0.0.1:0", 1 << 20, 4 << 20}) {}
+
+  api::IngestApiOptions Options() {
+    api::IngestApiOptions o;
+    o.memory_budget = &budget_;
+    return o;
+  }
+  void SetUp() override {
+    ASSERT_TRUE(server_.Start().ok());
+    flow_.set_ingester(&ingester_);
+    stub_ = std::make_unique<grpc::GenericStub>(grpc::CreateChannel(
+        "127.0.0.1:" + std::to_string(server_.port()), grpc::InsecureChannelCredentials()));
+  }
+
+  MemoryBudget budget_;
+  std::atomic<std::size_t> rows_{0};
+  memtable::Memtable memtable_;
+  ingest::Ingester ingester_;
+  api::IngestFlow flow_;
+  OtlpGrpcServer server_;
+  std::unique_ptr<grpc::GenericStub> stub_;
+};
+
+TEST_F(OtlpGrpcServerLimitsTest, CompressedMessagesAreDecompressedByIngot) {
+  for (grpc_compression_algorithm c : {GRPC_COMPRESS_GZIP, GRPC_COMPRESS_DEFLATE}) {
+    // 2 MiB decoded: over the limit as sent, within it decompressed.
+    const grpc::Status st = UnaryCall(*stub_, LogsRequestOfSize(2 << 20), {}, c);
+    EXPECT_TRUE(st.ok()) << c << ": " << st.error_message();
+  }
+  memtable_.SealAll();
+  EXPECT_EQ(rows_.load(), 2u);
+  EXPECT_LT(server_.stats().received_bytes(), 1u << 20);  // what was read: compressed
+}
+
+// A decompression bomb is refused within the decoded limit: gRPC itself would inflate the whole
+// message before checking any size (verified with gRPC 1.51), so ingot does the decompressing.
+TEST_F(OtlpGrpcServerLimitsTest, CompressedBombIsResourceExhaustedWithoutInflatingIt) {
+  const std::string bomb = LogsRequestOfSize(64 << 20);  // the client's own copies come first
+  const std::size_t rss_before = PeakRss();
+  const grpc::Status st = UnaryCall(*stub_, bomb, {}, GRPC_COMPRESS_GZIP);
+  EXPECT_EQ(st.error_code(), grpc::StatusCode::RESOURCE_EXHAUSTED) << st.error_message();
+  EXPECT_NE(st.error_message().find("exceeds the limit of 4194304 bytes"), std::string::npos)
+      << st.error_message();
+  // The server adds at most the 4 MiB limit; inflating the bomb would add its 64 MiB.
+  EXPECT_LT(PeakRss() - rss_before, std::size_t{32} << 20);
+  EXPECT_EQ(budget_.used(), 0u);
+  // Uncompressed, the limit as sent applies (gRPC's own check).
+  EXPECT_EQ(UnaryCall(*stub_, LogsRequestOfSize(2 << 20), {}).error_code(),
+            grpc::StatusCode::RESOURCE_EXHAUSTED);
+  // Within the decoded limit but past what the 8 MiB budget could ever hold (decoding needs twice
+  // the message more): 413's RESOURCE_EXHAUSTED, not UNAVAILABLE, which exporters retry forever.
+  const grpc::Status over = UnaryCall(*stub_, LogsRequestOfSize(3 << 20), {}, GRPC_COMPRESS_GZIP);
+  EXPECT_EQ(over.error_code(), grpc::StatusCode::RESOURCE_EXHAUSTED) << over.error_message();
+  EXPECT_TRUE(over.error_details().empty());  // no RetryInfo
+  EXPECT_TRUE(UnaryCall(*stub_, LogsRequest(3), {}, GRPC_COMPRESS_GZIP).ok());
 }
 
 class OtlpGrpcServerSmallBudgetTest : public OtlpGrpcServerTest {
