@@ -13,6 +13,7 @@
 #include "api/admin_api.h"
 #include "api/ingest_api.h"
 #include "api/ingest_flow.h"
+#include "app/fd_limit.h"
 #include "auth/authenticator.h"
 #include "auth/exposure.h"
 #include "common/memory_budget.h"
@@ -139,6 +140,8 @@ int RunServe(const ServeConfig& config) {
   // request with these settings, 0.17 without: heap growth, a microsecond per request.)
   mallopt(M_MMAP_THRESHOLD, 1 << 20);
   mallopt(M_TRIM_THRESHOLD, 16 << 20);
+  // Before anything opens files: connections must leave descriptors for WAL and Parquet files.
+  const std::size_t max_connections = PlanFileDescriptors(config);
 
   auth::AuthConfig auth_config;
   auth_config.auth_file = config.auth_file;
@@ -244,7 +247,7 @@ int RunServe(const ServeConfig& config) {
   http_options.io_threads = config.io_threads;
   http_options.max_body_bytes = config.max_body_bytes;
   http_options.max_decoded_bytes = config.max_decoded_bytes;
-  http_options.max_connections = config.max_connections;
+  http_options.max_connections = max_connections;
   http_options.header_timeout = std::chrono::milliseconds(config.header_timeout_us / 1000);
   http_options.body_timeout = std::chrono::milliseconds(config.body_timeout_us / 1000);
   http_options.memory_budget = &budget;

@@ -8,7 +8,7 @@ import net from 'node:net';
 import path from 'node:path';
 import {test} from 'node:test';
 
-import {ingotBinary, post, tempDir, startServer} from './helpers.mjs';
+import {ingotBinary, parquetFiles, post, tempDir, startServer} from './helpers.mjs';
 
 // Opens a connection, sends `head` (a request head, no body) and resolves with the socket and the
 // status of the first answer, or a status of 0 if none came within `ms`.
@@ -71,6 +71,49 @@ test('clients without credentials get 401 from their headers and cannot hold the
     const m = await sendHead(server.url, `GET /metrics HTTP/1.1\r\nHost: x\r\nContent-Length: ${16 << 20}\r\n\r\n`);
     sockets.push(m.socket);
     assert.equal(m.status, 413, m.data);
+  } finally {
+    for (const s of sockets) s.destroy();
+    assert.equal(await server.stop(), 0, server.log());
+  }
+});
+
+test('under a low descriptor limit the connection cap is lowered and Parquet files still get written', async () => {
+  const server = await startServer(['--max-file-age', '1s'], {fdLimit: 256});
+  const sockets = [];
+  try {
+    assert.match(server.log(), /--max-connections lowered from 10000 to \d+/);
+    const cap = Number(/lowered from 10000 to (\d+)/.exec(server.log())[1]);
+    assert.ok(cap < 256, server.log());
+    // More keep-alive connections than descriptors, each idle after one request: those over the
+    // cap are told 503 (or closed), the others stay open and hold their descriptors.
+    const open = [];
+    for (let i = 0; i < 300; ++i) {
+      const r = await sendHead(server.url, 'GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n', 2000)
+                    .catch(() => ({status: 0}));
+      if (r.socket) sockets.push(r.socket);
+      if (r.status === 200) open.push(r.socket);
+    }
+    assert.ok(open.length >= cap - 8 && open.length <= cap, `${open.length} open, cap ${cap}`);
+    // Data sent over one of them is stored, and its Parquet file is written while every other
+    // connection is still open (no EMFILE).
+    const socket = open[0];
+    const body = '[{"msg":"written despite 300 connections"}]';
+    const answer = new Promise((resolve) => {
+      let data = '';
+      socket.removeAllListeners('data');
+      socket.on('data', (chunk) => {
+        data += chunk;
+        if (data.includes('\r\n\r\n') && data.includes('}]}')) resolve(data);
+      });
+    });
+    socket.write(`POST /api/default/fd/_json HTTP/1.1\r\nHost: x\r\nContent-Length: ${body.length}\r\n\r\n${body}`);
+    assert.match(await answer, /^HTTP\/1\.1 200/);
+    const deadline = Date.now() + 20000;
+    while (parquetFiles(server.dataDir).length === 0 && Date.now() < deadline) {
+      await new Promise((r) => setTimeout(r, 200));
+    }
+    assert.equal(parquetFiles(server.dataDir).length, 1, server.log());
+    assert.doesNotMatch(server.log(), /Too many open files|EMFILE/);
   } finally {
     for (const s of sockets) s.destroy();
     assert.equal(await server.stop(), 0, server.log());

@@ -36,13 +36,17 @@ export function tempDir(prefix = 'ingot-e2e-') {
 // Starts `ingot serve` on free ports (HTTP and OTLP/gRPC) with a fresh data directory. Resolves
 // once the server says it is ready (it listens first, and answers 503 while it replays its
 // write-ahead log). `grpcAddress` is "127.0.0.1:<port>" (undefined with `--grpc-addr ''`).
-// `stop()` sends SIGTERM and resolves with the exit code.
-export async function startServer(extraArgs = [], { dataDir = tempDir() } = {}) {
+// `stop()` sends SIGTERM and resolves with the exit code. `fdLimit`: start under `ulimit -n`
+// of that many descriptors (soft and hard).
+export async function startServer(extraArgs = [], { dataDir = tempDir(), fdLimit } = {}) {
   const args = ['serve', '--data-dir', dataDir,
                 ...(extraArgs.includes('--http-addr') ? [] : ['--http-addr', '127.0.0.1:0']),
                 ...(extraArgs.includes('--grpc-addr') ? [] : ['--grpc-addr', '127.0.0.1:0']),
                 ...extraArgs];
-  const child = spawn(ingotBinary, args, { stdio: ['ignore', 'inherit', 'pipe'] });
+  const child = fdLimit === undefined
+    ? spawn(ingotBinary, args, { stdio: ['ignore', 'inherit', 'pipe'] })
+    : spawn('bash', ['-c', `ulimit -n ${fdLimit} && exec "$0" "$@"`, ingotBinary, ...args],
+            { stdio: ['ignore', 'inherit', 'pipe'] });
   let log = '';
   const exited = new Promise((resolve) => child.on('exit', (code, signal) => resolve({ code, signal })));
   const url = await new Promise((resolve, reject) => {
