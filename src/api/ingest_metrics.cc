@@ -47,9 +47,14 @@ IngestMetrics::Counters& IngestMetrics::SeriesFor(Endpoint endpoint, std::string
   key += stream;
   Shard& shard = shards_[std::hash<std::string>{}(key) % kShards];
   std::lock_guard lock(shard.mu);
-  auto [it, inserted] = shard.series.try_emplace(key);
-  if (inserted) it->second = std::make_unique<Counters>();
-  return *it->second;
+  if (auto it = shard.series.find(key); it != shard.series.end()) return *it->second;
+  if (series_count_.fetch_add(1, std::memory_order_relaxed) >= kMaxStreamSeries) {
+    series_count_.fetch_sub(1, std::memory_order_relaxed);
+    return other_[static_cast<std::size_t>(endpoint)];
+  }
+  auto& counters = shard.series[key];
+  counters = std::make_unique<Counters>();
+  return *counters;
 }
 
 void IngestMetrics::Count(Endpoint endpoint, std::string_view org, std::string_view stream,
@@ -96,6 +101,15 @@ void IngestMetrics::Render(std::string& out) const {
         prometheus::Sample(out, family.name, labels,
                            static_cast<double>(((*counters).*family.field).load()));
       }
+    }
+    for (std::size_t e = 0; e < other_.size(); ++e) {
+      const std::uint64_t records = other_[e].records.load() + other_[e].failed.load();
+      if (records == 0) continue;
+      prometheus::Sample(out, family.name,
+                         prometheus::Label("org", kOther) + "," +
+                             prometheus::Label("stream", kOther) + "," +
+                             prometheus::Label("endpoint", EndpointName(static_cast<Endpoint>(e))),
+                         static_cast<double>((other_[e].*family.field).load()));
     }
   }
   prometheus::Help(out, "ingot_request_duration_seconds", "histogram",

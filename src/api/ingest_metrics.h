@@ -4,6 +4,11 @@
 // Updated once per request (never per record) from I/O and WAL threads. The (org, stream,
 // endpoint) table is sharded, a mutex per shard, so concurrent requests rarely meet; the counters
 // themselves are atomics.
+//
+// The table holds at most kMaxStreamSeries series, first come first served; streams beyond that
+// are counted together in org="(other)", stream="(other)" per endpoint (a label value no
+// sanitized name can take). Otherwise a client creating a stream per request would grow this
+// table, and /metrics, without bound (2.4 MB of /metrics at 10,000 streams).
 #pragma once
 
 #include <array>
@@ -36,6 +41,9 @@ std::string_view EndpointName(Endpoint e);
 
 class IngestMetrics {
  public:
+  static constexpr std::size_t kMaxStreamSeries = 1000;
+  static constexpr std::string_view kOther = "(other)";
+
   IngestMetrics();
 
   // A request's stored and rejected records for one stream, with its share of the body bytes.
@@ -63,6 +71,9 @@ class IngestMetrics {
   Counters& SeriesFor(Endpoint endpoint, std::string_view org, std::string_view stream);
 
   std::array<Shard, kShards> shards_;
+  std::atomic<std::size_t> series_count_{0};
+  // Streams past kMaxStreamSeries, per endpoint.
+  std::array<Counters, static_cast<std::size_t>(Endpoint::kCount)> other_;
   std::array<std::unique_ptr<Histogram>, static_cast<std::size_t>(Endpoint::kCount)> latency_;
 };
 
