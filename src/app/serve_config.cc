@@ -46,9 +46,10 @@ void ServeConfig::AddFlags(CLI::App& cmd) {
        "Nice value of the persist threads (0-19): above 0 they yield the cores to request "
        "handling, which keeps acknowledgements fast while files are written")
       ->check(CLI::Range(0, 19));
-  Flag(cmd, "max-body-size", max_body_size, "Largest request body as sent (413 above)");
+  Flag(cmd, "max-body-size", max_body_size,
+       "Largest request body (or OTLP/gRPC message) as sent (413 above)");
   Flag(cmd, "max-decoded-size", max_decoded_size,
-       "Largest request body after gzip/zstd decoding (413 above)");
+       "Largest request body (or OTLP/gRPC message) after decompression (413 above)");
   Flag(cmd, "max-file-age", max_file_age,
        "Longest time a record waits in memory before its Parquet file is written");
   Flag(cmd, "max-file-rows", max_file_rows, "Rows after which a Parquet file is written");
@@ -80,7 +81,8 @@ void ServeConfig::AddFlags(CLI::App& cmd) {
   Flag(cmd, "max-record-size", max_record_size,
        "Largest NDJSON line or bulk document; a longer one fails alone (0 = any)");
   Flag(cmd, "max-connections", max_connections,
-       "Open HTTP connections; past it new ones get 503 + Retry-After");
+       "Open HTTP connections; past it new ones get 503 + Retry-After (lowered at start if the "
+       "file descriptor limit cannot hold it)");
   Flag(cmd, "header-timeout", header_timeout, "Time a client has to send a request's headers");
   Flag(cmd, "body-timeout", body_timeout, "Time a client has to send a request's body");
   Flag(cmd, "auth-file", auth_file,
