@@ -189,10 +189,9 @@ Status ServeConfig::Resolve() {
     return Status::InvalidInput("--compression: " + codec.status().message());
   }
   if (data_dir.empty()) return Status::InvalidInput("--data-dir must not be empty");
-  if (model::SanitizeStreamName(hec_default_stream).empty()) {
-    return Status::InvalidInput("--hec-default-stream must not be empty");
-  }
-  hec_default_stream = model::SanitizeStreamName(hec_default_stream);
+  Result<std::string> hec_stream = model::StreamName(hec_default_stream, "--hec-default-stream");
+  if (!hec_stream.ok()) return hec_stream.status();
+  hec_default_stream = std::move(*hec_stream);
   return Status::Ok();
 }
 
