@@ -110,16 +110,15 @@ void IngestFlow::CountRefusal(Endpoint endpoint, std::chrono::steady_clock::time
 }
 
 void IngestFlow::Run(const EndpointSpec& spec, std::shared_ptr<IngestCall> call,
-                     std::string_view org, std::string_view stream,
-                     std::string_view authorization, std::string_view body) {
+                     std::string_view org, std::string_view stream, std::string_view authorization,
+                     std::string_view body) {
   const auto started = std::chrono::steady_clock::now();
   RequestState& state = call->state;
   state.header.protocol = spec.protocol;
   state.header.type = spec.type;
   Result<std::string> org_name = model::StreamName(org, "org");
-  Result<std::string> stream_name =
-      spec.streams_in_body ? Result<std::string>(std::string(stream))
-                           : model::StreamName(stream, "stream");
+  Result<std::string> stream_name = spec.streams_in_body ? Result<std::string>(std::string(stream))
+                                                         : model::StreamName(stream, "stream");
   for (const Status* st : {&org_name.status(), &stream_name.status()}) {
     if (st->ok()) continue;
     rejections_.parse.fetch_add(1, std::memory_order_relaxed);

@@ -85,12 +85,23 @@ Persister::~Persister() {
   }
   work_cv_.notify_all();
   for (auto& t : workers_) t.join();
-  for (Job& job : retries_) {
-    spdlog::critical(
-        "{} rows of {} could not be written to Parquet; they stay in the WAL", job.batch.num_rows(),
-        storage::PartitionDir(options_.data_dir, job.partition.key, job.partition.hour));
-    ReleaseJob(job.partition);
+  for (Job& job : retries_) GiveUp(job.partition, job.batch.num_rows());
+  for (SealedPartition& partition : queue_) GiveUp(partition, partition.rows);
+}
+
+void Persister::Abandon() {
+  {
+    std::lock_guard lock(mu_);
+    stopping_ = true;
+    abandoning_ = true;
   }
+  work_cv_.notify_all();
+}
+
+void Persister::GiveUp(const SealedPartition& partition, std::size_t rows) {
+  spdlog::critical("{} rows of {} not written to Parquet by this run; they stay in the WAL", rows,
+                   storage::PartitionDir(options_.data_dir, partition.key, partition.hour));
+  ReleaseJob(partition);
 }
 
 void Persister::Submit(SealedPartition&& partition) {
@@ -114,9 +125,14 @@ bool Persister::DrainUntil(Clock::time_point deadline) {
       lock, deadline, [this] { return queue_.empty() && in_flight_ == 0 && retries_.empty(); });
 }
 
-void Persister::WaitTried() {
+bool Persister::WaitTried(Clock::time_point deadline) {
   std::unique_lock lock(mu_);
-  idle_cv_.wait(lock, [this] { return queue_.empty() && in_flight_ == 0; });
+  const auto tried = [this] { return queue_.empty() && in_flight_ == 0; };
+  if (deadline == Clock::time_point::max()) {
+    idle_cv_.wait(lock, tried);
+    return true;
+  }
+  return idle_cv_.wait_until(lock, deadline, tried);
 }
 
 void Persister::WaitForProgress(std::chrono::milliseconds timeout) {
@@ -128,6 +144,7 @@ void Persister::WaitForProgress(std::chrono::milliseconds timeout) {
 bool Persister::NextJob(Job& job) {
   std::unique_lock lock(mu_);
   for (;;) {
+    if (abandoning_) return false;  // the destructor gives up what is left
     const Clock::time_point now = Clock::now();
     auto due = retries_.end();
     for (auto it = retries_.begin(); it != retries_.end(); ++it) {
@@ -214,12 +231,7 @@ void Persister::Finish(Job&& job, Outcome outcome) {
       stats_.retrying_partitions.store(retries_.size(), std::memory_order_relaxed);
     }
   }
-  if (given_up) {
-    spdlog::critical(
-        "{} rows of {} could not be written to Parquet; they stay in the WAL", job.batch.num_rows(),
-        storage::PartitionDir(options_.data_dir, job.partition.key, job.partition.hour));
-    ReleaseJob(job.partition);
-  }
+  if (given_up) GiveUp(job.partition, job.batch.num_rows());
   idle_cv_.notify_all();
   work_cv_.notify_one();  // a waiting thread recomputes when the next retry is due
 }

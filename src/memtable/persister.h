@@ -92,8 +92,13 @@ class Persister {
   // or waiting for a retry then.
   bool DrainUntil(std::chrono::steady_clock::time_point deadline);
   // Blocks until every partition submitted so far was tried at least once (some may be waiting
-  // for a retry).
-  void WaitTried();
+  // for a retry), or until `deadline`; false if some were not.
+  bool WaitTried(std::chrono::steady_clock::time_point deadline =
+                     std::chrono::steady_clock::time_point::max());
+  // Stops taking partitions (a stop ran out of time): the workers finish the file they are
+  // writing and exit; what is queued or waiting for a retry is given up by the destructor (its
+  // rows stay in the WAL, replayed at the next start).
+  void Abandon();
   // Blocks until a partition is done (its memory released) or `timeout` passes.
   void WaitForProgress(std::chrono::milliseconds timeout);
 
@@ -126,6 +131,8 @@ class Persister {
   // or gives it up when the persister stops.
   void Finish(Job&& job, Outcome outcome);
   void ReleaseJob(const SealedPartition& partition);
+  // Logs and releases a partition that will not be written by this process.
+  void GiveUp(const SealedPartition& partition, std::size_t rows);
   // Keeps `batch`'s columns as the spares if the limit and the budget allow, else frees them.
   void KeepForReuse(model::RecordBatch& batch, ColumnSpares& spares, BudgetCharge& spares_charge);
   // Widens the columns of `batch` to the widest type the stream's earlier files used (and
@@ -161,6 +168,7 @@ class Persister {
   std::size_t in_flight_ = 0;          // GUARDED_BY(mu_)
   std::uint64_t done_ = 0;             // GUARDED_BY(mu_): partitions written or quarantined
   bool stopping_ = false;              // GUARDED_BY(mu_)
+  bool abandoning_ = false;            // GUARDED_BY(mu_)
   std::vector<std::thread> workers_;
 };
 
