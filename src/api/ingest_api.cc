@@ -72,21 +72,6 @@ http::Response HecError(const Refusal& refusal, const RequestState& state) {
   return r;
 }
 
-// What the error shapes of a refusal made before the body was read get for a request state: none
-// was built (only HEC's 400 reads it, and a pre-body refusal is a 401 or 403).
-const RequestState& NoState() {
-  static const RequestState state{model::BuilderOptions{}};
-  return state;
-}
-
-// The sanitized org/stream path parameter, or an error answer when it is empty once sanitized.
-bool NameParam(const ExchangePtr& exchange, std::string_view param, std::string& out) {
-  out = model::SanitizeStreamName(exchange->request().param(param));
-  if (!out.empty()) return true;
-  exchange->Respond(http::ErrorResponse(400, std::string(param) + " name is empty"));
-  return false;
-}
-
 // {"code":200,"status":[{"name":S,"successful":N,"failed":M,"error":E}]}: OpenObserve's answer.
 std::string StatusResponse(const protocols::Decoded& decoded, std::string_view stream) {
   std::string out;
@@ -119,6 +104,13 @@ std::string StatusResponse(const protocols::Decoded& decoded, std::string_view s
 
 constexpr std::uint64_t kWholeBody = std::numeric_limits<std::uint64_t>::max();
 
+// What the error shapes of a refusal made before the body was read get for a request state: none
+// was built (only HEC's 400 reads it, and a pre-body refusal is a 401 or 403).
+const RequestState& NoState() {
+  static const RequestState state{model::BuilderOptions{}};
+  return state;
+}
+
 }  // namespace
 
 IngestApi::IngestApi(IngestFlow& flow) : flow_(flow) {
@@ -148,6 +140,7 @@ IngestApi::IngestApi(IngestFlow& flow) : flow_(flow) {
   // _bulk: streams from each action's _index; Elasticsearch's per-item answer.
   bulk_.spec = {.endpoint = Endpoint::kBulk,
                 .protocol = ingest::Protocol::kBulk,
+                .streams_in_body = true,
                 .decode = [](std::string_view body, RequestState& state) {
                   return protocols::json::DecodeBulk(body, "", state.decoded, state.bulk_items);
                 }};
@@ -165,6 +158,7 @@ IngestApi::IngestApi(IngestFlow& flow) : flow_(flow) {
   hec_.spec = {.endpoint = Endpoint::kHec,
                .protocol = ingest::Protocol::kHec,
                .hec = true,
+               .streams_in_body = true,
                .document_index_cap = 16 << 20,
                .decode = [](std::string_view body, RequestState& state) {
                  state.hec = protocols::json::DecodeHec(body, state.header.stream, state.decoded);
@@ -207,29 +201,23 @@ IngestApi::IngestApi(IngestFlow& flow) : flow_(flow) {
 }
 
 Status IngestApi::Register(http::Router& router) {
+  // Org and stream names are checked by the flow (IngestFlow::Run), the same for every transport;
+  // credentials before the body is read (CredentialsFirst).
   INGOT_RETURN_IF_ERROR(router.Add(
       "POST", "/api/{org}/{stream}/_json",
       [this](ExchangePtr e) {
-        std::string org, stream;
-        if (NameParam(e, "org", org) && NameParam(e, "stream", stream))
-          Ingest(e, json_, org, stream);
+        Ingest(e, json_, e->request().param("org"), e->request().param("stream"));
       },
       CredentialsFirst(json_, "org")));
   INGOT_RETURN_IF_ERROR(router.Add(
       "POST", "/api/{org}/{stream}/_multi",
       [this](ExchangePtr e) {
-        std::string org, stream;
-        if (NameParam(e, "org", org) && NameParam(e, "stream", stream)) {
-          Ingest(e, multi_, org, stream);
-        }
+        Ingest(e, multi_, e->request().param("org"), e->request().param("stream"));
       },
       CredentialsFirst(multi_, "org")));
   INGOT_RETURN_IF_ERROR(router.Add(
       "POST", "/api/{org}/_bulk",
-      [this](ExchangePtr e) {
-        std::string org;
-        if (NameParam(e, "org", org)) Ingest(e, bulk_, org, "");
-      },
+      [this](ExchangePtr e) { Ingest(e, bulk_, e->request().param("org"), ""); },
       CredentialsFirst(bulk_, "org")));
   // Elasticsearch clients probe the info endpoint before their first request.
   for (const char* method : {"GET", "HEAD"}) {
@@ -240,8 +228,7 @@ Status IngestApi::Register(http::Router& router) {
   INGOT_RETURN_IF_ERROR(router.Add(
       "POST", "/api/{org}/_hec",
       [this](ExchangePtr e) {
-        std::string org;
-        if (NameParam(e, "org", org)) Ingest(e, hec_, org, flow_.options().hec_default_stream);
+        Ingest(e, hec_, e->request().param("org"), flow_.options().hec_default_stream);
       },
       CredentialsFirst(hec_, "org")));
   for (const char* path : {"/services/collector", "/services/collector/event"}) {
@@ -254,23 +241,23 @@ Status IngestApi::Register(http::Router& router) {
     const std::string path = "/v1/" + std::string(OtlpSignalPath(signal));
     INGOT_RETURN_IF_ERROR(router.Add(
         "POST", path, [this, signal](ExchangePtr e) { IngestOtlp(e, signal, "default"); },
-        OtlpCredentialsFirst(signal, "")));
+        OtlpCredentialsFirst("")));
     INGOT_RETURN_IF_ERROR(router.Add(
         "POST", "/api/{org}" + path,
-        [this, signal](ExchangePtr e) {
-          std::string org;
-          if (NameParam(e, "org", org)) IngestOtlp(e, signal, std::move(org));
-        },
-        OtlpCredentialsFirst(signal, "org")));
+        [this, signal](ExchangePtr e) { IngestOtlp(e, signal, e->request().param("org")); },
+        OtlpCredentialsFirst("org")));
   }
   return Status::Ok();
 }
 
-// The org a request writes to, as its handler will name it: the sanitized path parameter, or
-// "default" on the routes without one.
+// The org a request writes to, as the flow will name it: the path parameter ("default" on the
+// routes without one) once model::StreamName has checked it. A name it refuses is checked as
+// merely sanitized: credentials for every org let the request through to its 400, any other
+// credentials (or none) refuse it here, before its body is read.
 std::string IngestApi::OrgOf(const http::Request& head, std::string_view org_param) {
-  return org_param.empty() ? std::string("default")
-                           : model::SanitizeStreamName(head.param(org_param));
+  if (org_param.empty()) return "default";
+  Result<std::string> org = model::StreamName(head.param(org_param), "org");
+  return org.ok() ? std::move(*org) : model::SanitizeStreamName(head.param(org_param));
 }
 
 http::PreBodyCheck IngestApi::CredentialsFirst(const HttpEndpoint& endpoint,
@@ -283,9 +270,8 @@ http::PreBodyCheck IngestApi::CredentialsFirst(const HttpEndpoint& endpoint,
   };
 }
 
-http::PreBodyCheck IngestApi::OtlpCredentialsFirst(otlp::Signal signal,
-                                                   std::string_view org_param) {
-  return [this, signal, org_param](const http::Request& head) -> std::optional<http::Response> {
+http::PreBodyCheck IngestApi::OtlpCredentialsFirst(std::string_view org_param) {
+  return [this, org_param](const http::Request& head) -> std::optional<http::Response> {
     std::optional<Refusal> denied =
         flow_.CheckCredentials(head.header("Authorization"), OrgOf(head, org_param), false);
     if (!denied) return std::nullopt;
@@ -295,7 +281,7 @@ http::PreBodyCheck IngestApi::OtlpCredentialsFirst(otlp::Signal signal,
   };
 }
 
-void IngestApi::IngestOtlp(const ExchangePtr& exchange, otlp::Signal signal, std::string org) {
+void IngestApi::IngestOtlp(const ExchangePtr& exchange, otlp::Signal signal, std::string_view org) {
   const http::Request& request = exchange->request();
   const std::optional<OtlpEncoding> encoding = ParseOtlpContentType(request.header("Content-Type"));
   if (!encoding) {
@@ -310,24 +296,28 @@ void IngestApi::IngestOtlp(const ExchangePtr& exchange, otlp::Signal signal, std
     flow_.CountRefusal(OtlpHttpEndpoint(signal), started);
     return;
   }
-  std::string stream = model::SanitizeStreamName(request.header("stream-name"));
+  std::string_view stream = request.header("stream-name");
   if (stream.empty()) stream = "default";
   Ingest(exchange, otlp_[static_cast<std::size_t>(signal)][static_cast<std::size_t>(*encoding)],
-         std::move(org), std::move(stream));
+         org, stream);
 }
 
-void IngestApi::Ingest(const ExchangePtr& exchange, const HttpEndpoint& endpoint, std::string org,
-                       std::string stream) {
+void IngestApi::Ingest(const ExchangePtr& exchange, const HttpEndpoint& endpoint,
+                       std::string_view org, std::string_view stream) {
   const http::Request& request = exchange->request();
   // Credentials were checked before the body was read (CredentialsFirst).
   flow_.Run(endpoint.spec,
-            std::make_shared<HttpCall>(flow_.BuilderOptionsNow(), exchange, endpoint),
-            std::move(org), std::move(stream), request.body, request.buffer_bytes);
+            std::make_shared<HttpCall>(flow_.BuilderOptionsNow(), exchange, endpoint), org, stream,
+            request.body, request.buffer_bytes);
 }
 
 void IngestApi::HandleElasticInfo(const ExchangePtr& exchange) {
-  std::string org;
-  if (!NameParam(exchange, "org", org)) return;  // credentials: checked before the body
+  const Result<std::string> org = model::StreamName(exchange->request().param("org"), "org");
+  if (!org.ok()) {
+    exchange->Respond(http::ErrorResponse(400, org.status().message()));
+    return;
+  }
+  // Credentials: checked before the body (CredentialsFirst).
   http::Response r;
   r.headers.emplace_back("X-Elastic-Product", "Elasticsearch");
   r.body =

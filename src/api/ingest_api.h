@@ -47,17 +47,17 @@ class IngestApi {
   // ("default" when empty), refused in `endpoint`'s error shape before the body is read. OTLP's
   // picks the shape from the Content-Type.
   http::PreBodyCheck CredentialsFirst(const HttpEndpoint& endpoint, std::string_view org_param);
-  http::PreBodyCheck OtlpCredentialsFirst(protocols::otlp::Signal signal,
-                                          std::string_view org_param);
+  http::PreBodyCheck OtlpCredentialsFirst(std::string_view org_param);
   static std::string OrgOf(const http::Request& head, std::string_view org_param);
 
-  void Ingest(const http::ExchangePtr& exchange, const HttpEndpoint& endpoint, std::string org,
-              std::string stream);
+  // `org` and `stream` as the request named them (the flow checks them).
+  void Ingest(const http::ExchangePtr& exchange, const HttpEndpoint& endpoint, std::string_view org,
+              std::string_view stream);
   void HandleElasticInfo(const http::ExchangePtr& exchange);
   // OTLP/HTTP: picks the endpoint from the Content-Type (415 when neither protobuf nor JSON) and
   // the stream from the `stream-name` header.
   void IngestOtlp(const http::ExchangePtr& exchange, protocols::otlp::Signal signal,
-                  std::string org);
+                  std::string_view org);
 
   IngestFlow& flow_;
   HttpEndpoint json_, multi_, bulk_, hec_;

@@ -215,11 +215,15 @@ class OtlpGrpcServer::ExportReactor final
 
   void OnDone() override { delete this; }
 
-  // The org the call writes to: the sanitized `organization` metadata, "default" when absent.
+  // The org the call writes to, as the flow will name it: the `organization` metadata ("default"
+  // when absent) once model::StreamName has checked it. A name it refuses is checked as merely
+  // sanitized: credentials for every org let the call through to its INVALID_ARGUMENT, others
+  // refuse it here, before its message is read.
   static std::string OrgOf(const grpc::CallbackServerContext* ctx) {
-    std::string org = model::SanitizeStreamName(Metadata(ctx, "organization"));
-    if (org.empty()) org = "default";
-    return org;
+    std::string_view raw = Metadata(ctx, "organization");
+    if (raw.empty()) raw = "default";
+    Result<std::string> org = model::StreamName(raw, "org");
+    return org.ok() ? std::move(*org) : model::SanitizeStreamName(raw);
   }
 
  private:
@@ -319,14 +323,16 @@ void OtlpGrpcServer::Export(otlp::Signal signal, grpc::CallbackServerContext* ct
     flow_.CountRefusal(spec.endpoint, started);
     return;
   }
-  std::string org = model::SanitizeStreamName(Metadata(ctx, "organization"));
+  // Checked by the flow (model::StreamName), as for HTTP: INVALID_ARGUMENT when one cannot be
+  // stored.
+  std::string_view org = Metadata(ctx, "organization");
   if (org.empty()) org = "default";
-  std::string stream = model::SanitizeStreamName(Metadata(ctx, "stream-name"));
+  std::string_view stream = Metadata(ctx, "stream-name");
   if (stream.empty()) stream = "default";
   const std::string_view body = call->body();
   const std::size_t held = call->held_bytes();
   // Credentials were checked before the message was read (ExportReactor).
-  flow_.Run(spec, std::move(call), std::move(org), std::move(stream), body, held);
+  flow_.Run(spec, std::move(call), org, stream, body, held);
 }
 
 }  // namespace ingot::grpc_server

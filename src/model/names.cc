@@ -44,4 +44,25 @@ std::string SanitizeStreamName(std::string_view raw) {
   return out;
 }
 
+Result<std::string> StreamName(std::string_view raw, std::string_view what) {
+  std::string name = SanitizeStreamName(raw);
+  if (Status st = CheckStoredStreamName(name, what); !st.ok()) return st;
+  return name;
+}
+
+Status CheckStoredStreamName(std::string_view name, std::string_view what) {
+  if (name.empty()) return Status::InvalidInput(std::string(what) + " name is empty");
+  if (name.size() > kMaxStreamNameBytes) {
+    // The sanitized prefix is ASCII, safe in any answer or log line.
+    return Status::InvalidInput(std::string(what) + " name \"" + std::string(name.substr(0, 32)) +
+                                "...\" is " + std::to_string(name.size()) +
+                                " bytes, over the limit of " + std::to_string(kMaxStreamNameBytes));
+  }
+  if (SanitizeStreamName(name) != name) {
+    return Status::InvalidInput(std::string(what) + " name \"" + SanitizeStreamName(name) +
+                                "\" has characters outside [a-z0-9_:]");
+  }
+  return Status::Ok();
+}
+
 }  // namespace ingot::model

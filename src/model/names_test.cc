@@ -46,5 +46,38 @@ TEST(SanitizeStreamName, KeepsColonAndCannotEscapeTheDirectory) {
   for (const auto& c : cases) EXPECT_EQ(SanitizeStreamName(c.raw), c.want) << c.raw;
 }
 
+TEST(StreamName, SanitizesAndChecksEmptyAndLength) {
+  EXPECT_EQ(StreamName("App-Logs", "stream").value(), "app_logs");
+  EXPECT_EQ(StreamName(std::string(kMaxStreamNameBytes, 'a'), "stream").value(),
+            std::string(kMaxStreamNameBytes, 'a'));
+  // Multi-byte characters count once sanitized (one '_' each), so 128 of them fit.
+  std::string accents;
+  for (std::size_t i = 0; i < kMaxStreamNameBytes; ++i) accents += "é";
+  EXPECT_EQ(StreamName(accents, "org").value(), std::string(kMaxStreamNameBytes, '_'));
+
+  const Result<std::string> empty = StreamName("", "org");
+  ASSERT_FALSE(empty.ok());
+  EXPECT_EQ(empty.status().code(), StatusCode::kInvalidInput);
+  EXPECT_EQ(empty.status().message(), "org name is empty");
+
+  const Result<std::string> long_name = StreamName(std::string(300, 'X'), "stream");
+  ASSERT_FALSE(long_name.ok());
+  EXPECT_EQ(long_name.status().code(), StatusCode::kInvalidInput);
+  EXPECT_NE(long_name.status().message().find("300 bytes, over the limit of 128"),
+            std::string::npos)
+      << long_name.status().message();
+  EXPECT_FALSE(StreamName(std::string(kMaxStreamNameBytes + 1, 'a'), "stream").ok());
+}
+
+TEST(CheckStoredStreamName, AcceptsOnlyWhatStreamNameReturns) {
+  EXPECT_TRUE(CheckStoredStreamName("app_logs", "stream").ok());
+  EXPECT_TRUE(CheckStoredStreamName("k8s:prod", "stream").ok());
+  EXPECT_FALSE(CheckStoredStreamName("", "stream").ok());
+  EXPECT_FALSE(CheckStoredStreamName("App", "stream").ok());
+  EXPECT_FALSE(CheckStoredStreamName("..", "stream").ok());
+  EXPECT_FALSE(CheckStoredStreamName("a/b", "stream").ok());
+  EXPECT_FALSE(CheckStoredStreamName(std::string(kMaxStreamNameBytes + 1, 'a'), "org").ok());
+}
+
 }  // namespace
 }  // namespace ingot::model
