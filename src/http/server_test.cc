@@ -12,6 +12,7 @@
 #include <fstream>
 #include <future>
 #include <mutex>
+#include <optional>
 #include <string>
 #include <thread>
 
@@ -162,7 +163,16 @@ class ServerTest : public ::testing::Test {
     return "http://127.0.0.1:" + std::to_string(server->port()) + std::string(path);
   }
 
+  // A memory budget for the server; it must outlive the server (connections release their
+  // buffers to it as they close, which can be after the test body), hence a member declared first.
+  MemoryBudget& Budget(std::uint64_t limit) {
+    budget_.emplace(limit);
+    options.memory_budget = &*budget_;
+    return *budget_;
+  }
+
   ServerOptions options;
+  std::optional<MemoryBudget> budget_;
   std::unique_ptr<Server> server;
 };
 
@@ -489,8 +499,7 @@ TEST_F(ServerTest, ConnectionCapAnswers503WithRetryAfter) {
 }
 
 TEST_F(ServerTest, BodiesTheMemoryBudgetCannotHoldNowAre503WithRetryAfter) {
-  MemoryBudget budget(256 << 10);
-  options.memory_budget = &budget;
+  MemoryBudget& budget = Budget(256 << 10);
   Start();
   {
     CurlClient c;
@@ -523,8 +532,7 @@ TEST_F(ServerTest, BodiesTheMemoryBudgetCannotHoldNowAre503WithRetryAfter) {
 // A body the budget could not hold even if nothing else used it can never succeed: 413, so that
 // clients stop, not 503, which they would retry forever. Whatever the encoding.
 TEST_F(ServerTest, BodiesTheMemoryBudgetCanNeverHoldAre413) {
-  MemoryBudget budget(256 << 10);
-  options.memory_budget = &budget;
+  Budget(256 << 10);
   options.max_decoded_bytes = 64 << 20;
   Start();
   CurlClient c;
@@ -566,8 +574,7 @@ TEST_F(ServerTest, BodiesTheMemoryBudgetCanNeverHoldAre413) {
 // reserved for it and no "100 Continue" is sent, so clients the check refuses (no credentials)
 // cannot hold the memory budget by announcing large bodies and never sending them.
 TEST_F(ServerTest, PreBodyCheckAnswersWithoutReadingOrChargingTheBody) {
-  MemoryBudget budget(2 << 20);
-  options.memory_budget = &budget;
+  MemoryBudget& budget = Budget(2 << 20);
   options.max_body_bytes = 1 << 20;
   std::atomic<int> handled{0};
   std::string seen_org;
