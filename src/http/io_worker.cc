@@ -60,6 +60,7 @@ void IoWorker::Unregister(Connection* c) {
 }
 
 void IoWorker::CloseAll() {
+  closed_ = true;
   ForEachConnection([](Connection& c) { c.Close(); });
   sweep_timer_.cancel();
   work_.reset();
@@ -68,7 +69,7 @@ void IoWorker::CloseAll() {
 void IoWorker::ScheduleSweep() {
   sweep_timer_.expires_after(sweep_period_);
   sweep_timer_.async_wait([this](boost::system::error_code ec) {
-    if (ec) return;
+    if (ec || closed_) return;
     const auto now = std::chrono::steady_clock::now();
     ForEachConnection([now](Connection& c) { c.CheckDeadline(now); });
     ScheduleSweep();
