@@ -93,7 +93,8 @@ std::span<char> ContentDecoder::CountingSpace(PaddedBuffer& out) {
 // Multi-member bodies (concatenated gzip files, which some shippers produce) and zlib streams are
 // inflated member by member; a member that does not fit is inflated again into a buffer twice as
 // large, which costs at most about twice the work and never allocates past the limit. When the
-// budget refuses room, CountInflated tells a body over the limit (413) from one that fits (503).
+// budget refuses that growth, CountInflated tells a body over the limit (413) from one that fits
+// (503).
 Status ContentDecoder::Inflate(ContentEncoding encoding, std::string_view in, std::size_t limit,
                                PaddedBuffer& out) {
   if (!inflater_) {
@@ -124,7 +125,11 @@ Status ContentDecoder::Inflate(ContentEncoding encoding, std::string_view in, st
   }
   const auto decompress = gzip ? libdeflate_gzip_decompress_ex : libdeflate_zlib_decompress_ex;
 
-  if (!out.Reserve(std::min(limit, guess), limit)) return CountInflated(gzip, in, limit, out);
+  // Refused at once: the budget has no room even for the first guess (the trailer's size, within
+  // the limit, or 64 KiB), so retrying later is right. Counting costs a second decode, which under
+  // memory pressure would be spent on every refused body; it is kept for bodies that grow past
+  // their first guess (more members than the trailer tells), where a bomb hides.
+  if (!out.Reserve(std::min(limit, guess), limit)) return OverBudget();
   std::size_t in_pos = 0;
   std::size_t out_pos = 0;
   while (in_pos < in.size()) {
@@ -227,7 +232,10 @@ Status ContentDecoder::Unzstd(std::string_view in, std::size_t limit, PaddedBuff
 
   ZSTD_DCtx_reset(zstd_.get(), ZSTD_reset_session_only);
   const std::size_t hard_cap = limit + 1;
-  bool counting = !out.Reserve(std::min(hard_cap, std::max(kMinGuess, in.size() * 4)), hard_cap);
+  if (!out.Reserve(std::min(hard_cap, std::max(kMinGuess, in.size() * 4)), hard_cap)) {
+    return OverBudget();  // no room even to start (see Inflate)
+  }
+  bool counting = false;
   ZSTD_inBuffer src{in.data(), in.size(), 0};
   std::size_t total = 0;  // bytes decoded so far
   for (;;) {

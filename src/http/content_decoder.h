@@ -41,9 +41,11 @@ class ContentDecoder {
   // Never allocates more than `limit` bytes (plus padding and page rounding) for `out`.
   // Errors: kTooLarge when the decoded body would exceed `limit`; kInvalidInput when `in` is
   // corrupt or truncated; kResourceExhausted when `out`'s memory budget refuses room for a body
-  // that is within `limit`. A body over the limit is kTooLarge even when the budget refuses first:
-  // the rest is then decoded into scratch memory only to count it, so a client is told to retry
-  // (503) only when its body could fit, never for a bomb. Does not seal the padding.
+  // that is within `limit`. A body over the limit is kTooLarge even when the budget refuses its
+  // growth first: the rest is then decoded into scratch memory only to count it, so a bomb is not
+  // told to retry. Only when the budget cannot grant even the first guess (a declared or trailer
+  // size within the limit, or 64 KiB) is the answer kResourceExhausted at once, without decoding:
+  // the memory is full now. Does not seal the padding.
   Status Decode(ContentEncoding encoding, std::string_view in, std::size_t limit,
                 PaddedBuffer& out);
 
