@@ -61,6 +61,10 @@ void IoWorker::Unregister(Connection* c) {
 
 void IoWorker::CloseAll() {
   ForEachConnection([](Connection& c) { c.Close(); });
+  // cancel() alone is not enough: a sweep that expired before this ran may already be queued
+  // behind it, to run with success and re-arm the timer, and run() would then never return.
+  // closed_ makes that sweep the last.
+  closed_ = true;
   sweep_timer_.cancel();
   work_.reset();
 }
@@ -68,7 +72,7 @@ void IoWorker::CloseAll() {
 void IoWorker::ScheduleSweep() {
   sweep_timer_.expires_after(sweep_period_);
   sweep_timer_.async_wait([this](boost::system::error_code ec) {
-    if (ec) return;
+    if (ec || closed_) return;
     const auto now = std::chrono::steady_clock::now();
     ForEachConnection([now](Connection& c) { c.CheckDeadline(now); });
     ScheduleSweep();

@@ -84,7 +84,8 @@ class IoWorker {
       if (i < connections_.size()) f(*connections_[i]);
     }
   }
-  // Closes every connection and stops the sweep, so run() can return.
+  // Closes every connection and stops the sweep for good (also a sweep whose expiry is already
+  // queued), so run() can return.
   void CloseAll();
   ContentDecoder& decoder() { return decoder_; }
   // The current time as an IMF-fixdate, reformatted at most once a second.
@@ -100,6 +101,7 @@ class IoWorker {
   const unsigned index_;
   const std::chrono::milliseconds sweep_period_;
   boost::asio::steady_timer sweep_timer_;
+  bool closed_ = false;  // CloseAll() ran: the sweep is not re-armed
   std::thread thread_;
   std::vector<Connection*> connections_;
   ContentDecoder decoder_;
