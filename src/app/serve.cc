@@ -6,6 +6,7 @@
 #include <sys/statvfs.h>
 
 #include <atomic>
+#include <cerrno>
 #include <chrono>
 #include <condition_variable>
 #include <csignal>
@@ -129,11 +130,18 @@ class StopSignal {
       requested_ = true;
     }
     cv_.notify_all();
-    const auto wait =
-        std::chrono::duration_cast<std::chrono::nanoseconds>(stop_timeout_ + kStopGrace);
-    timespec timeout{static_cast<time_t>(wait.count() / 1'000'000'000),
-                     static_cast<long>(wait.count() % 1'000'000'000)};
-    const int second = sigtimedwait(&signals_, nullptr, &timeout);
+    // sigtimedwait also returns early with EINTR, without a signal of the set, when the process
+    // is stopped and continued (SIGSTOP / SIGCONT, a debugger attaching): that is no timeout.
+    const auto end = std::chrono::steady_clock::now() + stop_timeout_ + kStopGrace;
+    int second = -1;
+    for (auto left = end - std::chrono::steady_clock::now(); left.count() > 0;
+         left = end - std::chrono::steady_clock::now()) {
+      const auto ns = std::chrono::duration_cast<std::chrono::nanoseconds>(left).count();
+      const timespec timeout{static_cast<time_t>(ns / 1'000'000'000),
+                             static_cast<long>(ns % 1'000'000'000)};
+      second = sigtimedwait(&signals_, nullptr, &timeout);
+      if (second > 0 || errno != EINTR) break;
+    }
     {
       std::lock_guard lock(mu_);
       if (done_) return;

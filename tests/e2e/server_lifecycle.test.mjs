@@ -98,3 +98,20 @@ test('a second signal ends the stop at once', async () => {
   assert.equal(code, 1, server.log());
   assert.match(server.log(), /Terminated again: stopping now/);
 });
+
+test('a stop that is paused and continued (SIGSTOP, SIGCONT, a debugger attaching) still finishes', async () => {
+  // Each Parquet file takes 3 s, so the stop is still writing when the process is paused. The stop
+  // watchdog's wait for --stop-timeout returned early then (EINTR) and ended the process at once.
+  const server = await startServer(['--grpc-addr', '', '--max-file-age', '1h', '--test-persist-delay', '3s',
+                                    '--stop-timeout', '20s']);
+  assert.equal((await post(`${server.url}/api/o/paused/_json`, '[{"a":1}]')).status, 200);
+  const stopped = server.stop();
+  await sleep(500);
+  process.kill(server.pid, 'SIGSTOP');
+  await sleep(200);
+  process.kill(server.pid, 'SIGCONT');
+  assert.equal(await stopped, 0, server.log());
+  assert.doesNotMatch(server.log(), /ending the process/);
+  const rows = await query(`SELECT a::INT AS a FROM ${streamSource(server.dataDir, 'o', 'paused')}`);
+  assert.deepEqual(rows, [{ a: 1 }]);
+});
