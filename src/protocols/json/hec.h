@@ -21,6 +21,7 @@ enum class HecCode : int {
   kSuccess = 0,
   kNoData = 5,
   kInvalidDataFormat = 6,
+  kIncorrectIndex = 7,
   kEventFieldRequired = 12,
   kEventFieldBlank = 13,
 };
