@@ -1,6 +1,7 @@
 #include "model/batch_builder.h"
 
 #include <algorithm>
+#include <cmath>
 #include <cstring>
 
 #include "common/json_escape.h"
@@ -182,10 +183,21 @@ void BatchBuilder::AddTimestampValue(const Node& node, const Value& v) {
   }
   if (!record_error_.empty()) return;
   record_error_ = "_timestamp ";
+  if (v.type == ColumnType::kFloat64 && std::isfinite(v.d)) {
+    // A number, but no int64 of microseconds holds it (1e300): out of range, like -9.1e21.
+    AppendScalarText(v, record_error_);
+    record_error_ += " is outside the range ingot stores ";
+    record_error_ += StorableRangeText();
+    return;
+  }
   if (v.type == ColumnType::kString) {
     AppendJsonString(v.s.substr(0, 64), record_error_);
   }
   record_error_ += " is not a timestamp (expected epoch s/ms/us/ns or RFC 3339 text)";
+}
+
+void BatchBuilder::FailRecord(std::string_view message) {
+  if (record_error_.empty()) record_error_ = message;
 }
 
 void BatchBuilder::AddToExtra(const Node& node, const Value& v) {
@@ -281,9 +293,8 @@ bool BatchBuilder::EndRecord(std::string* error) {
   const std::int64_t ts = has_timestamp_ ? timestamp_ : options_.now_us;
   // Outside it the Hive partition of the record would not be `date=YYYY-MM-DD/hour=HH`.
   if (!InStorableRange(ts)) {
-    *error = "_timestamp " + FormatTimestamp(ts) + " is outside the range ingot stores [" +
-             FormatTimestamp(kMinTimestampMicros) + ", " + FormatTimestamp(kMaxTimestampMicros) +
-             "]";
+    *error = "_timestamp " + FormatTimestamp(ts) + " is outside the range ingot stores " +
+             StorableRangeText();
     AbortRecord();
     return false;
   }

@@ -120,6 +120,9 @@ class BatchBuilder {
   // Sets the record's `_timestamp` directly (HEC `time`, the OTLP time fields). Call it before
   // adding fields: a `_timestamp` field added after it goes to `_extra` (the first value wins).
   void SetTimestamp(std::int64_t micros);
+  // Fails the record being built: EndRecord will return false with `message` (unless the record
+  // already failed for another reason, whose message is kept).
+  void FailRecord(std::string_view message);
   // Finishes the record. On failure (a bad `_timestamp`, or one outside the range ingot stores,
   // kMinTimestampMicros..kMaxTimestampMicros, or outside the accepted window) the record is removed
   // from the batch, `*error` says why, and false is returned; the batch is as before BeginRecord.

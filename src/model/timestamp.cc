@@ -189,6 +189,11 @@ std::string FormatTimestamp(std::int64_t micros) {
   return buf;
 }
 
+std::string StorableRangeText() {
+  return "[" + FormatTimestamp(kMinTimestampMicros) + ", " + FormatTimestamp(kMaxTimestampMicros) +
+         "]";
+}
+
 std::int64_t NowMicros() {
   return std::chrono::duration_cast<std::chrono::microseconds>(
              std::chrono::system_clock::now().time_since_epoch())

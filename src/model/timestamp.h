@@ -20,6 +20,8 @@ inline constexpr std::int64_t kMaxTimestampMicros = 253'402'300'799'999'999;  //
 inline bool InStorableRange(std::int64_t micros) {
   return micros >= kMinTimestampMicros && micros <= kMaxTimestampMicros;
 }
+// "[0001-01-01T00:00:00.000000Z, 9999-12-31T23:59:59.999999Z]", for messages.
+std::string StorableRangeText();
 
 // Epoch number of unknown unit -> microseconds. Magnitude decides the unit: below 1e10 seconds
 // (until year 2286), below 1e13 milliseconds, below 1e16 microseconds, otherwise nanoseconds.

@@ -1,6 +1,7 @@
 #include "protocols/json/hec.h"
 
 #include <algorithm>
+#include <cmath>
 
 #include "common/json_escape.h"
 #include "model/names.h"
@@ -30,8 +31,10 @@ HecResult InvalidFormat(std::size_t event, simdjson::error_code e) {
                  event);
 }
 
-// `time` may be a number or a numeric string.
-bool ReadTime(simdjson::ondemand::value value, std::int64_t& micros) {
+// `time` may be a number or a numeric string. A finite number too large for int64 microseconds
+// (1e300) is read, as `out_of_range`: the event fails alone, like one outside the storable range.
+bool ReadTime(simdjson::ondemand::value value, std::int64_t& micros, bool& out_of_range) {
+  out_of_range = false;
   double seconds;
   simdjson::ondemand::json_type type;
   if (value.type().get(type) != simdjson::SUCCESS) return false;
@@ -52,7 +55,10 @@ bool ReadTime(simdjson::ondemand::value value, std::int64_t& micros) {
     return false;
   }
   auto converted = model::EpochToMicros(seconds);
-  if (!converted) return false;
+  if (!converted) {
+    out_of_range = std::isfinite(seconds);
+    return out_of_range;
+  }
   micros = *converted;
   return true;
 }
@@ -64,7 +70,7 @@ HecResult AddEvent(simdjson::ondemand::object envelope, std::size_t event_number
   // (so that it wins over an event's own `_timestamp`, which then goes to `_extra`), but both may
   // come last: a first pass reads them (skipping the rest without looking inside).
   std::string stream_name(default_stream);
-  bool has_time = false;
+  bool has_time = false, time_out_of_range = false;
   std::int64_t micros = 0;
   for (auto field_result : envelope) {
     simdjson::ondemand::field field;
@@ -90,7 +96,7 @@ HecResult AddEvent(simdjson::ondemand::object envelope, std::size_t event_number
       }
       stream_name = std::move(*name);
     } else if (RawKeyEquals(raw, "time")) {
-      if (!ReadTime(field.value(), micros)) {
+      if (!ReadTime(field.value(), micros, time_out_of_range)) {
         return Failure(HecCode::kInvalidDataFormat,
                        "Invalid data format: event " + std::to_string(event_number) +
                            ": time must be epoch seconds",
@@ -105,7 +111,11 @@ HecResult AddEvent(simdjson::ondemand::object envelope, std::size_t event_number
   StreamRecords& stream = out.Stream(stream_name);
   BatchBuilder& builder = stream.builder;
   builder.BeginRecord();
-  if (has_time) builder.SetTimestamp(micros);
+  if (time_out_of_range) {
+    builder.FailRecord("time is outside the range ingot stores " + model::StorableRangeText());
+  } else if (has_time) {
+    builder.SetTimestamp(micros);
+  }
   bool has_event = false;
   for (auto field_result : envelope) {
     simdjson::ondemand::field field;

@@ -118,10 +118,12 @@ TEST(Hec, TimeWinsOverAnEventTimestampWhicheverComesFirst) {
 }
 
 TEST(Hec, OutOfRangeTimeFailsTheEventAlone) {
-  auto r = DecodeHecText(R"({"event":"a","time":-9.1e21}{"event":"b","time":1700000000})");
+  auto r = DecodeHecText(
+      R"({"event":"a","time":-9.1e21}{"event":"b","time":1700000000}{"event":"c","time":1e300})"
+      R"({"event":"d","time":"1e300"})");
   ASSERT_TRUE(r->result.ok()) << r->result.text;
   ASSERT_EQ(r->decoded.streams().size(), 1u);
-  EXPECT_EQ(r->decoded.streams()[0]->failed, 1u);
+  EXPECT_EQ(r->decoded.streams()[0]->failed, 3u);
   EXPECT_NE(r->decoded.streams()[0]->first_error.find("outside the range ingot stores"),
             std::string::npos)
       << r->decoded.streams()[0]->first_error;
