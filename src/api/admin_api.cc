@@ -116,8 +116,18 @@ std::string AdminApi::RenderMetrics() const {
     Help(out, "ingot_parquet_rows_total", "counter", "Rows written to Parquet files.");
     Sample(out, "ingot_parquet_rows_total", "", Load(s.rows));
     Help(out, "ingot_persist_failures_total", "counter",
-         "Failed attempts to write a Parquet file (retried).");
+         "Failed attempts to write a Parquet file (retried, or quarantined when retrying cannot "
+         "help).");
     Sample(out, "ingot_persist_failures_total", "", Load(s.failures));
+    Help(out, "ingot_persist_retrying_partitions", "gauge",
+         "Sealed partitions waiting to retry their Parquet file (disk full, I/O error).");
+    Sample(out, "ingot_persist_retrying_partitions", "", Load(s.retrying_partitions));
+    const auto& q = persister->quarantine_stats();
+    Help(out, "ingot_quarantined_batches_total", "counter",
+         "Partitions that could never be written as Parquet, put in <data-dir>/quarantine.");
+    Sample(out, "ingot_quarantined_batches_total", "", Load(q.batches));
+    Help(out, "ingot_quarantined_rows_total", "counter", "Rows put in <data-dir>/quarantine.");
+    Sample(out, "ingot_quarantined_rows_total", "", Load(q.rows));
   }
   if (const MemoryBudget* b = sources_.memory_budget) {
     Help(out, "ingot_memory_budget_bytes", "gauge", "The memory budget (--memory-limit).");

@@ -72,14 +72,6 @@ http::Response HecError(const Refusal& refusal, const RequestState& state) {
   return r;
 }
 
-// The sanitized org/stream path parameter, or an error answer when it is empty once sanitized.
-bool NameParam(const ExchangePtr& exchange, std::string_view param, std::string& out) {
-  out = model::SanitizeStreamName(exchange->request().param(param));
-  if (!out.empty()) return true;
-  exchange->Respond(http::ErrorResponse(400, std::string(param) + " name is empty"));
-  return false;
-}
-
 // {"code":200,"status":[{"name":S,"successful":N,"failed":M,"error":E}]}: OpenObserve's answer.
 std::string StatusResponse(const protocols::Decoded& decoded, std::string_view stream) {
   std::string out;
@@ -141,6 +133,7 @@ IngestApi::IngestApi(IngestFlow& flow) : flow_(flow) {
   // _bulk: streams from each action's _index; Elasticsearch's per-item answer.
   bulk_.spec = {.endpoint = Endpoint::kBulk,
                 .protocol = ingest::Protocol::kBulk,
+                .streams_in_body = true,
                 .decode = [](std::string_view body, RequestState& state) {
                   return protocols::json::DecodeBulk(body, "", state.decoded, state.bulk_items);
                 }};
@@ -158,6 +151,7 @@ IngestApi::IngestApi(IngestFlow& flow) : flow_(flow) {
   hec_.spec = {.endpoint = Endpoint::kHec,
                .protocol = ingest::Protocol::kHec,
                .hec = true,
+               .streams_in_body = true,
                .document_index_cap = 16 << 20,
                .decode = [](std::string_view body, RequestState& state) {
                  state.hec = protocols::json::DecodeHec(body, state.header.stream, state.decoded);
@@ -200,17 +194,15 @@ IngestApi::IngestApi(IngestFlow& flow) : flow_(flow) {
 }
 
 Status IngestApi::Register(http::Router& router) {
+  // Org and stream names are checked by the flow (IngestFlow::Run), the same for every transport.
   INGOT_RETURN_IF_ERROR(router.Add("POST", "/api/{org}/{stream}/_json", [this](ExchangePtr e) {
-    std::string org, stream;
-    if (NameParam(e, "org", org) && NameParam(e, "stream", stream)) Ingest(e, json_, org, stream);
+    Ingest(e, json_, e->request().param("org"), e->request().param("stream"));
   }));
   INGOT_RETURN_IF_ERROR(router.Add("POST", "/api/{org}/{stream}/_multi", [this](ExchangePtr e) {
-    std::string org, stream;
-    if (NameParam(e, "org", org) && NameParam(e, "stream", stream)) Ingest(e, multi_, org, stream);
+    Ingest(e, multi_, e->request().param("org"), e->request().param("stream"));
   }));
   INGOT_RETURN_IF_ERROR(router.Add("POST", "/api/{org}/_bulk", [this](ExchangePtr e) {
-    std::string org;
-    if (NameParam(e, "org", org)) Ingest(e, bulk_, org, "");
+    Ingest(e, bulk_, e->request().param("org"), "");
   }));
   // Elasticsearch clients probe the info endpoint before their first request.
   for (const char* method : {"GET", "HEAD"}) {
@@ -218,8 +210,7 @@ Status IngestApi::Register(http::Router& router) {
         router.Add(method, "/api/{org}/", [this](ExchangePtr e) { HandleElasticInfo(e); }));
   }
   INGOT_RETURN_IF_ERROR(router.Add("POST", "/api/{org}/_hec", [this](ExchangePtr e) {
-    std::string org;
-    if (NameParam(e, "org", org)) Ingest(e, hec_, org, flow_.options().hec_default_stream);
+    Ingest(e, hec_, e->request().param("org"), flow_.options().hec_default_stream);
   }));
   for (const char* path : {"/services/collector", "/services/collector/event"}) {
     INGOT_RETURN_IF_ERROR(router.Add("POST", path, [this](ExchangePtr e) {
@@ -231,14 +222,13 @@ Status IngestApi::Register(http::Router& router) {
     INGOT_RETURN_IF_ERROR(router.Add(
         "POST", path, [this, signal](ExchangePtr e) { IngestOtlp(e, signal, "default"); }));
     INGOT_RETURN_IF_ERROR(router.Add("POST", "/api/{org}" + path, [this, signal](ExchangePtr e) {
-      std::string org;
-      if (NameParam(e, "org", org)) IngestOtlp(e, signal, std::move(org));
+      IngestOtlp(e, signal, e->request().param("org"));
     }));
   }
   return Status::Ok();
 }
 
-void IngestApi::IngestOtlp(const ExchangePtr& exchange, otlp::Signal signal, std::string org) {
+void IngestApi::IngestOtlp(const ExchangePtr& exchange, otlp::Signal signal, std::string_view org) {
   const http::Request& request = exchange->request();
   const std::optional<OtlpEncoding> encoding = ParseOtlpContentType(request.header("Content-Type"));
   if (!encoding) {
@@ -253,25 +243,28 @@ void IngestApi::IngestOtlp(const ExchangePtr& exchange, otlp::Signal signal, std
     flow_.CountRefusal(OtlpHttpEndpoint(signal), started);
     return;
   }
-  std::string stream = model::SanitizeStreamName(request.header("stream-name"));
+  std::string_view stream = request.header("stream-name");
   if (stream.empty()) stream = "default";
   Ingest(exchange, otlp_[static_cast<std::size_t>(signal)][static_cast<std::size_t>(*encoding)],
-         std::move(org), std::move(stream));
+         org, stream);
 }
 
-void IngestApi::Ingest(const ExchangePtr& exchange, const HttpEndpoint& endpoint, std::string org,
-                       std::string stream) {
+void IngestApi::Ingest(const ExchangePtr& exchange, const HttpEndpoint& endpoint,
+                       std::string_view org, std::string_view stream) {
   const http::Request& request = exchange->request();
   flow_.Run(endpoint.spec,
-            std::make_shared<HttpCall>(flow_.BuilderOptionsNow(), exchange, endpoint),
-            std::move(org), std::move(stream), request.header("Authorization"), request.body);
+            std::make_shared<HttpCall>(flow_.BuilderOptionsNow(), exchange, endpoint), org, stream,
+            request.header("Authorization"), request.body);
 }
 
 void IngestApi::HandleElasticInfo(const ExchangePtr& exchange) {
-  std::string org;
-  if (!NameParam(exchange, "org", org)) return;
+  const Result<std::string> org = model::StreamName(exchange->request().param("org"), "org");
+  if (!org.ok()) {
+    exchange->Respond(http::ErrorResponse(400, org.status().message()));
+    return;
+  }
   if (std::optional<Refusal> denied =
-          flow_.CheckCredentials(exchange->request().header("Authorization"), org, false)) {
+          flow_.CheckCredentials(exchange->request().header("Authorization"), *org, false)) {
     exchange->Respond(ErrorFor(*denied));
     return;
   }

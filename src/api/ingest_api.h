@@ -43,13 +43,14 @@ class IngestApi {
   };
 
  private:
-  void Ingest(const http::ExchangePtr& exchange, const HttpEndpoint& endpoint, std::string org,
-              std::string stream);
+  // `org` and `stream` as the request named them (the flow checks them).
+  void Ingest(const http::ExchangePtr& exchange, const HttpEndpoint& endpoint,
+              std::string_view org, std::string_view stream);
   void HandleElasticInfo(const http::ExchangePtr& exchange);
   // OTLP/HTTP: picks the endpoint from the Content-Type (415 when neither protobuf nor JSON) and
   // the stream from the `stream-name` header.
   void IngestOtlp(const http::ExchangePtr& exchange, protocols::otlp::Signal signal,
-                  std::string org);
+                  std::string_view org);
 
   IngestFlow& flow_;
   HttpEndpoint json_, multi_, bulk_, hec_;

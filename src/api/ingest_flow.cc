@@ -2,6 +2,7 @@
 
 #include <algorithm>
 
+#include "model/names.h"
 #include "model/timestamp.h"
 
 namespace ingot::api {
@@ -108,14 +109,25 @@ void IngestFlow::CountRefusal(Endpoint endpoint, std::chrono::steady_clock::time
   Account(endpoint, started, {}, nullptr, 0);
 }
 
-void IngestFlow::Run(const EndpointSpec& spec, std::shared_ptr<IngestCall> call, std::string org,
-                     std::string stream, std::string_view authorization, std::string_view body) {
+void IngestFlow::Run(const EndpointSpec& spec, std::shared_ptr<IngestCall> call,
+                     std::string_view org, std::string_view stream, std::string_view authorization,
+                     std::string_view body) {
   const auto started = std::chrono::steady_clock::now();
   RequestState& state = call->state;
   state.header.protocol = spec.protocol;
   state.header.type = spec.type;
-  state.header.org = std::move(org);
-  state.header.stream = std::move(stream);
+  Result<std::string> org_name = model::StreamName(org, "org");
+  Result<std::string> stream_name = spec.streams_in_body ? Result<std::string>(std::string(stream))
+                                                         : model::StreamName(stream, "stream");
+  for (const Status* st : {&org_name.status(), &stream_name.status()}) {
+    if (st->ok()) continue;
+    rejections_.parse.fetch_add(1, std::memory_order_relaxed);
+    call->Refuse({400, st->message(), {}});
+    CountRefusal(spec.endpoint, started);
+    return;
+  }
+  state.header.org = std::move(*org_name);
+  state.header.stream = std::move(*stream_name);
   if (std::optional<Refusal> denied = CheckCredentials(authorization, state.header.org, spec.hec)) {
     call->Refuse(*denied);
     return;

@@ -111,6 +111,9 @@ struct EndpointSpec {
   ingest::Protocol protocol = ingest::Protocol::kJsonArray;
   model::StreamType type = model::StreamType::kLogs;
   bool hec = false;  // the Splunk credential scheme is accepted (Authenticator)
+  // The body names each record's stream (_bulk `_index`, HEC `index`; the decoder checks those
+  // names): Run's `stream` is only the default, and is not checked.
+  bool streams_in_body = false;
   // Bytes of the body simdjson indexes as one document (about five bytes of index per byte, on
   // top of the columns): 0 for line-by-line and binary formats, the body for _json.
   std::uint64_t document_index_cap = 0;
@@ -134,13 +137,15 @@ class IngestFlow {
   // request arriving now.
   model::BuilderOptions BuilderOptionsNow() const;
 
-  // Takes `call` through the flow for `spec`, writing to `org` / `stream` (sanitized; `stream` is
-  // the default stream for endpoints that name streams in the body). `authorization` is the
+  // Takes `call` through the flow for `spec`, writing to `org` / `stream` as the client named them
+  // (model::StreamName sanitizes and checks both, for every transport: a name that cannot be
+  // stored is refused with 400 before anything is written; `stream` is only the default for
+  // endpoints whose bodies name streams). `authorization` is the
   // request's credential (an Authorization header or gRPC metadata value; empty when none), read
   // before Run returns. `body` (with protocols::json::kPadding readable bytes after it) must stay
   // valid until the call is answered.
-  void Run(const EndpointSpec& spec, std::shared_ptr<IngestCall> call, std::string org,
-           std::string stream, std::string_view authorization, std::string_view body);
+  void Run(const EndpointSpec& spec, std::shared_ptr<IngestCall> call, std::string_view org,
+           std::string_view stream, std::string_view authorization, std::string_view body);
 
   // Whether `authorization` may write to `org` (`hec`: on a Splunk HEC path); the refusal (401 or
   // 403, counted) when not. For requests that store nothing (the Elasticsearch info probe).

@@ -5,8 +5,11 @@
 #include <spdlog/spdlog.h>
 #include <sys/statvfs.h>
 
+#include <atomic>
 #include <chrono>
 #include <condition_variable>
+#include <csignal>
+#include <cstdlib>
 #include <mutex>
 #include <thread>
 
@@ -80,6 +83,85 @@ class LoggingReporter final : public wal::Reporter {
   }
 };
 
+// Waits for SIGTERM or SIGINT on a thread of its own, from the start (a stop during WAL replay
+// counts too). The first signal starts a stop that may take --stop-timeout; a second signal, or
+// the end of the stop timeout plus kStopGrace, ends the process at once, whatever it is doing:
+// a stop never hangs. Nothing acknowledged is lost by that -- it is in the WAL, replayed at the
+// next start.
+class StopSignal {
+ public:
+  // Beyond --stop-timeout, the time the last steps of a stop may take (closing the WAL, the
+  // persist threads finishing the file they are writing) before the process is ended.
+  static constexpr std::chrono::seconds kStopGrace{5};
+
+  StopSignal(const sigset_t& signals, std::chrono::microseconds stop_timeout)
+      : signals_(signals), stop_timeout_(stop_timeout), thread_([this] { Run(); }) {}
+  ~StopSignal() {
+    {
+      std::lock_guard lock(mu_);
+      done_ = true;
+    }
+    // The thread is in sigwait or sigtimedwait: a signal only this process sees ends it.
+    pthread_kill(thread_.native_handle(), SIGTERM);
+    thread_.join();
+  }
+
+  // Set once a stop was asked for.
+  const std::atomic<bool>& requested() const { return requested_; }
+  // Blocks until a stop is asked for; returns the signal's name.
+  std::string Wait() {
+    std::unique_lock lock(mu_);
+    cv_.wait(lock, [this] { return requested_.load(); });
+    return signal_name_;
+  }
+  // When a stop asked for now has to be done (the stop timeout from the signal).
+  std::chrono::steady_clock::time_point deadline() const { return deadline_; }
+
+ private:
+  void Run() {
+    int number = 0;
+    sigwait(&signals_, &number);
+    {
+      std::lock_guard lock(mu_);
+      if (done_) return;
+      signal_name_ = strsignal(number);
+      deadline_ = std::chrono::steady_clock::now() + stop_timeout_;
+      requested_ = true;
+    }
+    cv_.notify_all();
+    const auto wait =
+        std::chrono::duration_cast<std::chrono::nanoseconds>(stop_timeout_ + kStopGrace);
+    timespec timeout{static_cast<time_t>(wait.count() / 1'000'000'000),
+                     static_cast<long>(wait.count() % 1'000'000'000)};
+    const int second = sigtimedwait(&signals_, nullptr, &timeout);
+    {
+      std::lock_guard lock(mu_);
+      if (done_) return;
+    }
+    if (second > 0) {
+      spdlog::critical("{} again: stopping now; records not yet in Parquet stay in the WAL",
+                       strsignal(second));
+    } else {
+      spdlog::critical(
+          "the stop did not finish within --stop-timeout + {}s: ending the process; records not "
+          "yet in Parquet stay in the WAL",
+          kStopGrace.count());
+    }
+    spdlog::default_logger()->flush();
+    std::_Exit(1);
+  }
+
+  const sigset_t signals_;
+  const std::chrono::microseconds stop_timeout_;
+  std::mutex mu_;
+  std::condition_variable cv_;
+  std::atomic<bool> requested_{false};
+  bool done_ = false;                               // GUARDED_BY(mu_)
+  std::string signal_name_;                         // GUARDED_BY(mu_)
+  std::chrono::steady_clock::time_point deadline_;  // set before requested_
+  std::thread thread_;
+};
+
 unsigned Cores() { return std::max(1u, std::thread::hardware_concurrency()); }
 
 void RemovePersistedSegments(wal::WalWriter& wal, const ingest::PersistedWatermark& watermark) {
@@ -120,7 +202,7 @@ void UpdateDiskLow(const ServeConfig& config, std::atomic<bool>& disk_low) {
 }  // namespace
 
 int RunServe(const ServeConfig& config) {
-  // Signals are taken by sigwait below; block them before any thread exists so that every
+  // Signals are taken by StopSignal's thread; block them before any thread exists so that every
   // thread inherits the mask and none is interrupted by them.
   sigset_t signals;
   sigemptyset(&signals);
@@ -128,6 +210,7 @@ int RunServe(const ServeConfig& config) {
   sigaddset(&signals, SIGINT);
   pthread_sigmask(SIG_BLOCK, &signals, nullptr);
   signal(SIGPIPE, SIG_IGN);
+  StopSignal stop(signals, std::chrono::microseconds(config.stop_timeout_us));
   // Buffers of a MiB or more come from mmap and go back to the kernel when freed. glibc's default
   // raises that threshold to the size of each large block freed (up to 32 MiB), after which large
   // column and body buffers live in its heaps, where freed memory stays resident: under 64
@@ -246,6 +329,9 @@ int RunServe(const ServeConfig& config) {
   http_options.max_connections = config.max_connections;
   http_options.header_timeout = std::chrono::milliseconds(config.header_timeout_us / 1000);
   http_options.body_timeout = std::chrono::milliseconds(config.body_timeout_us / 1000);
+  // A stop gives requests in flight a third of --stop-timeout, and the rest to the persist stage.
+  const auto transport_stop_timeout = std::chrono::milliseconds(config.stop_timeout_us / 3000);
+  http_options.stop_timeout = transport_stop_timeout;
   http_options.memory_budget = &budget;
   http::Server server(http_options, std::move(router));
   admin_api.set_server(&server);
@@ -268,29 +354,56 @@ int RunServe(const ServeConfig& config) {
   // Stops both transports: no new calls, in-flight ones answered (their WAL callbacks have run
   // when this returns). Before the WAL closes.
   auto stop_transports = [&] {
-    if (grpc_server != nullptr) grpc_server->Stop();
+    if (grpc_server != nullptr) grpc_server->Stop(transport_stop_timeout);
     server.Stop();
   };
 
   // Replay what the WAL holds and no Parquet file does, and persist it, before accepting data.
   LoggingReporter reporter;
   const auto replay_started = std::chrono::steady_clock::now();
-  auto replay = ingest::ReplayWal(config.data_dir, fs, memtable, watermark, &reporter, &wal_stats);
+  auto replay = ingest::ReplayWal(
+      config.data_dir, fs, memtable, watermark, &reporter, &wal_stats,
+      [&] { return ingest::MakeRoomForReplay(budget, memtable, persister, &stop.requested()); });
+  if (!replay.ok() && stop.requested()) {
+    spdlog::info("{}: stopped during WAL replay; the rest is replayed at the next start",
+                 stop.Wait());
+    stop_transports();
+    persister.Abandon();
+    return 0;
+  }
   if (!replay.ok()) {
     spdlog::critical("cannot replay the write-ahead log: {}", replay.status().ToString());
     stop_transports();
     return 1;
   }
+  // Everything replayed is tried once before data is accepted. Partitions whose files keep
+  // failing (a full disk) wait for their retries meanwhile, their rows safe in the WAL; rows that
+  // can never be written are in the quarantine by now.
   memtable.SealAll();
-  persister.Drain();
+  while (!persister.WaitTried(std::chrono::steady_clock::now() + std::chrono::milliseconds(100))) {
+    if (stop.requested()) break;
+  }
+  if (stop.requested()) {
+    spdlog::info(
+        "{}: stopped while writing the replayed records; the rest is replayed at the "
+        "next start",
+        stop.Wait());
+    stop_transports();
+    persister.Abandon();
+    return 0;
+  }
+  if (const std::size_t n = persister.stats().retrying_partitions.load(); n > 0) {
+    spdlog::error("{} replayed partitions could not be written yet; retrying in the background", n);
+  }
   const double replay_s =
       std::chrono::duration<double>(std::chrono::steady_clock::now() - replay_started).count();
   if (replay->records > 0) {
     spdlog::info(
         "WAL replayed in {:.2f}s: {} records, {} parts restored, {} already in Parquet, {} "
-        "answered with an error (skipped), {} undecodable, {} damaged bytes skipped",
-        replay_s, replay->records, replay->parts_replayed, replay->parts_skipped, replay->aborted,
-        replay->undecodable, replay->wal.corrupt_bytes);
+        "already in quarantine, {} answered with an error (skipped), {} undecodable, {} damaged "
+        "bytes skipped",
+        replay_s, replay->records, replay->parts_replayed, replay->parts_skipped,
+        replay->parts_quarantined, replay->aborted, replay->undecodable, replay->wal.corrupt_bytes);
   }
 
   wal::WalOptions wal_options;
@@ -324,19 +437,24 @@ int RunServe(const ServeConfig& config) {
       ingester.FlushAborts();
       RemovePersistedSegments(*wal, watermark);
     });
-    int signal_number = 0;
-    sigwait(&signals, &signal_number);
-    spdlog::info("{}: stopping; finishing requests and writing buffered records",
-                 strsignal(signal_number));
+    spdlog::info("{}: stopping; finishing requests and writing buffered records (at most {}s)",
+                 stop.Wait(), config.stop_timeout_us / 1'000'000);
     admin_api.set_ready(false);
     stop_transports();  // in-flight requests finish; their WAL callbacks have run when it returns
   }
   ingester.FlushAborts();
   wal->Close();
   memtable.SealAll();
-  persister.Drain();
+  const bool drained = persister.DrainUntil(stop.deadline());
   RemovePersistedSegments(*wal, watermark);
   const auto& s = persister.stats();
+  if (!drained) {
+    persister.Abandon();
+    spdlog::error(
+        "stopped at --stop-timeout with {} partitions not yet in Parquet ({} waiting for a "
+        "retry): they stay in the WAL and are written at the next start",
+        s.queued_partitions.load(), s.retrying_partitions.load());
+  }
   spdlog::info("stopped: {} Parquet files, {} rows written by this run", s.files.load(),
                s.rows.load());
   return 0;

@@ -83,6 +83,9 @@ void ServeConfig::AddFlags(CLI::App& cmd) {
        "Open HTTP connections; past it new ones get 503 + Retry-After");
   Flag(cmd, "header-timeout", header_timeout, "Time a client has to send a request's headers");
   Flag(cmd, "body-timeout", body_timeout, "Time a client has to send a request's body");
+  Flag(cmd, "stop-timeout", stop_timeout,
+       "Time a stop (SIGTERM) may take: requests in flight are answered and buffered records "
+       "written; what is not written by then stays in the WAL for the next start");
   Flag(cmd, "auth-file", auth_file,
        "TOML file of users and tokens allowed to write, and to which orgs (docs/auth.md); "
        "INGOT_ROOT_USER_EMAIL / INGOT_ROOT_USER_PASSWORD add a user for every org");
@@ -161,6 +164,7 @@ Status ServeConfig::Resolve() {
   INGOT_RETURN_IF_ERROR(bytes("max-record-size", max_record_size, max_record_bytes));
   INGOT_RETURN_IF_ERROR(duration("header-timeout", header_timeout, header_timeout_us));
   INGOT_RETURN_IF_ERROR(duration("body-timeout", body_timeout, body_timeout_us));
+  INGOT_RETURN_IF_ERROR(duration("stop-timeout", stop_timeout, stop_timeout_us));
   INGOT_RETURN_IF_ERROR(duration("test-persist-delay", test_persist_delay, test_persist_delay_us));
   if (memory_limit == "auto") {
     memory_limit_bytes = DefaultMemoryLimit();
@@ -170,8 +174,9 @@ Status ServeConfig::Resolve() {
   if (memory_limit_bytes < (16 << 20)) {
     return Status::InvalidInput("--memory-limit must be at least 16MiB");
   }
-  if (header_timeout_us <= 0 || body_timeout_us <= 0) {
-    return Status::InvalidInput("--header-timeout and --body-timeout must be positive");
+  if (header_timeout_us <= 0 || body_timeout_us <= 0 || stop_timeout_us <= 0) {
+    return Status::InvalidInput(
+        "--header-timeout, --body-timeout and --stop-timeout must be positive");
   }
   if (max_connections == 0) return Status::InvalidInput("--max-connections must be positive");
   if (auto mode = wal::ParseSyncMode(wal_sync); !mode.ok()) {
@@ -189,10 +194,9 @@ Status ServeConfig::Resolve() {
     return Status::InvalidInput("--compression: " + codec.status().message());
   }
   if (data_dir.empty()) return Status::InvalidInput("--data-dir must not be empty");
-  if (model::SanitizeStreamName(hec_default_stream).empty()) {
-    return Status::InvalidInput("--hec-default-stream must not be empty");
-  }
-  hec_default_stream = model::SanitizeStreamName(hec_default_stream);
+  Result<std::string> hec_stream = model::StreamName(hec_default_stream, "--hec-default-stream");
+  if (!hec_stream.ok()) return hec_stream.status();
+  hec_default_stream = std::move(*hec_stream);
   return Status::Ok();
 }
 

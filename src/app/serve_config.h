@@ -41,6 +41,7 @@ struct ServeConfig {
   std::size_t max_connections = 10000;
   std::string header_timeout = "10s";
   std::string body_timeout = "60s";
+  std::string stop_timeout = "30s";
   std::string test_persist_delay = "0";
   std::string auth_file;
   bool no_auth = false;
@@ -58,6 +59,7 @@ struct ServeConfig {
   std::uint64_t max_record_bytes = 0;
   std::int64_t header_timeout_us = 0;
   std::int64_t body_timeout_us = 0;
+  std::int64_t stop_timeout_us = 0;
   std::int64_t test_persist_delay_us = 0;
 
   // Adds the flags (with their environment variables) to `command`.

@@ -220,8 +220,9 @@ Result<OrgScope> ParseOrgScope(std::span<const std::string> orgs) {
       scope.all = true;
       return scope;
     }
-    const std::string normalized = model::SanitizeStreamName(org);
-    if (normalized.empty()) return Status::InvalidInput("an org name must not be empty");
+    Result<std::string> stored = model::StreamName(org, "org");
+    if (!stored.ok()) return stored.status();
+    const std::string& normalized = *stored;
     if (normalized != org) {
       return Status::InvalidInput("org \"" + org + "\" is not a normalized org name (the server " +
                                   "stores it as \"" + normalized + "\"; write that)");

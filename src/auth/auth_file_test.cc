@@ -114,7 +114,7 @@ TEST(AuthFileTest, ErrorsNameFileLineAndKey) {
       {"orgs empty", User("\"a@x\"", hash, "[]"), "orgs must list at least one org"},
       {"org not normalized", User("\"a@x\"", hash, "[\"Acme-Corp\"]"),
        "org \"Acme-Corp\" is not a normalized org name (the server stores it as \"acme_corp\""},
-      {"org empty", User("\"a@x\"", hash, "[\"\"]"), "an org name must not be empty"},
+      {"org empty", User("\"a@x\"", hash, "[\"\"]"), "org name is empty"},
       {"star with others", User("\"a@x\"", hash, "[\"*\", \"acme\"]"),
        "\"*\" already covers every org; list it alone"},
       {"token missing name", "[[token]]\ntoken_hash = " + token + "\n",

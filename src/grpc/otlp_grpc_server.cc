@@ -196,13 +196,14 @@ grpc::ServerUnaryReactor* OtlpGrpcServer::Export(otlp::Signal signal,
     flow_.CountRefusal(spec.endpoint, started);
     return reactor;
   }
-  std::string org = model::SanitizeStreamName(Metadata(ctx, "organization"));
+  // Checked by the flow (model::StreamName), as for HTTP: INVALID_ARGUMENT when one cannot be
+  // stored.
+  std::string_view org = Metadata(ctx, "organization");
   if (org.empty()) org = "default";
-  std::string stream = model::SanitizeStreamName(Metadata(ctx, "stream-name"));
+  std::string_view stream = Metadata(ctx, "stream-name");
   if (stream.empty()) stream = "default";
   const std::string_view body = call->body();
-  flow_.Run(spec, std::move(call), std::move(org), std::move(stream),
-            Metadata(ctx, "authorization"), body);
+  flow_.Run(spec, std::move(call), org, stream, Metadata(ctx, "authorization"), body);
   return reactor;
 }
 

@@ -3,12 +3,14 @@
 #include <spdlog/spdlog.h>
 
 #include <charconv>
+#include <chrono>
 #include <map>
 #include <memory>
 #include <vector>
 
 #include "ingest/request_record.h"
 #include "memtable/persister.h"
+#include "memtable/quarantine.h"
 #include "parquet/metadata_reader.h"
 #include "protocols/json/json_walker.h"
 #include "storage/layout.h"
@@ -87,10 +89,36 @@ class PersistedIndex {
 
 }  // namespace
 
+Status MakeRoomForReplay(MemoryBudget& budget, memtable::Memtable& memtable,
+                         memtable::Persister& persister, const std::atomic<bool>* stop) {
+  const auto started = std::chrono::steady_clock::now();
+  auto next_report = started + std::chrono::seconds(10);
+  for (;;) {
+    if (stop != nullptr && stop->load()) return Status::Unavailable("stopping");
+    if (budget.used() <= budget.limit() / 2) return Status::Ok();
+    memtable.SealLargest(budget.limit() / 4);
+    // Nothing left that writing files would free (the rest is held elsewhere): go on.
+    if (memtable.memory_bytes() == 0 && persister.stats().queued_partitions.load() == 0) {
+      return Status::Ok();
+    }
+    persister.WaitForProgress(std::chrono::milliseconds(100));
+    if (std::chrono::steady_clock::now() >= next_report) {
+      next_report += std::chrono::seconds(10);
+      spdlog::error(
+          "WAL replay waiting {:.0f}s for memory: {} MiB of --memory-limit {} MiB used, {} "
+          "partitions waiting for a retry of their Parquet file (see the errors above)",
+          std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count(),
+          budget.used() >> 20, budget.limit() >> 20, persister.stats().retrying_partitions.load());
+    }
+  }
+}
+
 Result<ReplayReport> ReplayWal(const std::string& data_dir, storage::FileSystem& fs,
                                memtable::Memtable& memtable, PersistedWatermark& watermark,
-                               wal::Reporter* reporter, wal::WalStats* stats) {
+                               wal::Reporter* reporter, wal::WalStats* stats,
+                               const std::function<Status()>& make_room) {
   ReplayReport report;
+  const memtable::QuarantineIndex quarantined = memtable::QuarantineIndex::Load(fs, data_dir);
   // First pass: the abort records, which come after the records they cancel.
   memtable::SeqRanges aborted;
   {
@@ -127,6 +155,7 @@ Result<ReplayReport> ReplayWal(const std::string& data_dir, storage::FileSystem&
           report.aborted += header.protocol != Protocol::kAbort;
           return Status::Ok();
         }
+        if (make_room) INGOT_RETURN_IF_ERROR(make_room());
         padded.assign(body);
         padded.append(protocols::json::kPadding, '\0');
         protocols::Decoded decoded(header.options);
@@ -148,6 +177,10 @@ Result<ReplayReport> ReplayWal(const std::string& data_dir, storage::FileSystem&
           const std::size_t appended =
               memtable.Append(key, std::move(builder.batch()), builder.min_timestamp(),
                               builder.max_timestamp(), seq, [&](std::int64_t hour) {
+                                if (quarantined.Contains(key, hour, seq)) {
+                                  ++report.parts_quarantined;
+                                  return true;
+                                }
                                 const bool persisted =
                                     index.Contains(storage::PartitionDir(data_dir, key, hour), seq);
                                 report.parts_skipped += persisted;

@@ -26,15 +26,17 @@ constexpr std::int64_t kBase = 1'700'000'000'000'000 / kHourUs * kHourUs;
 // writer and ingester. Crash() drops whatever the memtable holds, as a killed process would.
 struct Life {
   Life(const std::string& data_dir, bool with_writer,
-       storage::FileSystem& wal_fs = storage::PosixFileSystem())
+       storage::FileSystem& wal_fs = storage::PosixFileSystem(), MemoryBudget* budget = nullptr)
       : watermark(1) {
     memtable::PersisterOptions po;
     po.data_dir = data_dir;
+    po.memory_budget = budget;
     po.on_persisted = [this](const memtable::SealedPartition& p) { watermark.Persisted(p.seqs); };
     persister = std::make_unique<memtable::Persister>(po, storage::PosixFileSystem());
+    memtable::MemtableOptions mo;
+    mo.memory_budget = budget;
     memtable = std::make_unique<memtable::Memtable>(
-        memtable::MemtableOptions{},
-        [this](memtable::SealedPartition&& p) { persister->Submit(std::move(p)); });
+        mo, [this](memtable::SealedPartition&& p) { persister->Submit(std::move(p)); });
     if (!with_writer) return;
     wal::WalOptions o;
     o.dir = data_dir + "/wal";
@@ -123,9 +125,17 @@ class ReplayTest : public ::testing::Test {
     return rows;
   }
 
-  Result<ReplayReport> Replay(Life& life) {
+  Result<ReplayReport> Replay(Life& life, const std::function<Status()>& make_room = nullptr) {
     return ReplayWal(dir_, storage::PosixFileSystem(), *life.memtable, life.watermark, nullptr,
-                     nullptr);
+                     nullptr, make_room);
+  }
+
+  std::size_t QuarantineNotes() {
+    std::size_t n = 0;
+    const fs::path root = fs::path(dir_) / "quarantine";
+    if (!fs::exists(root)) return 0;
+    for (const auto& e : fs::directory_iterator(root)) n += e.path().extension() == ".json";
+    return n;
   }
 
   std::string dir_;
@@ -204,6 +214,90 @@ TEST_F(ReplayTest, RecordsAnsweredWithAnErrorAreNeverReplayed) {
   EXPECT_EQ(report->aborted, 1u) << report->records << " records, " << report->parts_replayed;
   second.PersistAll();
   EXPECT_EQ(RowsInParquet("s"), 13);  // 10 + 3, not the 5 that were answered with an error
+}
+
+// A record whose stream name no file system takes (written by an earlier version, which did not
+// check names) is quarantined at replay, and the rest replays: the node does not wedge. A crash
+// after it was quarantined, before the WAL moved on, does not quarantine it twice.
+TEST_F(ReplayTest, WhatCannotBeWrittenIsQuarantinedOnceAndTheRestReplays) {
+  const std::string too_long(300, 'x');
+  {
+    Life first(dir_, true);
+    first.Ingest(too_long, Records(0, 4, kBase / 1000));  // seq 1
+    first.Ingest("s", Records(0, 6, kBase / 1000));       // seq 2
+    first.Crash();
+  }
+  for (int restart = 0; restart < 2; ++restart) {
+    Life life(dir_, false);
+    auto report = Replay(life);
+    ASSERT_TRUE(report.ok()) << report.status().ToString();
+    EXPECT_EQ(report->parts_quarantined, restart == 0 ? 0u : 1u);
+    life.PersistAll();
+    EXPECT_EQ(RowsInParquet("s"), 6) << "restart " << restart;
+    EXPECT_EQ(QuarantineNotes(), 1u) << "restart " << restart;
+    EXPECT_EQ(life.watermark.watermark(), 3u);  // everything done: the WAL may go
+    // The first life's WAL segments are not removed by this test, as if the crash came before.
+  }
+}
+
+// A WAL far larger than the memory budget replays within it: MakeRoomForReplay seals and waits
+// for the persister before each record.
+TEST_F(ReplayTest, ReplayStaysWithinTheMemoryBudget) {
+  std::string batch;
+  for (int i = 0; i < 200; ++i) {
+    batch += "{\"i\":" + std::to_string(i) + ",\"text\":\"" + std::string(200, 'a' + i % 26) +
+             "\",\"_timestamp\":" + std::to_string(kBase / 1000) + "}\n";
+  }
+  constexpr int kRecords = 60;
+  {
+    Life first(dir_, true);
+    for (int i = 0; i < kRecords; ++i) first.Ingest("s", batch);
+    first.Crash();
+  }
+  MemoryBudget budget(256 << 10);  // the WAL holds ~3 MB of columns
+  Life life(dir_, false, storage::PosixFileSystem(), &budget);
+  std::uint64_t peak = 0;  // memory used after each record was appended
+  int calls = 0;
+  auto report = Replay(life, [&] {
+    ++calls;
+    peak = std::max(peak, budget.used());
+    return MakeRoomForReplay(budget, *life.memtable, *life.persister);
+  });
+  ASSERT_TRUE(report.ok()) << report.status().ToString();
+  EXPECT_EQ(calls, kRecords);
+  EXPECT_GT(peak, 0u);
+  EXPECT_LE(peak, budget.limit());  // half the budget, plus one record
+  life.PersistAll();
+  EXPECT_EQ(RowsInParquet("s"), 200 * kRecords);
+}
+
+// A stop during replay ends it at once; the records not replayed stay in the WAL for the next
+// start, which replays them.
+TEST_F(ReplayTest, AStopEndsTheReplayAndTheNextStartFinishesIt) {
+  {
+    Life first(dir_, true);
+    for (int i = 0; i < 5; ++i) first.Ingest("s", Records(i * 10, 10, kBase / 1000));
+    first.Crash();
+  }
+  {
+    MemoryBudget budget(64 << 20);
+    Life life(dir_, false, storage::PosixFileSystem(), &budget);
+    std::atomic<bool> stop{false};
+    int calls = 0;
+    auto report = Replay(life, [&] {
+      if (++calls == 3) stop = true;
+      return MakeRoomForReplay(budget, *life.memtable, *life.persister, &stop);
+    });
+    ASSERT_FALSE(report.ok());
+    EXPECT_EQ(report.status().code(), StatusCode::kUnavailable);
+    life.PersistAll();
+    EXPECT_EQ(RowsInParquet("s"), 20);
+  }
+  Life life(dir_, false);
+  auto report = Replay(life);
+  ASSERT_TRUE(report.ok()) << report.status().ToString();
+  life.PersistAll();
+  EXPECT_EQ(RowsInParquet("s"), 50);
 }
 
 }  // namespace

@@ -10,6 +10,7 @@
 #include <cstring>
 
 #include "common/json_escape.h"
+#include "model/names.h"
 #include "model/timestamp.h"
 #include "storage/layout.h"
 #include "storage/parquet_file.h"
@@ -43,6 +44,15 @@ void SetThreadNice(int nice) {
   }
 }
 
+// Whether retrying may fix what made a write fail: a full disk or quota (kResourceExhausted), an
+// I/O error, a file system gone read-only or away (kIoError, kUnavailable). Anything else -- a
+// name the file system refuses (ENAMETOOLONG, EINVAL: kInvalidInput), a Parquet encoding error,
+// a bug (kInternal) -- fails the same way every time.
+bool Retryable(const Status& st) {
+  return st.code() == StatusCode::kResourceExhausted || st.code() == StatusCode::kIoError ||
+         st.code() == StatusCode::kUnavailable;
+}
+
 std::size_t ReuseLimit(const PersisterOptions& options) {
   std::size_t limit = options.reuse_bytes;
   if (options.memory_budget != nullptr) {
@@ -55,7 +65,10 @@ std::size_t ReuseLimit(const PersisterOptions& options) {
 }  // namespace
 
 Persister::Persister(const PersisterOptions& options, storage::FileSystem& fs)
-    : options_(options), reuse_limit_(ReuseLimit(options)), fs_(fs) {
+    : options_(options),
+      reuse_limit_(ReuseLimit(options)),
+      fs_(fs),
+      quarantine_(fs, options.data_dir) {
   for (std::size_t i = 0; i < std::max<std::size_t>(options_.threads, 1); ++i) {
     workers_.emplace_back([this] {
       SetThreadNice(options_.nice);
@@ -65,13 +78,30 @@ Persister::Persister(const PersisterOptions& options, storage::FileSystem& fs)
 }
 
 Persister::~Persister() {
-  // Workers finish the queue before they exit; only a partition that keeps failing is given up.
+  // Workers finish the queue before they exit; partitions waiting for a retry are given up.
   {
     std::lock_guard lock(mu_);
     stopping_ = true;
   }
   work_cv_.notify_all();
   for (auto& t : workers_) t.join();
+  for (Job& job : retries_) GiveUp(job.partition, job.batch.num_rows());
+  for (SealedPartition& partition : queue_) GiveUp(partition, partition.rows);
+}
+
+void Persister::Abandon() {
+  {
+    std::lock_guard lock(mu_);
+    stopping_ = true;
+    abandoning_ = true;
+  }
+  work_cv_.notify_all();
+}
+
+void Persister::GiveUp(const SealedPartition& partition, std::size_t rows) {
+  spdlog::critical("{} rows of {} not written to Parquet by this run; they stay in the WAL", rows,
+                   storage::PartitionDir(options_.data_dir, partition.key, partition.hour));
+  ReleaseJob(partition);
 }
 
 void Persister::Submit(SealedPartition&& partition) {
@@ -86,32 +116,124 @@ void Persister::Submit(SealedPartition&& partition) {
 
 void Persister::Drain() {
   std::unique_lock lock(mu_);
-  idle_cv_.wait(lock, [this] { return queue_.empty() && in_flight_ == 0; });
+  idle_cv_.wait(lock, [this] { return queue_.empty() && in_flight_ == 0 && retries_.empty(); });
+}
+
+bool Persister::DrainUntil(Clock::time_point deadline) {
+  std::unique_lock lock(mu_);
+  return idle_cv_.wait_until(
+      lock, deadline, [this] { return queue_.empty() && in_flight_ == 0 && retries_.empty(); });
+}
+
+bool Persister::WaitTried(Clock::time_point deadline) {
+  std::unique_lock lock(mu_);
+  const auto tried = [this] { return queue_.empty() && in_flight_ == 0; };
+  if (deadline == Clock::time_point::max()) {
+    idle_cv_.wait(lock, tried);
+    return true;
+  }
+  return idle_cv_.wait_until(lock, deadline, tried);
+}
+
+void Persister::WaitForProgress(std::chrono::milliseconds timeout) {
+  std::unique_lock lock(mu_);
+  const std::uint64_t done = done_;
+  idle_cv_.wait_for(lock, timeout, [&] { return done_ != done; });
+}
+
+bool Persister::NextJob(Job& job) {
+  std::unique_lock lock(mu_);
+  for (;;) {
+    if (abandoning_) return false;  // the destructor gives up what is left
+    const Clock::time_point now = Clock::now();
+    auto due = retries_.end();
+    for (auto it = retries_.begin(); it != retries_.end(); ++it) {
+      if (it->due <= now && (due == retries_.end() || it->due < due->due)) due = it;
+    }
+    if (due != retries_.end() && !stopping_) {
+      job = std::move(*due);
+      retries_.erase(due);
+      stats_.retrying_partitions.store(retries_.size(), std::memory_order_relaxed);
+      break;
+    }
+    if (!queue_.empty()) {
+      job = Job{};
+      job.partition = std::move(queue_.front());
+      job.delay_ms = options_.retry_delay_ms;
+      queue_.pop_front();
+      break;
+    }
+    if (stopping_) return false;  // retries left are given up by the destructor
+    if (retries_.empty()) {
+      work_cv_.wait(lock);
+    } else {
+      Clock::time_point next = retries_.front().due;
+      for (const Job& r : retries_) next = std::min(next, r.due);
+      work_cv_.wait_until(lock, next);
+    }
+  }
+  ++in_flight_;
+  return true;
 }
 
 void Persister::Work() {
   ColumnSpares spares;
   BudgetCharge spares_charge;
-  for (;;) {
-    SealedPartition partition;
-    {
-      std::unique_lock lock(mu_);
-      work_cv_.wait(lock, [this] { return stopping_ || !queue_.empty(); });
-      if (queue_.empty()) return;  // stopping, nothing left
-      partition = std::move(queue_.front());
-      queue_.pop_front();
-      ++in_flight_;
+  Job job;
+  while (NextJob(job)) {
+    Outcome outcome;
+    try {
+      outcome = Attempt(job, spares, spares_charge);
+    } catch (const std::bad_alloc&) {
+      // Out of memory now is not out of memory later.
+      spdlog::error(
+          "persisting {} rows to {}: out of memory, retrying", job.partition.rows,
+          storage::PartitionDir(options_.data_dir, job.partition.key, job.partition.hour));
+      outcome = Outcome::kRetry;
     }
-    Persist(partition, spares, spares_charge);
-    stats_.queued_partitions.fetch_sub(1, std::memory_order_relaxed);
-    stats_.queued_bytes.fetch_sub(partition.memory_bytes, std::memory_order_relaxed);
-    if (options_.memory_budget != nullptr) options_.memory_budget->Release(partition.memory_bytes);
+    Finish(std::move(job), outcome);
+  }
+}
+
+void Persister::ReleaseJob(const SealedPartition& partition) {
+  stats_.queued_partitions.fetch_sub(1, std::memory_order_relaxed);
+  stats_.queued_bytes.fetch_sub(partition.memory_bytes, std::memory_order_relaxed);
+  if (options_.memory_budget != nullptr) options_.memory_budget->Release(partition.memory_bytes);
+}
+
+void Persister::Finish(Job&& job, Outcome outcome) {
+  if (outcome != Outcome::kRetry) {
+    if (job.attempts > 1) {
+      spdlog::info("{} rows of {} written after {} attempts", job.batch.num_rows(),
+                   storage::PartitionDir(options_.data_dir, job.partition.key, job.partition.hour),
+                   job.attempts);
+    }
+    ReleaseJob(job.partition);
+    job = Job{};  // frees the batch before the wait for the next job
     {
       std::lock_guard lock(mu_);
       --in_flight_;
+      ++done_;
     }
     idle_cv_.notify_all();
+    return;
   }
+  bool given_up = false;
+  {
+    std::lock_guard lock(mu_);
+    --in_flight_;
+    if (stopping_) {
+      given_up = true;
+    } else {
+      job.due = Clock::now() + std::chrono::milliseconds(job.delay_ms);
+      job.delay_ms = std::min(job.delay_ms * 2, options_.max_retry_delay_ms);
+      retries_.push_back(std::move(job));
+      stats_.retrying_partitions.store(retries_.size(), std::memory_order_relaxed);
+    }
+  }
+  if (given_up) GiveUp(job.partition, job.batch.num_rows());
+  idle_cv_.notify_all();
+  work_cv_.notify_one();  // a waiting thread recomputes when the next retry is due
 }
 
 std::string Persister::NextFileName(const SeqRanges& seqs) {
@@ -127,19 +249,41 @@ std::string Persister::NextFileName(const SeqRanges& seqs) {
 }
 
 void Persister::WidenToStreamTypes(const model::StreamKey& key, model::RecordBatch& batch) {
-  std::string name =
-      key.org + '\0' + std::string(model::StreamTypeName(key.type)) + '\0' + key.stream + '\0';
-  const std::size_t prefix = name.size();
+  const std::string stream =
+      key.org + '\0' + std::string(model::StreamTypeName(key.type)) + '\0' + key.stream;
   std::lock_guard lock(types_mu_);
+  auto [entry, created] = column_types_.try_emplace(stream);
+  StreamTypes& types = entry->second;
+  types.last_use = ++types_clock_;
+  if (created) {
+    types.bytes = stream.size() + sizeof(StreamTypes);
+    column_types_bytes_ += types.bytes;
+  }
   for (std::size_t i = 0; i < batch.num_columns(); ++i) {
     model::Column& column = batch.column(i);
-    name.resize(prefix);
-    name += column.name();
-    auto [it, inserted] = column_types_.try_emplace(name, column.type());
-    if (inserted) continue;
+    auto it = types.columns.find(column.name());
+    if (it == types.columns.end()) {
+      const std::size_t bytes = column.name().size() + 48;  // node and hash slot, roughly
+      types.columns.emplace(column.name(), column.type());
+      types.bytes += bytes;
+      column_types_bytes_ += bytes;
+      continue;
+    }
     const model::ColumnType wide = model::WidenedType(it->second, column.type());
     it->second = wide;
     if (column.type() != wide) column.WidenTo(wide);
+  }
+  // Over the bound: forget the streams written least recently (not this one), down to 3/4 of it.
+  if (column_types_bytes_ > options_.column_types_bytes) {
+    std::vector<std::pair<std::uint64_t, const std::string*>> by_age;
+    for (const auto& [name, t] : column_types_) by_age.emplace_back(t.last_use, &name);
+    std::sort(by_age.begin(), by_age.end());
+    for (const auto& [use, name] : by_age) {
+      if (column_types_bytes_ <= options_.column_types_bytes / 4 * 3 || use == types_clock_) break;
+      auto it = column_types_.find(*name);
+      column_types_bytes_ -= it->second.bytes;
+      column_types_.erase(it);
+    }
   }
 }
 
@@ -156,44 +300,73 @@ void Persister::KeepForReuse(model::RecordBatch& batch, ColumnSpares& spares,
   if (budget != nullptr) spares_charge = BudgetCharge(budget, bytes);
 }
 
-bool Persister::Persist(SealedPartition& partition, ColumnSpares& spares,
-                        BudgetCharge& spares_charge) {
-  const std::string dir = storage::PartitionDir(options_.data_dir, partition.key, partition.hour);
-  if (options_.test_delay.count() > 0) std::this_thread::sleep_for(options_.test_delay);
-  model::RecordBatch batch = partition.Merge(&spares);
-  WidenToStreamTypes(partition.key, batch);
+Status Persister::WriteParquet(Job& job) {
+  // Names were checked when the request came in (model::StreamName); a WAL record of an earlier
+  // version may hold one that no file system or object store takes.
+  INGOT_RETURN_IF_ERROR(model::CheckStoredStreamName(job.partition.key.org, "org"));
+  INGOT_RETURN_IF_ERROR(model::CheckStoredStreamName(job.partition.key.stream, "stream"));
   parquet::WriterOptions writer = options_.writer;
-  writer.key_value_metadata.emplace_back("ingot.schema", SchemaJson(batch));
-  if (!partition.seqs.empty()) {
-    writer.key_value_metadata.emplace_back(kWalSeqsKey, partition.seqs.ToString());
+  writer.key_value_metadata.emplace_back("ingot.schema", SchemaJson(job.batch));
+  if (!job.partition.seqs.empty()) {
+    writer.key_value_metadata.emplace_back(kWalSeqsKey, job.partition.seqs.ToString());
   }
-  int delay_ms = options_.retry_delay_ms;
-  for (;;) {
-    auto published =
-        storage::PublishParquetFile(fs_, dir, NextFileName(partition.seqs), batch, writer);
-    if (published.ok()) {
-      stats_.files.fetch_add(1, std::memory_order_relaxed);
-      stats_.bytes.fetch_add(published->bytes, std::memory_order_relaxed);
-      stats_.rows.fetch_add(batch.num_rows(), std::memory_order_relaxed);
-      spdlog::debug("wrote {} ({} rows, {} bytes)", published->path, batch.num_rows(),
-                    published->bytes);
-      if (options_.on_persisted) options_.on_persisted(partition);
-      KeepForReuse(batch, spares, spares_charge);
-      return true;
-    }
-    stats_.failures.fetch_add(1, std::memory_order_relaxed);
-    spdlog::error("persisting {} rows to {} failed, retrying in {} ms: {}", batch.num_rows(), dir,
-                  delay_ms, published.status().ToString());
-    {
-      std::unique_lock lock(mu_);
-      if (work_cv_.wait_for(lock, std::chrono::milliseconds(delay_ms),
-                            [this] { return stopping_; })) {
-        spdlog::critical("shutting down with {} rows of {} not persisted", batch.num_rows(), dir);
-        return false;
-      }
-    }
-    delay_ms = std::min(delay_ms * 2, options_.max_retry_delay_ms);
+  const std::string dir =
+      storage::PartitionDir(options_.data_dir, job.partition.key, job.partition.hour);
+  auto published =
+      storage::PublishParquetFile(fs_, dir, NextFileName(job.partition.seqs), job.batch, writer);
+  if (!published.ok()) return published.status();
+  stats_.files.fetch_add(1, std::memory_order_relaxed);
+  stats_.bytes.fetch_add(published->bytes, std::memory_order_relaxed);
+  stats_.rows.fetch_add(job.batch.num_rows(), std::memory_order_relaxed);
+  spdlog::debug("wrote {} ({} rows, {} bytes)", published->path, job.batch.num_rows(),
+                published->bytes);
+  return Status::Ok();
+}
+
+Persister::Outcome Persister::Attempt(Job& job, ColumnSpares& spares, BudgetCharge& spares_charge) {
+  if (options_.test_delay.count() > 0) std::this_thread::sleep_for(options_.test_delay);
+  if (!job.merged) {
+    job.batch = job.partition.Merge(&spares);
+    WidenToStreamTypes(job.partition.key, job.batch);
+    job.merged = true;
   }
+  ++job.attempts;
+  Status st;
+  try {
+    st = WriteParquet(job);
+  } catch (const std::bad_alloc&) {
+    throw;  // retried (Work)
+  } catch (const std::exception& e) {
+    st = Status::Internal(std::string("writing Parquet threw: ") + e.what());
+  }
+  if (st.ok()) {
+    if (options_.on_persisted) options_.on_persisted(job.partition);
+    KeepForReuse(job.batch, spares, spares_charge);
+    return Outcome::kWritten;
+  }
+  stats_.failures.fetch_add(1, std::memory_order_relaxed);
+  const std::string dir =
+      storage::PartitionDir(options_.data_dir, job.partition.key, job.partition.hour);
+  if (Retryable(st)) {
+    // Logged at the first failures and then at every doubling, not at every retry.
+    if ((job.attempts & (job.attempts - 1)) == 0) {
+      spdlog::error("persisting {} rows to {} failed (attempt {}), retrying in {} ms: {}",
+                    job.batch.num_rows(), dir, job.attempts, job.delay_ms, st.ToString());
+    }
+    return Outcome::kRetry;
+  }
+  // Retrying cannot help: keep the rows where a user can read them, and let the WAL move on.
+  const Status q = quarantine_.Put(job.partition.key, job.partition.hour, job.partition.seqs,
+                                   job.batch, st.ToString());
+  if (!q.ok()) {
+    spdlog::error("{} rows of {} cannot be written ({}) and not quarantined either, retrying: {}",
+                  job.batch.num_rows(), dir, st.ToString(), q.ToString());
+    return Outcome::kRetry;
+  }
+  spdlog::error("{} rows of {} put in {}/{}: {}", job.batch.num_rows(), dir, options_.data_dir,
+                kQuarantineDir, st.ToString());
+  if (options_.on_persisted) options_.on_persisted(job.partition);
+  return Outcome::kQuarantined;
 }
 
 }  // namespace ingot::memtable

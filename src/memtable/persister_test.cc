@@ -18,8 +18,10 @@ namespace ingot::memtable {
 namespace {
 
 namespace fs = std::filesystem;
+using namespace std::chrono_literals;
 
-SealedPartition MakePartition(int rows, bool as_string = false) {
+SealedPartition MakePartition(int rows, bool as_string = false,
+                              model::StreamKey key = {"org", model::StreamType::kLogs, "app"}) {
   model::BatchBuilder b;
   model::BuilderOptions o;
   o.now_us = 1'700'000'000'000'000;
@@ -36,7 +38,7 @@ SealedPartition MakePartition(int rows, bool as_string = false) {
     EXPECT_TRUE(b.EndRecord(&err));
   }
   SealedPartition p;
-  p.key = {"org", model::StreamType::kLogs, "app"};
+  p.key = std::move(key);
   p.hour = model::HourOf(o.now_us);
   p.chunks.push_back(std::move(b.Finish()));
   p.rows = p.chunks.back().num_rows();
@@ -44,13 +46,17 @@ SealedPartition MakePartition(int rows, bool as_string = false) {
   return p;
 }
 
-std::vector<fs::path> ParquetFiles(const fs::path& root) {
+std::vector<fs::path> FilesWithExtension(const fs::path& root, std::string_view extension) {
   std::vector<fs::path> files;
   if (!fs::exists(root)) return files;
   for (const auto& e : fs::recursive_directory_iterator(root)) {
-    if (e.is_regular_file()) files.push_back(e.path());
+    if (e.is_regular_file() && e.path().extension() == extension) files.push_back(e.path());
   }
   return files;
+}
+
+std::vector<fs::path> ParquetFiles(const fs::path& root) {
+  return FilesWithExtension(root, ".parquet");
 }
 
 class PersisterTest : public ::testing::Test {
@@ -152,6 +158,125 @@ TEST_F(PersisterTest, RetriesUntilTheDiskAcceptsTheFile) {
   EXPECT_EQ(ParquetFiles(root_).size(), 1u);
   EXPECT_EQ(persister.stats().failures.load(), 3u);
   EXPECT_EQ(persister.stats().rows.load(), 7u);
+}
+
+// An error retrying cannot fix (here ENAMETOOLONG from mkdir) puts the rows in the quarantine,
+// reports the partition persisted (so the WAL moves on) and releases its memory.
+TEST_F(PersisterTest, QuarantinesWhatCanNeverBeWritten) {
+  storage::FaultInjectingFileSystem faulty(storage::PosixFileSystem());
+  faulty.FailPathsContaining("/bad/", Status::InvalidInput("mkdir: File name too long"));
+  MemoryBudget budget(64 << 20);
+  options_.memory_budget = &budget;
+  options_.reuse_bytes = 0;
+  std::vector<model::StreamKey> persisted;
+  std::mutex mu;
+  options_.on_persisted = [&](const SealedPartition& p) {
+    std::lock_guard lock(mu);
+    persisted.push_back(p.key);
+  };
+  {
+    Persister persister(options_, faulty);
+    for (const char* stream : {"bad", "good"}) {
+      SealedPartition p = MakePartition(4, false, {"org", model::StreamType::kLogs, stream});
+      p.seqs.Add(stream[0] == 'b' ? 1 : 2);
+      budget.Charge(p.memory_bytes);
+      persister.Submit(std::move(p));
+    }
+    persister.Drain();
+    EXPECT_EQ(persister.quarantine_stats().batches.load(), 1u);
+    EXPECT_EQ(persister.quarantine_stats().rows.load(), 4u);
+    EXPECT_EQ(persister.stats().files.load(), 1u);
+    EXPECT_EQ(persister.stats().failures.load(), 1u);  // one attempt, never retried
+  }
+  EXPECT_EQ(persisted.size(), 2u);
+  EXPECT_EQ(budget.used(), 0u);
+  EXPECT_EQ(ParquetFiles(root_ / "files").size(), 1u);
+  EXPECT_EQ(FilesWithExtension(root_ / "quarantine", ".ndjson").size(), 1u);
+  EXPECT_EQ(FilesWithExtension(root_ / "quarantine", ".json").size(), 1u);
+}
+
+// Names that cannot be stored (a WAL record of an earlier version) are quarantined too, without
+// reaching the file system.
+TEST_F(PersisterTest, QuarantinesPartitionsWhoseNamesCannotBeStored) {
+  Persister persister(options_, storage::PosixFileSystem());
+  persister.Submit(
+      MakePartition(3, false, {"org", model::StreamType::kLogs, std::string(300, 'x')}));
+  persister.Submit(MakePartition(3, false, {"", model::StreamType::kLogs, "s"}));
+  persister.Drain();
+  EXPECT_EQ(persister.quarantine_stats().batches.load(), 2u);
+  EXPECT_EQ(ParquetFiles(root_).size(), 0u);
+}
+
+// A stream whose writes keep failing with an error that may heal waits for its retry without
+// holding a persist thread: with one thread, other streams are written meanwhile.
+TEST_F(PersisterTest, ARetryingPartitionDoesNotHoldUpOthers) {
+  storage::FaultInjectingFileSystem faulty(storage::PosixFileSystem());
+  faulty.FailPathsContaining("/full/", Status::ResourceExhausted("injected ENOSPC"));
+  options_.threads = 1;
+  options_.retry_delay_ms = 50;
+  options_.max_retry_delay_ms = 200;
+  Persister persister(options_, faulty);
+  persister.Submit(MakePartition(2, false, {"org", model::StreamType::kLogs, "full"}));
+  for (int i = 0; i < 5; ++i) persister.Submit(MakePartition(3));
+  persister.WaitTried();
+  EXPECT_EQ(persister.stats().files.load(), 5u);
+  EXPECT_EQ(persister.stats().retrying_partitions.load(), 1u);
+  EXPECT_FALSE(persister.DrainUntil(std::chrono::steady_clock::now() + 100ms));
+  EXPECT_GE(persister.stats().failures.load(), 1u);
+  EXPECT_EQ(persister.quarantine_stats().batches.load(), 0u);  // retried, never quarantined
+  faulty.ClearPathFaults();
+  persister.Drain();
+  EXPECT_EQ(persister.stats().files.load(), 6u);
+  EXPECT_EQ(persister.stats().retrying_partitions.load(), 0u);
+}
+
+// Stopping gives up partitions still failing: they stay in the WAL, their memory is released,
+// and the destructor does not wait for them.
+TEST_F(PersisterTest, StoppingGivesUpWhatStillFails) {
+  storage::FaultInjectingFileSystem faulty(storage::PosixFileSystem());
+  faulty.FailPathsContaining("/full/", Status::ResourceExhausted("injected ENOSPC"));
+  MemoryBudget budget(64 << 20);
+  options_.memory_budget = &budget;
+  options_.retry_delay_ms = 60'000;
+  std::atomic<int> persisted{0};
+  options_.on_persisted = [&](const SealedPartition&) { ++persisted; };
+  {
+    Persister persister(options_, faulty);
+    SealedPartition p = MakePartition(2, false, {"org", model::StreamType::kLogs, "full"});
+    budget.Charge(p.memory_bytes);
+    persister.Submit(std::move(p));
+    persister.WaitTried();
+  }
+  EXPECT_EQ(persisted.load(), 0);
+  EXPECT_EQ(budget.used(), 0u);
+}
+
+// Column types are remembered within a bound: past it the streams written least recently are
+// forgotten (and their next file starts afresh), the stream being written never.
+TEST_F(PersisterTest, RemembersColumnTypesWithinABound) {
+  options_.threads = 1;
+  options_.column_types_bytes = 4096;
+  Persister persister(options_, storage::PosixFileSystem());
+  persister.Submit(MakePartition(2, /*as_string=*/true, {"org", model::StreamType::kLogs, "a"}));
+  persister.Drain();
+  // Many other streams push "a" out of the remembered types.
+  for (int i = 0; i < 100; ++i) {
+    persister.Submit(
+        MakePartition(1, false, {"org", model::StreamType::kLogs, "s" + std::to_string(i)}));
+  }
+  persister.Drain();
+  persister.Submit(MakePartition(2, false, {"org", model::StreamType::kLogs, "a"}));
+  persister.Drain();
+  std::vector<std::string> schemas;
+  for (const auto& f : ParquetFiles(root_ / "files/org/logs/a")) {
+    auto footer = parquet::ReadFooter(f.string());
+    ASSERT_TRUE(footer.ok());
+    schemas.emplace_back(footer->Value("ingot.schema"));
+  }
+  ASSERT_EQ(schemas.size(), 2u);
+  std::sort(schemas.begin(), schemas.end());
+  EXPECT_NE(schemas[0].find(R"({"name":"n","type":"int64"})"), std::string::npos) << schemas[0];
+  EXPECT_NE(schemas[1].find(R"({"name":"n","type":"string"})"), std::string::npos) << schemas[1];
 }
 
 TEST_F(PersisterTest, ColumnTypesNeverNarrowAcrossFilesOfAStream) {

@@ -199,6 +199,7 @@ Result<std::unique_ptr<WritableFile>> FaultInjectingFileSystem::NewWritableFile(
     const std::string& path) {
   std::lock_guard lock(mu_);
   INGOT_RETURN_IF_ERROR(Check(kCreate));
+  INGOT_RETURN_IF_ERROR(CheckPath(path));
   auto file = base_.NewWritableFile(path);
   if (!file.ok()) return file.status();
   return std::unique_ptr<WritableFile>(
@@ -261,7 +262,25 @@ Status FaultInjectingFileSystem::SyncDir(const std::string& dir) {
 Status FaultInjectingFileSystem::CreateDirs(const std::string& dir) {
   std::lock_guard lock(mu_);
   if (down_) return Status::IoError("simulated power loss: the machine is down");
+  INGOT_RETURN_IF_ERROR(CheckPath(dir));
   return base_.CreateDirs(dir);
+}
+
+void FaultInjectingFileSystem::FailPathsContaining(std::string part, Status status) {
+  std::lock_guard lock(mu_);
+  path_faults_.emplace_back(std::move(part), std::move(status));
+}
+
+void FaultInjectingFileSystem::ClearPathFaults() {
+  std::lock_guard lock(mu_);
+  path_faults_.clear();
+}
+
+Status FaultInjectingFileSystem::CheckPath(const std::string& path) const {
+  for (const auto& [part, status] : path_faults_) {
+    if (path.find(part) != std::string::npos) return status;
+  }
+  return Status::Ok();
 }
 
 Status FaultInjectingFileSystem::Remove(const std::string& path) {

@@ -12,6 +12,7 @@
 #include <memory>
 #include <mutex>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "storage/file_system.h"
@@ -48,6 +49,10 @@ class FaultInjectingFileSystem final : public FileSystem {
   // The next `count` calls of `op` fail with `status` (after `skip` successful ones).
   void FailNext(Op op, Status status, int count = 1, int skip = 0);
   int calls(Op op) const;
+  // Every file or directory created below a path containing `part` fails with `status` (the
+  // partition of one stream, say), until ClearPathFaults(): NewWritableFile and CreateDirs.
+  void FailPathsContaining(std::string part, Status status);
+  void ClearPathFaults();
   // A RandomRWFile::WriteAt failed by FailNext first writes this many of its bytes (default 0),
   // like a write that runs out of space halfway.
   void SetPartialWriteBytes(std::size_t bytes);
@@ -95,15 +100,18 @@ class FaultInjectingFileSystem final : public FileSystem {
   // REQUIRES: mu_ is held. Fails when the machine is down or when a fault is due for `op`.
   Status Check(Op op);
   Status CheckAlive(std::uint64_t generation) const;
+  // REQUIRES: mu_ is held. The path fault for `path`, if any.
+  Status CheckPath(const std::string& path) const;
   // REQUIRES: mu_ is held.
   std::shared_ptr<FileState> NoteCreated(const std::string& path);
 
   FileSystem& base_;
   mutable std::mutex mu_;
-  Fault faults_[kOpCount];               // GUARDED_BY(mu_)
-  std::size_t partial_write_bytes_ = 0;  // GUARDED_BY(mu_)
-  bool down_ = false;                    // GUARDED_BY(mu_)
-  std::uint64_t generation_ = 0;         // GUARDED_BY(mu_); bumped by each power loss
+  Fault faults_[kOpCount];                                   // GUARDED_BY(mu_)
+  std::size_t partial_write_bytes_ = 0;                      // GUARDED_BY(mu_)
+  std::vector<std::pair<std::string, Status>> path_faults_;  // GUARDED_BY(mu_)
+  bool down_ = false;                                        // GUARDED_BY(mu_)
+  std::uint64_t generation_ = 0;  // GUARDED_BY(mu_); bumped by each power loss
   // By path; an open file keeps its state across renames.
   std::map<std::string, std::shared_ptr<FileState>> files_;  // GUARDED_BY(mu_)
   // Directory entries created since their directory's last SyncDir: path -> the path it was

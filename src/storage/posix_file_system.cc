@@ -17,10 +17,23 @@ namespace ingot::storage {
 namespace {
 
 Status ErrnoStatus(const std::string& what, const std::string& path, int err) {
-  // ENOSPC and EDQUOT are resource exhaustion: callers answer 503 and retry later.
   const std::string message = what + " " + path + ": " + std::strerror(err);
-  if (err == ENOSPC || err == EDQUOT) return Status::ResourceExhausted(message);
-  return Status::IoError(message);
+  switch (err) {
+    // Resource exhaustion: callers answer 503 and retry later.
+    case ENOSPC:
+    case EDQUOT: return Status::ResourceExhausted(message);
+    // The same call fails the same way every time (a name too long, a file too large, an
+    // argument the file system refuses): retrying cannot help, so the persist stage quarantines
+    // what it could not write instead of retrying forever.
+    case ENAMETOOLONG:
+    case EINVAL:
+    case ENOTDIR:
+    case ELOOP:
+    case EFBIG:
+    case EOVERFLOW: return Status::InvalidInput(message);
+    // Everything else (EIO, EACCES, EROFS, EMFILE, ...) may heal: retried.
+    default: return Status::IoError(message);
+  }
 }
 
 class PosixWritableFile final : public WritableFile {
