@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstdio>
 
 #include "common/json_escape.h"
 #include "model/names.h"
@@ -32,10 +33,11 @@ HecResult InvalidFormat(std::size_t event, simdjson::error_code e) {
 }
 
 // `time` may be a number or a numeric string. A finite number too large for int64 microseconds
-// (1e300) is read, as `out_of_range`: the event fails alone, like one outside the storable range.
-bool ReadTime(simdjson::ondemand::value value, std::int64_t& micros, bool& out_of_range) {
+// (1e300) is read too, as `out_of_range` (with its value in `seconds`): outside the storable
+// range, like -9.1e21, rather than malformed.
+bool ReadTime(simdjson::ondemand::value value, std::int64_t& micros, bool& out_of_range,
+              double& seconds) {
   out_of_range = false;
-  double seconds;
   simdjson::ondemand::json_type type;
   if (value.type().get(type) != simdjson::SUCCESS) return false;
   if (type == simdjson::ondemand::json_type::string) {
@@ -72,6 +74,7 @@ HecResult AddEvent(simdjson::ondemand::object envelope, std::size_t event_number
   std::string stream_name(default_stream);
   bool has_time = false, time_out_of_range = false;
   std::int64_t micros = 0;
+  double seconds = 0;
   for (auto field_result : envelope) {
     simdjson::ondemand::field field;
     simdjson::error_code e = std::move(field_result).get(field);
@@ -96,7 +99,7 @@ HecResult AddEvent(simdjson::ondemand::object envelope, std::size_t event_number
       }
       stream_name = std::move(*name);
     } else if (RawKeyEquals(raw, "time")) {
-      if (!ReadTime(field.value(), micros, time_out_of_range)) {
+      if (!ReadTime(field.value(), micros, time_out_of_range, seconds)) {
         return Failure(HecCode::kInvalidDataFormat,
                        "Invalid data format: event " + std::to_string(event_number) +
                            ": time must be epoch seconds",
@@ -112,7 +115,10 @@ HecResult AddEvent(simdjson::ondemand::object envelope, std::size_t event_number
   BatchBuilder& builder = stream.builder;
   builder.BeginRecord();
   if (time_out_of_range) {
-    builder.FailRecord("time is outside the range ingot stores " + model::StorableRangeText());
+    char text[32];
+    std::snprintf(text, sizeof text, "%g", seconds);
+    builder.FailRecord(std::string("_timestamp ") + text +
+                       " (time) is outside the range ingot stores " + model::StorableRangeText());
   } else if (has_time) {
     builder.SetTimestamp(micros);
   }
@@ -167,7 +173,13 @@ HecResult AddEvent(simdjson::ondemand::object envelope, std::size_t event_number
   }
   std::string error;
   if (!builder.EndRecord(&error)) {
+    // Splunk's answer has no way to say "stored but one": a 200 would promise data that is not
+    // there. An event the normalization rejects (its `_timestamp` out of range or out of the
+    // window, too many fields) fails the request as Splunk fails a bad event: code 6, its number.
     stream.RecordFailure("event " + std::to_string(event_number) + ": " + error);
+    return Failure(HecCode::kInvalidDataFormat,
+                   "Invalid data format: event " + std::to_string(event_number) + ": " + error,
+                   event_number);
   }
   return {};
 }
