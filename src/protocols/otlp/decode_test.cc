@@ -8,8 +8,10 @@
 #include <limits>
 #include <memory>
 #include <string>
+#include <utility>
 
 #include "model/names.h"
+#include "model/timestamp.h"
 #include "opentelemetry/proto/collector/logs/v1/logs_service.pb.h"
 #include "opentelemetry/proto/collector/metrics/v1/metrics_service.pb.h"
 #include "opentelemetry/proto/collector/trace/v1/trace_service.pb.h"
@@ -337,6 +339,33 @@ TEST(OtlpLogs, RecordsOutsideTheWindowAreRejectedOneByOne) {
   EXPECT_EQ(out->result.error_message.rfind("resource_logs[0].scope_logs[0].log_records[1]: ", 0),
             0u)
       << out->result.error_message;
+}
+
+// Every uint64 of nanoseconds is inside the storable range (its largest is in 2554): the time
+// fields need no range check of their own, and the largest is stored where the window allows.
+TEST(OtlpTimes, TheLargestNanosecondsAreStorable) {
+  constexpr std::uint64_t kMaxNs = std::numeric_limits<std::uint64_t>::max();
+  model::BuilderOptions o = Options();
+  o.max_timestamp_us = std::numeric_limits<std::int64_t>::max();  // --max-future 0
+  LogsRequest logs;
+  logs.add_resource_logs()->add_scope_logs()->add_log_records()->set_time_unix_nano(kMaxNs);
+  TraceRequest spans;
+  auto* span = spans.add_resource_spans()->add_scope_spans()->add_spans();
+  span->set_start_time_unix_nano(kMaxNs);
+  span->set_end_time_unix_nano(kMaxNs);
+  for (auto [signal, bytes] : {std::pair{Signal::kLogs, logs.SerializeAsString()},
+                               std::pair{Signal::kTraces, spans.SerializeAsString()}}) {
+    Out one;
+    one.decoded = Decoded(o);
+    const std::string body = Padded(bytes);
+    one.status = DecodeProtobuf(signal, {body.data(), bytes.size()}, one.stream(), one.result);
+    one.decoded.Finish();
+    ASSERT_TRUE(one.status.ok()) << one.status.message();
+    EXPECT_EQ(one.result.rejected, 0);
+    EXPECT_EQ(one.at("_timestamp"), std::to_string(kMaxNs / 1000));
+    EXPECT_EQ(model::FormatTimestamp(static_cast<std::int64_t>(kMaxNs / 1000)).substr(0, 4),
+              "2554");
+  }
 }
 
 // The builder sizes columns for the first record's values times the expected count: a huge first
