@@ -420,3 +420,38 @@ test('OTLP exports acknowledged before a SIGKILL are in Parquet after the restar
   assert.deepEqual(stored.map((r) => r.body), ['over grpc', 'over http']);
   assert.equal(stored[0].service_name, 'checkout');
 });
+
+// Issue 10: ids of the wrong length make the request invalid, as in the OpenTelemetry Collector.
+test('OTLP: a traceId of 36 hex digits (or 18 bytes) is 400 INVALID_ARGUMENT and stores nothing', async () => {
+  const server = await startServer();
+  try {
+    const nowNs = `${BigInt(Date.now()) * 1_000_000n}`;
+    const logs = (traceId) => JSON.stringify({ resourceLogs: [{ scopeLogs: [{ logRecords: [
+      { timeUnixNano: nowNs, body: { stringValue: 'ok' } },
+      { timeUnixNano: nowNs, traceId, body: { stringValue: 'bad id' } },
+    ] }] }] });
+    let r = await post(`${server.url}/v1/logs`, logs('0af7651916cd43dd8448eb211c80319c0000'),
+                       { 'Content-Type': 'application/json', 'stream-name': 'ids' });
+    assert.equal(r.status, 400, r.text);
+    assert.equal(r.json.code, 3);
+    assert.match(r.json.message,
+      /log_records\[1\]: trace_id: invalid length for ID: 18 bytes, expected 16 \(32 hex digits\)/);
+    // The same in protobuf: LogRecord.trace_id (field 9) of 18 bytes.
+    const len = (field, payload) => Buffer.concat([Buffer.from([(field << 3) | 2, payload.length]), payload]);
+    const record = len(9, Buffer.alloc(18, 0x11));
+    r = await post(`${server.url}/v1/logs`, len(1, len(2, len(2, record))),
+                   { 'Content-Type': 'application/x-protobuf', 'stream-name': 'ids' });
+    assert.equal(r.status, 400);
+    assert.equal(r.text.charCodeAt(1), 3, 'google.rpc.Status code INVALID_ARGUMENT');
+    assert.match(r.text, /invalid length for ID/);
+    // 32 hex digits are fine.
+    r = await post(`${server.url}/v1/logs`, logs('0af7651916cd43dd8448eb211c80319c'),
+                   { 'Content-Type': 'application/json', 'stream-name': 'ids' });
+    assert.equal(r.status, 200, r.text);
+  } finally {
+    assert.equal(await server.stop(), 0);
+  }
+  const rows = await query(`SELECT body, trace_id FROM ${streamSource(server.dataDir, 'default', 'ids')} ORDER BY body`);
+  assert.deepEqual(rows, [{ body: 'bad id', trace_id: '0af7651916cd43dd8448eb211c80319c' },
+                          { body: 'ok', trace_id: null }]);
+});
