@@ -408,10 +408,11 @@ int RunServe(const ServeConfig& config) {
   if (replay->records > 0) {
     spdlog::info(
         "WAL replayed in {:.2f}s: {} records, {} parts restored, {} already in Parquet, {} "
-        "already in quarantine, {} answered with an error (skipped), {} undecodable, {} damaged "
-        "bytes skipped",
+        "already in quarantine, {} answered with an error (skipped), {} undecodable ({} of their "
+        "requests put in quarantine now), {} damaged bytes skipped",
         replay_s, replay->records, replay->parts_replayed, replay->parts_skipped,
-        replay->parts_quarantined, replay->aborted, replay->undecodable, replay->wal.corrupt_bytes);
+        replay->parts_quarantined, replay->aborted, replay->undecodable,
+        replay->requests_quarantined, replay->wal.corrupt_bytes);
   }
 
   wal::WalOptions wal_options;

@@ -249,14 +249,21 @@ async function checkLedger(dataDir, ledger) {
   const wrong = ledger.requests.filter((q) => (found.get(q.marker) ?? 0) !== q.stored)
     .map((q) => `${q.what}: answered ${q.status} for ${q.stored} records, ${found.get(q.marker) ?? 0} in Parquet (${q.detail.slice(0, 160)})`);
   assert.deepEqual(wrong, [], wrong.join('\n'));
-  // The Hive partition columns read as what they are, in every file.
-  const types = await query(`SELECT typeof(date) AS d, typeof(hour) AS h
-    FROM read_parquet('${glob}', hive_partitioning=true, union_by_name=true) LIMIT 1`);
-  assert.deepEqual([types[0].d, types[0].h], ['DATE', 'BIGINT']);
+  // The Hive partition columns read as what they are, in every file: `date` a DATE; `hour` two
+  // digits 00-23 (DuckDB reads `hour=07` as VARCHAR and `hour=17` as BIGINT, so a stream with
+  // morning hours has a VARCHAR `hour`; docs/operations.md says how to fix its type).
+  const types = await query(`SELECT DISTINCT typeof(date) AS d, typeof(hour) AS h, hour::VARCHAR AS v
+    FROM read_parquet('${glob}', hive_partitioning=true, union_by_name=true)`);
+  for (const t of types) {
+    assert.equal(t.d, 'DATE');
+    assert.ok(['BIGINT', 'VARCHAR'].includes(t.h), t.h);
+    assert.match(t.v, /^([01]?[0-9]|2[0-3])$/);
+  }
   // A stored _timestamp is in its own partition.
   const misplaced = await query(`SELECT count(*)::INTEGER AS n FROM read_parquet('${glob}',
     hive_partitioning=true, union_by_name=true)
-    WHERE CAST(_timestamp AT TIME ZONE 'UTC' AS DATE) <> date OR hour(_timestamp AT TIME ZONE 'UTC') <> hour`);
+    WHERE CAST(_timestamp AT TIME ZONE 'UTC' AS DATE) <> date
+       OR hour(_timestamp AT TIME ZONE 'UTC') <> hour::INTEGER`);
   assert.equal(misplaced[0].n, 0);
 }
 
