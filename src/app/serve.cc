@@ -6,6 +6,7 @@
 #include <sys/statvfs.h>
 
 #include <atomic>
+#include <cerrno>
 #include <chrono>
 #include <condition_variable>
 #include <csignal>
@@ -130,11 +131,18 @@ class StopSignal {
       requested_ = true;
     }
     cv_.notify_all();
-    const auto wait =
-        std::chrono::duration_cast<std::chrono::nanoseconds>(stop_timeout_ + kStopGrace);
-    timespec timeout{static_cast<time_t>(wait.count() / 1'000'000'000),
-                     static_cast<long>(wait.count() % 1'000'000'000)};
-    const int second = sigtimedwait(&signals_, nullptr, &timeout);
+    // sigtimedwait also returns early with EINTR, without a signal of the set, when the process
+    // is stopped and continued (SIGSTOP / SIGCONT, a debugger attaching): that is no timeout.
+    const auto end = std::chrono::steady_clock::now() + stop_timeout_ + kStopGrace;
+    int second = -1;
+    for (auto left = end - std::chrono::steady_clock::now(); left.count() > 0;
+         left = end - std::chrono::steady_clock::now()) {
+      const auto ns = std::chrono::duration_cast<std::chrono::nanoseconds>(left).count();
+      const timespec timeout{static_cast<time_t>(ns / 1'000'000'000),
+                             static_cast<long>(ns % 1'000'000'000)};
+      second = sigtimedwait(&signals_, nullptr, &timeout);
+      if (second > 0 || errno != EINTR) break;
+    }
     {
       std::lock_guard lock(mu_);
       if (done_) return;
@@ -414,10 +422,11 @@ int RunServe(const ServeConfig& config) {
   if (replay->records > 0) {
     spdlog::info(
         "WAL replayed in {:.2f}s: {} records, {} parts restored, {} already in Parquet, {} "
-        "already in quarantine, {} answered with an error (skipped), {} undecodable, {} damaged "
-        "bytes skipped",
+        "already in quarantine, {} answered with an error (skipped), {} undecodable ({} of their "
+        "requests put in quarantine now), {} damaged bytes skipped",
         replay_s, replay->records, replay->parts_replayed, replay->parts_skipped,
-        replay->parts_quarantined, replay->aborted, replay->undecodable, replay->wal.corrupt_bytes);
+        replay->parts_quarantined, replay->aborted, replay->undecodable,
+        replay->requests_quarantined, replay->wal.corrupt_bytes);
   }
 
   wal::WalOptions wal_options;

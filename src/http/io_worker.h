@@ -84,7 +84,8 @@ class IoWorker {
       if (i < connections_.size()) f(*connections_[i]);
     }
   }
-  // Closes every connection and stops the sweep, so run() can return.
+  // Closes every connection and stops the sweep for good (also a sweep whose expiry is already
+  // queued), so run() can return.
   void CloseAll();
   ContentDecoder& decoder() { return decoder_; }
   // The current time as an IMF-fixdate, reformatted at most once a second.
@@ -100,10 +101,7 @@ class IoWorker {
   const unsigned index_;
   const std::chrono::milliseconds sweep_period_;
   boost::asio::steady_timer sweep_timer_;
-  // Set by CloseAll. A sweep whose timer had already expired when CloseAll cancelled it still
-  // runs (with success): without this it would re-arm the timer, and run() would never return
-  // (Server::Stop hung joining the thread, about once in 40 stops with 200 ms timeouts).
-  bool closed_ = false;
+  bool closed_ = false;  // CloseAll() ran: the sweep is not re-armed
   std::thread thread_;
   std::vector<Connection*> connections_;
   ContentDecoder decoder_;

@@ -425,6 +425,42 @@ TEST_F(ServerTest, StopGivesUpOnHandlersThatNeverAnswer) {
   held.reset();
 }
 
+// The shutdown hang of the benchmark matrix: Stop() posts CloseAll() to each I/O thread and joins
+// it. When the thread was busy past the timeout sweep's expiry with CloseAll() queued, the expired
+// sweep ran after CloseAll(), re-armed its timer, and the thread (so Stop(), so a SIGTERMed
+// `ingot serve`) never ended. A handler holding the only I/O thread past the stop timeout and
+// many sweeps makes that order certain.
+TEST_F(ServerTest, StopReturnsWhenTheSweepExpiresWhileTheIoThreadIsBusy) {
+  options.io_threads = 1;
+  options.linger_timeout = 40ms;  // the shortest timeout: a 10 ms sweep
+  options.stop_timeout = 50ms;
+  Event entered;
+  Start([&](Router& r) {
+    ASSERT_TRUE(r.Add("GET", "/busy", [&](ExchangePtr ex) {
+                   entered.Set();
+                   std::this_thread::sleep_for(300ms);  // a long decode, a descheduled thread
+                   ex->Respond(Response{});
+                 }).ok());
+  });
+  RawConnection raw(server->port());
+  ASSERT_TRUE(raw.Send("GET /busy HTTP/1.1\r\nHost: x\r\n\r\n"));
+  ASSERT_TRUE(entered.Wait(5s));
+  auto stopped = std::make_shared<std::promise<void>>();
+  std::future<void> done = stopped->get_future();
+  std::thread stopper([s = server.get(), stopped] {
+    s->Stop();
+    stopped->set_value();
+  });
+  if (done.wait_for(5s) != std::future_status::ready) {
+    // Leave the stuck server and its thread behind (destroying it would wait on Stop() too), so
+    // that the rest of the suite still runs.
+    stopper.detach();
+    (void)server.release();
+    FAIL() << "Stop() did not return";
+  }
+  stopper.join();
+}
+
 TEST_F(ServerTest, HeaderTimeoutClosesSilentAndSlowClients) {
   options.header_timeout = 200ms;
   Start();

@@ -119,6 +119,7 @@ Result<ReplayReport> ReplayWal(const std::string& data_dir, storage::FileSystem&
                                const std::function<Status()>& make_room) {
   ReplayReport report;
   const memtable::QuarantineIndex quarantined = memtable::QuarantineIndex::Load(fs, data_dir);
+  memtable::Quarantine quarantine(fs, data_dir);
   // First pass: the abort records, which come after the records they cancel.
   memtable::SeqRanges aborted;
   {
@@ -151,6 +152,7 @@ Result<ReplayReport> ReplayWal(const std::string& data_dir, storage::FileSystem&
         if (report.records++ == 0) index.set_first_wal_seq(seq);
         std::string_view body;
         Status st = DecodeRequestRecord(payload, header, body);
+        const bool header_read = st.ok();
         if (st.ok() && (header.protocol == Protocol::kAbort || aborted.Contains(seq))) {
           report.aborted += header.protocol != Protocol::kAbort;
           return Status::Ok();
@@ -161,10 +163,24 @@ Result<ReplayReport> ReplayWal(const std::string& data_dir, storage::FileSystem&
         protocols::Decoded decoded(header.options);
         if (st.ok()) st = DecodeRequestBody(header, {padded.data(), body.size()}, decoded);
         if (!st.ok()) {
-          // The record was written only after its request decoded, so this means a format this
-          // binary cannot read or damage the checksum missed. Say so loudly and go on.
+          // The record was written only after its request decoded, so this means a format or a
+          // rule of an earlier version this binary does not follow, or damage the checksum
+          // missed. The request was acknowledged: keep it where people can send it again.
           ++report.undecodable;
-          spdlog::error("WAL record {} cannot be replayed: {}", seq, st.ToString());
+          if (quarantined.ContainsRequest(seq)) return Status::Ok();
+          const Status q = quarantine.PutRequest(
+              seq,
+              header_read ? ProtocolEndpoint(header.protocol) : "(unknown: the header is damaged)",
+              header_read ? header.org : "", header_read ? header.stream : "",
+              header_read ? body : payload, st.ToString());
+          if (q.ok()) {
+            ++report.requests_quarantined;
+            spdlog::error("WAL record {} cannot be replayed ({}); its request is in {}/{}", seq,
+                          st.ToString(), data_dir, memtable::kQuarantineDir);
+          } else {
+            spdlog::error("WAL record {} cannot be replayed ({}) nor quarantined ({})", seq,
+                          st.ToString(), q.ToString());
+          }
           return Status::Ok();
         }
         watermark.Begin(seq);

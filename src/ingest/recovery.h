@@ -32,8 +32,9 @@ struct ReplayReport {
   std::uint64_t parts_skipped = 0;      // (record, stream, hour) parts already in Parquet
   std::uint64_t parts_quarantined = 0;  // (record, stream, hour) parts already in quarantine
   std::uint64_t undecodable = 0;        // records whose payload could not be decoded (reported)
-  std::uint64_t aborted = 0;            // records skipped: their request was answered with an error
-  std::uint64_t files_examined = 0;     // Parquet footers read to learn what is persisted
+  std::uint64_t requests_quarantined = 0;  // of those, requests put in the quarantine now
+  std::uint64_t aborted = 0;         // records skipped: their request was answered with an error
+  std::uint64_t files_examined = 0;  // Parquet footers read to learn what is persisted
   wal::RecoveryResult wal;
 };
 

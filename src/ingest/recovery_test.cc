@@ -4,6 +4,7 @@
 #include <unistd.h>
 
 #include <filesystem>
+#include <fstream>
 #include <future>
 #include <thread>
 
@@ -238,6 +239,56 @@ TEST_F(ReplayTest, WhatCannotBeWrittenIsQuarantinedOnceAndTheRestReplays) {
     EXPECT_EQ(life.watermark.watermark(), 3u);  // everything done: the WAL may go
     // The first life's WAL segments are not removed by this test, as if the crash came before.
   }
+}
+
+// A WAL record this binary cannot decode again (an earlier version's rules, or damage the
+// checksum missed) was acknowledged: its request goes to the quarantine, once, with how to send
+// it again, and the rest replays.
+TEST_F(ReplayTest, ARecordThatCannotBeDecodedAgainIsQuarantinedAsItsRequest) {
+  {
+    Life first(dir_, true);
+    // Decoded from valid lines, logged with a body that no longer decodes.
+    RequestHeader header;
+    header.protocol = Protocol::kNdjson;
+    header.org = "o";
+    header.stream = "s";
+    header.options.now_us = kBase;
+    const std::string good = Records(0, 2, kBase / 1000);
+    std::string body = good + std::string(protocols::json::kPadding, '\0');
+    protocols::Decoded decoded(header.options);
+    ASSERT_TRUE(
+        protocols::json::DecodeNdjson({body.data(), good.size()}, decoded.Stream("s")).ok());
+    decoded.Finish();
+    std::promise<Status> answered;
+    first.ingester->Commit(header, "{not json", decoded,
+                           [&](Status st) { answered.set_value(st); });
+    ASSERT_TRUE(answered.get_future().get().ok());
+    first.Ingest("s", Records(2, 3, kBase / 1000));
+    first.Crash();
+  }
+  for (int restart = 0; restart < 2; ++restart) {
+    Life life(dir_, false);
+    auto report = Replay(life);
+    ASSERT_TRUE(report.ok()) << report.status().ToString();
+    EXPECT_EQ(report->undecodable, 1u);
+    EXPECT_EQ(report->requests_quarantined, restart == 0 ? 1u : 0u);
+    life.PersistAll();
+    EXPECT_EQ(RowsInParquet("s"), 3);
+  }
+  std::vector<fs::path> bodies, notes;
+  for (const auto& e : fs::directory_iterator(fs::path(dir_) / "quarantine")) {
+    (e.path().extension() == ".body" ? bodies : notes).push_back(e.path());
+  }
+  ASSERT_EQ(bodies.size(), 1u);
+  ASSERT_EQ(notes.size(), 1u);
+  std::ifstream in(bodies[0]);
+  EXPECT_EQ(std::string(std::istreambuf_iterator<char>(in), {}), "{not json");
+  std::ifstream note_in(notes[0]);
+  const std::string note(std::istreambuf_iterator<char>(note_in), {});
+  EXPECT_NE(note.find(R"("endpoint":"POST /api/{org}/{stream}/_multi")"), std::string::npos)
+      << note;
+  EXPECT_NE(note.find(R"("org":"o","stream":"s")"), std::string::npos) << note;
+  EXPECT_NE(note.find(R"("wal_seq":1)"), std::string::npos) << note;
 }
 
 // A WAL far larger than the memory budget replays within it: MakeRoomForReplay seals and waits

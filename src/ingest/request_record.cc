@@ -48,6 +48,31 @@ class Reader {
 
 }  // namespace
 
+std::string_view ProtocolEndpoint(Protocol protocol) {
+  switch (protocol) {
+    case Protocol::kJsonArray: return "POST /api/{org}/{stream}/_json";
+    case Protocol::kNdjson: return "POST /api/{org}/{stream}/_multi";
+    case Protocol::kBulk: return "POST /api/{org}/_bulk";
+    case Protocol::kHec: return "POST /api/{org}/_hec";
+    case Protocol::kAbort: return "(an abort record, not a request)";
+    case Protocol::kOtlpLogsProtobuf:
+      return "POST /api/{org}/v1/logs, Content-Type: application/x-protobuf, stream-name: {stream}";
+    case Protocol::kOtlpLogsJson:
+      return "POST /api/{org}/v1/logs, Content-Type: application/json, stream-name: {stream}";
+    case Protocol::kOtlpMetricsProtobuf:
+      return "POST /api/{org}/v1/metrics, Content-Type: application/x-protobuf, stream-name: "
+             "{stream}";
+    case Protocol::kOtlpMetricsJson:
+      return "POST /api/{org}/v1/metrics, Content-Type: application/json, stream-name: {stream}";
+    case Protocol::kOtlpTracesProtobuf:
+      return "POST /api/{org}/v1/traces, Content-Type: application/x-protobuf, stream-name: "
+             "{stream}";
+    case Protocol::kOtlpTracesJson:
+      return "POST /api/{org}/v1/traces, Content-Type: application/json, stream-name: {stream}";
+  }
+  return "(unknown)";
+}
+
 void EncodeRequestHeader(const RequestHeader& h, std::string& out) {
   out.reserve(out.size() + 64 + h.org.size() + h.stream.size());  // one allocation, not several
   Put<std::uint8_t>(out, kRequestRecordVersion);

@@ -58,6 +58,10 @@ struct RequestHeader {
   model::BuilderOptions options;
 };
 
+// How a request of `protocol` is sent to ingot, for people re-sending a quarantined one:
+// "POST /api/{org}/{stream}/_multi", ... ({org} and {stream} to be filled in).
+std::string_view ProtocolEndpoint(Protocol protocol);
+
 // Appends the encoded header to `out`.
 void EncodeRequestHeader(const RequestHeader& header, std::string& out);
 

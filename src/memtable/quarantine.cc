@@ -94,6 +94,17 @@ bool ParseNoteName(std::string_view name, std::uint64_t& id, std::int64_t& hour,
   return r.ec == std::errc() && r.ptr != end && *r.ptr == '_';
 }
 
+// Parses "<created>_r<seq>_<n>.json" (PutRequest).
+bool ParseRequestNoteName(std::string_view name, std::uint64_t& seq) {
+  if (!name.ends_with(".json") || name.starts_with(".")) return false;
+  const char* end = name.data() + name.size();
+  std::uint64_t created;
+  auto r = std::from_chars(name.data(), end, created);
+  if (r.ec != std::errc() || end - r.ptr < 2 || r.ptr[0] != '_' || r.ptr[1] != 'r') return false;
+  r = std::from_chars(r.ptr + 2, end, seq);
+  return r.ec == std::errc() && r.ptr != end && *r.ptr == '_';
+}
+
 }  // namespace
 
 std::uint64_t QuarantinePartitionId(const model::StreamKey& key) {
@@ -174,12 +185,40 @@ Status Quarantine::Put(const model::StreamKey& key, std::int64_t hour, const Seq
   note += ",\"rows_file\":";
   AppendJsonString(name + ".ndjson", note);
   note += "}\n";
+  INGOT_RETURN_IF_ERROR(PublishNote(name, note));
+  stats_.rows.fetch_add(batch.num_rows(), std::memory_order_relaxed);
+  return Status::Ok();
+}
+
+Status Quarantine::PutRequest(std::uint64_t seq, std::string_view endpoint, std::string_view org,
+                              std::string_view stream, std::string_view body,
+                              std::string_view reason) {
+  INGOT_RETURN_IF_ERROR(fs_.CreateDirs(dir_));
+  const std::string name = std::to_string(model::NowMicros()) + "_r" + std::to_string(seq) + "_" +
+                           std::to_string(sequence_.fetch_add(1, std::memory_order_relaxed));
+  INGOT_RETURN_IF_ERROR(Publish(fs_, dir_, name + ".body", [&](storage::WritableFile& file) {
+    return file.Append(body.data(), body.size());
+  }));
+  std::string note = "{\"org\":";
+  AppendJsonString(org, note);
+  note += ",\"stream\":";
+  AppendJsonString(stream, note);
+  note += ",\"endpoint\":";
+  AppendJsonString(endpoint, note);
+  note += ",\"wal_seq\":" + std::to_string(seq) + ",\"reason\":";
+  AppendJsonString(reason, note);
+  note += ",\"body_file\":";
+  AppendJsonString(name + ".body", note);
+  note += "}\n";
+  return PublishNote(name, note);
+}
+
+Status Quarantine::PublishNote(const std::string& name, const std::string& note) {
   INGOT_RETURN_IF_ERROR(Publish(fs_, dir_, name + ".json", [&](storage::WritableFile& file) {
     return file.Append(note.data(), note.size());
   }));
   INGOT_RETURN_IF_ERROR(fs_.SyncDir(dir_));
   stats_.batches.fetch_add(1, std::memory_order_relaxed);
-  stats_.rows.fetch_add(batch.num_rows(), std::memory_order_relaxed);
   return Status::Ok();
 }
 
@@ -190,6 +229,11 @@ QuarantineIndex QuarantineIndex::Load(storage::FileSystem& fs, const std::string
   for (const std::string& name : *names) {
     std::uint64_t id, min, max;
     std::int64_t hour;
+    if (std::uint64_t seq; ParseRequestNoteName(name, seq)) {
+      index.requests_.insert(seq);
+      ++index.notes_;
+      continue;
+    }
     if (!ParseNoteName(name, id, hour, min, max)) continue;
     index.ranges_[{id, hour}].push_back({min, max});
     ++index.notes_;

@@ -20,6 +20,7 @@
 #include <atomic>
 #include <cstdint>
 #include <map>
+#include <set>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -51,9 +52,20 @@ class Quarantine {
   Status Put(const model::StreamKey& key, std::int64_t hour, const SeqRanges& seqs,
              const model::RecordBatch& batch, std::string_view reason);
 
+  // A WAL record that could not be decoded again at replay (written by an earlier version whose
+  // rules differ, or damage the checksum missed): its request body as it was received, in
+  // <name>.body, and a note saying how to send it again (`endpoint`, e.g. "POST
+  // /api/{org}/{stream}/_multi"), for which org and stream, and why it is here. <name> is
+  // "<created µs>_r<WAL seq>_<n>": replay skips a record whose request is already here.
+  Status PutRequest(std::uint64_t seq, std::string_view endpoint, std::string_view org,
+                    std::string_view stream, std::string_view body, std::string_view reason);
+
   const QuarantineStats& stats() const { return stats_; }
 
  private:
+  // Publishes `note` as <name>.json after the data file was published, and counts it.
+  Status PublishNote(const std::string& name, const std::string& note);
+
   storage::FileSystem& fs_;
   const std::string dir_;
   std::atomic<std::uint64_t> sequence_{0};
@@ -83,6 +95,8 @@ class QuarantineIndex {
   static QuarantineIndex Load(storage::FileSystem& fs, const std::string& data_dir);
 
   bool Contains(const model::StreamKey& key, std::int64_t hour, std::uint64_t seq) const;
+  // Whether the request of WAL record `seq` is here (PutRequest).
+  bool ContainsRequest(std::uint64_t seq) const { return requests_.contains(seq); }
   std::size_t notes() const { return notes_; }
 
  private:
@@ -91,6 +105,7 @@ class QuarantineIndex {
   };
   // By (partition id, hour).
   std::map<std::pair<std::uint64_t, std::int64_t>, std::vector<Range>> ranges_;
+  std::set<std::uint64_t> requests_;
   std::size_t notes_ = 0;
 };
 

@@ -1,6 +1,7 @@
 #include "model/batch_builder.h"
 
 #include <algorithm>
+#include <cmath>
 #include <cstring>
 
 #include "common/json_escape.h"
@@ -20,8 +21,10 @@ void BatchBuilder::Reset(const BuilderOptions& options, KeyTree&& tree) {
   expected_bytes_ = SIZE_MAX;
   nodes_ = std::move(tree.nodes_);
   child_index_ = std::move(tree.child_index_);
+  tree_bytes_ = tree.bytes_;
   if (nodes_.empty()) {
     nodes_.emplace_back();  // kRoot
+    tree_bytes_ = NodeBytes(nodes_.back());
   } else {
     UnresolveColumns();
   }
@@ -40,8 +43,10 @@ BatchBuilder::KeyTree BatchBuilder::TakeKeyTree() {
   tree.nodes_ = std::move(nodes_);
   tree.child_index_ = std::move(child_index_);
   tree.columns_ = batch_.num_columns();
+  tree.bytes_ = tree_bytes_;
   nodes_.clear();
   child_index_.clear();
+  tree_bytes_ = 0;
   return tree;
 }
 
@@ -85,12 +90,21 @@ BatchBuilder::FieldId BatchBuilder::Child(FieldId parent, std::string_view raw_k
   });
   node.depth = nodes_[parent].depth + 1;
   if (parent != kRoot) {
-    node.name = nodes_[parent].name;
+    const Node& p = nodes_[parent];
+    // Below a renamed `date_` / `hour_` the key is the field's own: `date.x` is `date_x`.
+    node.name.assign(p.name, 0, p.name.size() - p.renamed);
     node.name.push_back('_');
   }
   AppendFormattedKey(raw_key, node.name);
   node.timestamp = node.name == kTimestampColumn;
   if (node.timestamp) node.column = kTimestampNode;
+  // DuckDB reads the Hive partition directories `date=.../hour=...` as columns `date` and `hour`,
+  // which would hide a record's own columns of those names: they are stored as `date_`, `hour_`.
+  if (parent == kRoot && (node.name == kDatePartition || node.name == kHourPartition)) {
+    node.name.push_back('_');
+    node.renamed = true;
+  }
+  tree_bytes_ += NodeBytes(node);
   nodes_.push_back(std::move(node));
   child_index_.emplace(lookup_key_, id);
   Node& p = nodes_[parent];
@@ -100,7 +114,11 @@ BatchBuilder::FieldId BatchBuilder::Child(FieldId parent, std::string_view raw_k
 }
 
 std::int32_t BatchBuilder::ResolveColumn(Node& node) {
-  if (node.name == kExtraColumn) return node.column = kOverflow;
+  // Every column a record's field gets is created after this check, so none is ever unnamed or
+  // longer than kMaxColumnNameBytes: such a field (`{"":1}`, a 10 kB key) is kept in `_extra`.
+  if (node.name == kExtraColumn || node.name.empty() || node.name.size() > kMaxColumnNameBytes) {
+    return node.column = kOverflow;
+  }
   const int existing = batch_.FindColumn(node.name);
   if (existing >= 0) return node.column = existing;
   // Keep one slot for `_extra`, which is created on demand.
@@ -143,7 +161,13 @@ void BatchBuilder::SetTimestamp(std::int64_t micros) {
   timestamp_ = micros;
 }
 
-void BatchBuilder::AddTimestampValue(const Value& v) {
+void BatchBuilder::AddTimestampValue(const Node& node, const Value& v) {
+  // A second `_timestamp` in one record (`@timestamp` and `_timestamp`, `@Timestamp`, HEC `time`
+  // and a field): the first wins, the other is kept in `_extra` like any duplicate column.
+  if (has_timestamp_) {
+    AddToExtra(node, v);
+    return;
+  }
   std::optional<std::int64_t> micros;
   switch (v.type) {
     case ColumnType::kInt64: micros = EpochToMicros(v.i); break;
@@ -159,10 +183,21 @@ void BatchBuilder::AddTimestampValue(const Value& v) {
   }
   if (!record_error_.empty()) return;
   record_error_ = "_timestamp ";
+  if (v.type == ColumnType::kFloat64 && std::isfinite(v.d)) {
+    // A number, but no int64 of microseconds holds it (1e300): out of range, like -9.1e21.
+    AppendScalarText(v, record_error_);
+    record_error_ += " is outside the range ingot stores ";
+    record_error_ += StorableRangeText();
+    return;
+  }
   if (v.type == ColumnType::kString) {
     AppendJsonString(v.s.substr(0, 64), record_error_);
   }
   record_error_ += " is not a timestamp (expected epoch s/ms/us/ns or RFC 3339 text)";
+}
+
+void BatchBuilder::FailRecord(std::string_view message) {
+  if (record_error_.empty()) record_error_ = message;
 }
 
 void BatchBuilder::AddToExtra(const Node& node, const Value& v) {
@@ -202,7 +237,7 @@ void BatchBuilder::Add(FieldId field, const Value& v) {
   Node& node = nodes_[field];
   if (node.column == kUnresolved) ResolveColumn(node);
   if (node.column == kTimestampNode) {
-    AddTimestampValue(v);
+    AddTimestampValue(node, v);
     return;
   }
   if (node.column == kOverflow) {
@@ -256,6 +291,13 @@ bool BatchBuilder::EndRecord(std::string* error) {
     return false;
   }
   const std::int64_t ts = has_timestamp_ ? timestamp_ : options_.now_us;
+  // Outside it the Hive partition of the record would not be `date=YYYY-MM-DD/hour=HH`.
+  if (!InStorableRange(ts)) {
+    *error = "_timestamp " + FormatTimestamp(ts) + " is outside the range ingot stores " +
+             StorableRangeText();
+    AbortRecord();
+    return false;
+  }
   if (ts < options_.min_timestamp_us || ts > options_.max_timestamp_us) {
     *error = "_timestamp " + FormatTimestamp(ts) + " is outside the accepted window [" +
              FormatTimestamp(options_.min_timestamp_us) + ", " +

@@ -22,6 +22,7 @@
 #include <utility>
 #include <vector>
 
+#include "model/names.h"
 #include "model/record_batch.h"
 
 namespace ingot::model {
@@ -89,10 +90,16 @@ class BatchBuilder {
   }
 
   // True when an object value of `field` should be walked into (its keys become columns); false
-  // when the object must be stored as JSON text with AddJsonText because of the depth limit.
+  // when the object must be stored as JSON text with AddJsonText: at the depth limit, or when the
+  // field's column name is already over kMaxColumnNameBytes (its children's would be longer still:
+  // the object goes to `_extra` whole, under the field's name, rather than one long name per key).
   bool Flattens(FieldId field) const {
-    return options_.max_depth == 0 || nodes_[field].depth < options_.max_depth;
+    const Node& n = nodes_[field];
+    return (options_.max_depth == 0 || n.depth < options_.max_depth) &&
+           n.name.size() <= kMaxColumnNameBytes;
   }
+  // How many keys deep `field` is (a top-level key: 1).
+  std::uint32_t Depth(FieldId field) const { return nodes_[field].depth; }
 
   // A hint: about how many records this batch will get (see above), from a body of `body_bytes`
   // (which bounds what a string column is sized for: the first record's values times the record
@@ -110,9 +117,14 @@ class BatchBuilder {
   void AddString(FieldId field, std::string_view v);
   // An array, or an object below the depth limit, as JSON text (stored as a string value).
   void AddJsonText(FieldId field, std::string_view json);
-  // Sets the record's `_timestamp` directly (e.g. HEC `time`), overriding any field value.
+  // Sets the record's `_timestamp` directly (HEC `time`, the OTLP time fields). Call it before
+  // adding fields: a `_timestamp` field added after it goes to `_extra` (the first value wins).
   void SetTimestamp(std::int64_t micros);
-  // Finishes the record. On failure (bad or out-of-window `_timestamp`) the record is removed
+  // Fails the record being built: EndRecord will return false with `message` (unless the record
+  // already failed for another reason, whose message is kept).
+  void FailRecord(std::string_view message);
+  // Finishes the record. On failure (a bad `_timestamp`, or one outside the range ingot stores,
+  // kMinTimestampMicros..kMaxTimestampMicros, or outside the accepted window) the record is removed
   // from the batch, `*error` says why, and false is returned; the batch is as before BeginRecord.
   bool EndRecord(std::string* error);
   // Removes the record being built (e.g. the decoder found malformed input half-way).
@@ -137,6 +149,7 @@ class BatchBuilder {
     std::string raw_key;
     bool plain_key = false;  // raw_key has no character JSON would escape (its JSON spelling)
     bool timestamp = false;  // name is `_timestamp`
+    bool renamed = false;    // a top-level `date` or `hour`, whose name got a trailing '_'
     std::string name;        // full column name
     std::uint32_t depth = 0;
     std::int32_t column = kUnresolved;
@@ -180,16 +193,23 @@ class BatchBuilder {
   void Add(FieldId field, const Value& v);
   std::int32_t ResolveColumn(Node& node);
   void AddToExtra(const Node& node, const Value& v);
-  void AddTimestampValue(const Value& v);
+  void AddTimestampValue(const Node& node, const Value& v);
   static void AppendScalarText(const Value& v, std::string& out);
   void ResetRecordState();
 
   // Makes every node's column unknown again, for a new batch.
   void UnresolveColumns();
 
+  // Bytes a node takes in the key tree, roughly: its strings (raw key twice, with the index's
+  // copy, and name) and fixed parts. KeyTree::bytes() adds these up.
+  static std::size_t NodeBytes(const Node& node) {
+    return sizeof(Node) + 2 * node.raw_key.size() + node.name.size() + 64;
+  }
+
   BuilderOptions options_;
   RecordBatch batch_;
   std::vector<Node> nodes_;
+  std::size_t tree_bytes_ = 0;  // NodeBytes of nodes_
   // (parent id, raw key) -> child, for lookups the hint misses.
   std::unordered_map<std::string, FieldId> child_index_;
   std::string lookup_key_;  // scratch for child_index_ lookups
@@ -218,14 +238,25 @@ class BatchBuilder {
 class BatchBuilder::KeyTree {
  public:
   KeyTree() = default;
-  KeyTree(KeyTree&&) = default;
-  KeyTree& operator=(KeyTree&&) = default;
+  // A moved-from tree is empty, its bytes() 0 (a cache of trees counts on it).
+  KeyTree(KeyTree&& other) noexcept { *this = std::move(other); }
+  KeyTree& operator=(KeyTree&& other) noexcept {
+    nodes_ = std::exchange(other.nodes_, {});
+    child_index_ = std::exchange(other.child_index_, {});
+    columns_ = std::exchange(other.columns_, 0);
+    bytes_ = std::exchange(other.bytes_, 0);
+    return *this;
+  }
 
   std::size_t nodes() const { return nodes_.size(); }
+  // About how many bytes the tree holds (keys, column names, nodes, index): what a cache of trees
+  // bounds, since a few long keys cost as much as many short ones.
+  std::size_t bytes() const { return bytes_; }
 
  private:
   friend class BatchBuilder;
   std::vector<Node> nodes_;
+  std::size_t bytes_ = 0;
   std::unordered_map<std::string, FieldId> child_index_;
   std::size_t columns_ = 0;  // of the last batch built with the tree: room reserved for them
 };

@@ -2,6 +2,11 @@
 
 #include <gtest/gtest.h>
 
+#include <functional>
+#include <limits>
+#include <utility>
+#include <vector>
+
 #include "model/timestamp.h"
 
 namespace ingot::model {
@@ -355,6 +360,238 @@ TEST(BatchBuilder, FinishDropsARecordThatWasNeverEnded) {
   for (std::size_t i = 0; i < b.batch().num_columns(); ++i) {
     EXPECT_EQ(b.batch().column(i).rows(), 1u) << b.batch().column(i).name();
   }
+}
+
+// ---- issue 10: inputs that must not brick a node
+
+TEST(BatchBuilder, TimestampsOutsideTheStorableRangeFailTheRecordAlone) {
+  struct Case {
+    std::string_view what;
+    std::function<void(BatchBuilder&, BatchBuilder::FieldId)> add;
+    bool ok;
+  };
+  const Case cases[] = {
+      {"-9.1e21 (ns, year -286398)", [](auto& b, auto f) { b.AddDouble(f, -9.1e21); }, false},
+      {"1e300 (beyond int64 µs)", [](auto& b, auto f) { b.AddDouble(f, 1e300); }, false},
+      {"year 0000", [](auto& b, auto f) { b.AddString(f, "0000-06-01T00:00:00Z"); }, false},
+      {"past 9999 by an offset",
+       [](auto& b, auto f) { b.AddString(f, "9999-12-31T23:30:00-01:00"); }, false},
+      {"0001-01-01", [](auto& b, auto f) { b.AddString(f, "0001-01-01"); }, true},
+      {"9999-12-31 last µs", [](auto& b, auto f) { b.AddString(f, "9999-12-31T23:59:59.999999Z"); },
+       true},
+      {"19 nines as text (2286, not 1702)",
+       [](auto& b, auto f) { b.AddString(f, "9999999999999999999"); }, true},
+      {"INT64_MIN", [](auto& b, auto f) { b.AddInt(f, std::numeric_limits<std::int64_t>::min()); },
+       true},  // nanoseconds: 1677
+      {"UINT64_MAX", [](auto& b, auto f) { b.AddUint(f, ~std::uint64_t{0}); }, true},  // 2554
+      {"2024-02-31 (no such day)", [](auto& b, auto f) { b.AddString(f, "2024-02-31"); }, false},
+  };
+  for (const auto& c : cases) {
+    BatchBuilder b(Options());
+    std::string err;
+    b.BeginRecord();
+    b.AddString(b.Child(BatchBuilder::kRoot, "msg"), "before");
+    ASSERT_TRUE(b.EndRecord(&err));
+    b.BeginRecord();
+    b.AddString(b.Child(BatchBuilder::kRoot, "msg"), "x");
+    c.add(b, b.Child(BatchBuilder::kRoot, "_timestamp"));
+    EXPECT_EQ(b.EndRecord(&err), c.ok) << c.what << ": " << err;
+    if (!c.ok) {
+      EXPECT_EQ(err.rfind("_timestamp ", 0), 0u) << c.what << ": " << err;
+      if (c.what.find("no such day") == std::string_view::npos) {
+        EXPECT_NE(err.find(" is outside the range ingot stores [0001-01-01T00:00:00.000000Z, "
+                           "9999-12-31T23:59:59.999999Z]"),
+                  std::string::npos)
+            << c.what << ": " << err;
+      }
+    }
+    b.Finish();
+    EXPECT_EQ(b.records(), c.ok ? 2u : 1u) << c.what;
+    if (c.ok) {
+      EXPECT_TRUE(InStorableRange(b.max_timestamp())) << c.what;
+    }
+  }
+  // The message names the range.
+  BatchBuilder b(Options());
+  std::string err;
+  b.BeginRecord();
+  b.SetTimestamp(kMaxTimestampMicros + 1);  // HEC `time` and OTLP go through here too
+  EXPECT_FALSE(b.EndRecord(&err));
+  EXPECT_EQ(err,
+            "_timestamp 10000-01-01T00:00:00.000000Z is outside the range ingot stores "
+            "[0001-01-01T00:00:00.000000Z, 9999-12-31T23:59:59.999999Z]");
+}
+
+TEST(BatchBuilder, ASecondTimestampGoesToExtraAndTheFirstWins) {
+  struct Case {
+    std::vector<std::pair<std::string_view, std::string_view>> fields;  // key, value text
+    std::int64_t want_ts;
+    std::string_view want_extra;
+  };
+  const Case cases[] = {
+      {{{"_timestamp", "2023-11-14T22:13:20Z"}, {"@timestamp", "2020-01-01T00:00:00Z"}},
+       kNow,
+       R"({"_timestamp":"2020-01-01T00:00:00Z"})"},
+      {{{"@timestamp", "2020-01-01T00:00:00Z"}, {"_timestamp", "2023-11-14T22:13:20Z"}},
+       1'577'836'800'000'000,
+       R"({"_timestamp":"2023-11-14T22:13:20Z"})"},
+      {{{"@Timestamp", "2023-11-14T22:13:20Z"},
+        {"_TIMESTAMP", "x"},
+        {"@timestamp", "2020-01-01T00:00:00Z"}},
+       kNow,
+       R"({"_timestamp":"x","_timestamp":"2020-01-01T00:00:00Z"})"},  // kept, not judged
+  };
+  for (const auto& c : cases) {
+    BatchBuilder b(Options());
+    std::string err;
+    b.BeginRecord();
+    for (const auto& [k, v] : c.fields) b.AddString(b.Child(BatchBuilder::kRoot, k), v);
+    ASSERT_TRUE(b.EndRecord(&err)) << err;
+    b.Finish();
+    EXPECT_EQ(b.batch().column(0).ints(), (std::vector<std::int64_t>{c.want_ts}));
+    EXPECT_EQ(Col(b, "_extra").string_at(0), c.want_extra);
+  }
+  // SetTimestamp (HEC `time`) first: a `_timestamp` field after it is kept in `_extra`.
+  BatchBuilder b(Options());
+  std::string err;
+  b.BeginRecord();
+  b.SetTimestamp(kNow + 5);
+  b.AddInt(b.Child(BatchBuilder::kRoot, "_timestamp"), 1'600'000'000);
+  ASSERT_TRUE(b.EndRecord(&err)) << err;
+  b.Finish();
+  EXPECT_EQ(b.batch().column(0).ints(), (std::vector<std::int64_t>{kNow + 5}));
+  EXPECT_EQ(Col(b, "_extra").string_at(0), R"({"_timestamp":1600000000})");
+}
+
+TEST(BatchBuilder, TopLevelDateAndHourAreRenamedAwayFromThePartitionColumns) {
+  struct Case {
+    std::vector<std::pair<std::vector<std::string_view>, std::int64_t>> fields;  // path, value
+    std::vector<std::string_view> columns;
+    std::string_view extra;  // "" = no `_extra`
+  };
+  const Case cases[] = {
+      {{{{"date"}, 1}, {{"hour"}, 7}}, {"date_", "hour_"}, ""},
+      {{{{"Date"}, 1}, {{"HOUR"}, 7}}, {"date_", "hour_"}, ""},
+      {{{{"date"}, 1}, {{"date_"}, 2}}, {"date_"}, R"({"date_":2})"},        // the duplicate rule
+      {{{{"date", "x"}, 1}, {{"hour", "h"}, 2}}, {"date_x", "hour_h"}, ""},  // not date__x
+      {{{{"a", "date"}, 1}, {{"dates"}, 2}, {{"hour_"}, 3}}, {"a_date", "dates", "hour_"}, ""},
+  };
+  for (const auto& c : cases) {
+    BatchBuilder b(Options());
+    std::string err;
+    b.BeginRecord();
+    for (const auto& [path, v] : c.fields) {
+      BatchBuilder::FieldId f = BatchBuilder::kRoot;
+      for (std::string_view k : path) f = b.Child(f, k);
+      b.AddInt(f, v);
+    }
+    ASSERT_TRUE(b.EndRecord(&err)) << err;
+    b.Finish();
+    EXPECT_EQ(b.batch().FindColumn("date"), -1);
+    EXPECT_EQ(b.batch().FindColumn("hour"), -1);
+    for (std::string_view col : c.columns) EXPECT_GE(b.batch().FindColumn(col), 0) << col;
+    EXPECT_EQ(b.batch().num_columns(), 1 + c.columns.size() + !c.extra.empty());
+    if (!c.extra.empty()) {
+      EXPECT_EQ(Col(b, "_extra").string_at(0), c.extra);
+    }
+  }
+}
+
+TEST(BatchBuilder, NamesThatCannotBeColumnsAreKeptInExtra) {
+  const std::string long_key(kMaxColumnNameBytes + 1, 'k');
+  const std::string longest_key(kMaxColumnNameBytes, 'k');
+  std::string utf8_key;
+  for (int i = 0; i < 150; ++i) utf8_key += "\xc3\xa9";
+  struct Case {
+    std::string what;
+    std::vector<std::string> path;
+    std::string column;  // "" = none: in `_extra` under extra_name
+    std::string extra_name;
+  };
+  const Case cases[] = {
+      {"empty key", {""}, "", ""},
+      {"empty key below a key", {"a", ""}, "a_", ""},  // a non-empty name: a column
+      {"below an empty key", {"", "a"}, "_a", ""},
+      {"257-byte key", {long_key}, "", long_key},
+      {"256-byte key", {longest_key}, longest_key, ""},
+      {"nested to 257 bytes", {"a", std::string(255, 'b')}, "", "a_" + std::string(255, 'b')},
+      {"multi-byte key over the limit once formatted",
+       {std::string(200, 'x') + std::string(100, 'Y')},
+       "",
+       std::string(200, 'x') + std::string(100, 'y')},
+      // 150 two-byte characters: 300 bytes sent, 150 once formatted (one '_' each): a column.
+      {"utf-8 key under the limit once formatted", {utf8_key}, std::string(150, '_'), ""},
+  };
+  for (const Case& c : cases) {
+    BatchBuilder b(Options());
+    std::string err;
+    b.BeginRecord();
+    BatchBuilder::FieldId f = BatchBuilder::kRoot;
+    for (const std::string& k : c.path) f = b.Child(f, k);
+    b.AddInt(f, 1);
+    ASSERT_TRUE(b.EndRecord(&err)) << c.what << err;
+    b.Finish();
+    for (std::size_t i = 0; i < b.batch().num_columns(); ++i) {
+      const std::string& name = b.batch().column(i).name();
+      EXPECT_FALSE(name.empty()) << c.what;
+      EXPECT_LE(name.size(), kMaxColumnNameBytes) << c.what;
+    }
+    if (!c.column.empty()) {
+      EXPECT_GE(b.batch().FindColumn(c.column), 0) << c.what;
+      EXPECT_EQ(b.batch().FindColumn(kExtraColumn), -1) << c.what;
+    } else {
+      EXPECT_EQ(b.batch().num_columns(), 2u) << c.what;  // _timestamp, _extra
+      EXPECT_EQ(Col(b, "_extra").string_at(0), "{\"" + c.extra_name + "\":1}") << c.what;
+    }
+  }
+}
+
+TEST(BatchBuilder, DoesNotFlattenBelowANameOverTheLimit) {
+  // Unlimited depth: `{"k":{"k":...}}` names grow by 2 bytes a level; once over 256 the object
+  // is one JSON text in `_extra` (its keys would only make longer names).
+  BuilderOptions o = Options();
+  o.max_depth = 0;
+  BatchBuilder b(o);
+  BatchBuilder::FieldId f = BatchBuilder::kRoot;
+  int levels = 0;
+  while (b.Flattens(f)) {
+    f = b.Child(f, "k");
+    ++levels;
+  }
+  EXPECT_EQ(levels, 129);  // "k" + 128 × "_k" = 257 bytes
+  std::string err;
+  b.BeginRecord();
+  b.AddJsonText(f, R"({"k":1})");
+  ASSERT_TRUE(b.EndRecord(&err));
+  b.Finish();
+  std::string name = "k";
+  for (int i = 1; i < 129; ++i) name += "_k";
+  EXPECT_EQ(Col(b, "_extra").string_at(0), "{\"" + name + R"(":{"k":1}})");
+}
+
+TEST(BatchBuilder, KeyTreeCountsItsBytes) {
+  BatchBuilder b(Options());
+  std::string err;
+  b.BeginRecord();
+  for (int i = 0; i < 100; ++i) {
+    b.AddInt(b.Child(BatchBuilder::kRoot, std::string(4096, 'a' + i % 26) + std::to_string(i)), i);
+  }
+  ASSERT_TRUE(b.EndRecord(&err));
+  b.Finish();
+  BatchBuilder::KeyTree tree = b.TakeKeyTree();
+  EXPECT_EQ(tree.nodes(), 101u);
+  // Each 4 kB key is held as the raw key, the index's copy and the column name.
+  EXPECT_GE(tree.bytes(), 100u * 3 * 4096);
+  EXPECT_LE(tree.bytes(), 100u * (3 * 4100 + 512));
+  BatchBuilder::KeyTree moved = std::move(tree);
+  EXPECT_EQ(tree.bytes(), 0u);  // NOLINT(bugprone-use-after-move): a cache relies on it
+  b.Reset(Options(), std::move(moved));
+  b.BeginRecord();
+  b.AddInt(b.Child(BatchBuilder::kRoot, "small"), 1);
+  ASSERT_TRUE(b.EndRecord(&err));
+  b.Finish();
+  const std::size_t before = 100u * 3 * 4096;
+  EXPECT_GT(b.TakeKeyTree().bytes(), before);
 }
 
 }  // namespace

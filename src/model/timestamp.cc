@@ -3,6 +3,7 @@
 #include <chrono>
 #include <cmath>
 #include <cstdio>
+#include <limits>
 
 namespace ingot::model {
 
@@ -11,7 +12,7 @@ namespace {
 constexpr std::int64_t kMicrosPerSecond = 1'000'000;
 
 // Days since 1970-01-01 of a proleptic Gregorian date (H. Hinnant's days_from_civil).
-std::int64_t DaysFromCivil(std::int64_t y, unsigned m, unsigned d) {
+constexpr std::int64_t DaysFromCivil(std::int64_t y, unsigned m, unsigned d) {
   y -= m <= 2;
   const std::int64_t era = (y >= 0 ? y : y - 399) / 400;
   const auto yoe = static_cast<unsigned>(y - era * 400);
@@ -19,6 +20,9 @@ std::int64_t DaysFromCivil(std::int64_t y, unsigned m, unsigned d) {
   const unsigned doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
   return era * 146097 + static_cast<std::int64_t>(doe) - 719468;
 }
+
+static_assert(kMinTimestampMicros == DaysFromCivil(1, 1, 1) * 86400 * kMicrosPerSecond);
+static_assert(kMaxTimestampMicros == DaysFromCivil(10000, 1, 1) * 86400 * kMicrosPerSecond - 1);
 
 struct Cursor {
   std::string_view s;
@@ -42,6 +46,7 @@ struct Cursor {
   }
 };
 
+// Whether `s` is 1 to 19 decimal digits after an optional '-' (19 digits always fit in uint64).
 bool AllDigits(std::string_view s) {
   std::size_t i = (!s.empty() && s[0] == '-') ? 1 : 0;
   if (i == s.size() || s.size() - i > 19) return false;
@@ -54,10 +59,12 @@ bool AllDigits(std::string_view s) {
 }  // namespace
 
 std::int64_t EpochToMicros(std::int64_t v) {
-  const std::int64_t magnitude = v < 0 ? -v : v;
-  if (magnitude < 10'000'000'000LL) return v * kMicrosPerSecond;
-  if (magnitude < 10'000'000'000'000LL) return v * 1000;
-  if (magnitude < 10'000'000'000'000'000LL) return v;
+  // Unsigned: -INT64_MIN does not fit in int64.
+  const std::uint64_t magnitude =
+      v < 0 ? 0 - static_cast<std::uint64_t>(v) : static_cast<std::uint64_t>(v);
+  if (magnitude < 10'000'000'000ULL) return v * kMicrosPerSecond;
+  if (magnitude < 10'000'000'000'000ULL) return v * 1000;
+  if (magnitude < 10'000'000'000'000'000ULL) return v;
   return v / 1000;
 }
 
@@ -78,6 +85,12 @@ std::optional<std::int64_t> EpochToMicros(double v) {
   return static_cast<std::int64_t>(std::llround(micros));
 }
 
+int DaysInMonth(int year, int month) {
+  static constexpr int kDays[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+  if (month == 2 && year % 4 == 0 && (year % 100 != 0 || year % 400 == 0)) return 29;
+  return kDays[month - 1];
+}
+
 std::int64_t CivilToMicros(int year, int month, int day, int hour, int minute, int second) {
   const std::int64_t days =
       DaysFromCivil(year, static_cast<unsigned>(month), static_cast<unsigned>(day));
@@ -86,10 +99,16 @@ std::int64_t CivilToMicros(int year, int month, int day, int hour, int minute, i
 
 std::optional<std::int64_t> ParseTimestamp(std::string_view text) {
   if (AllDigits(text)) {
-    std::int64_t v = 0;
+    std::uint64_t v = 0;
     const bool negative = text[0] == '-';
-    for (char c : text.substr(negative ? 1 : 0)) v = v * 10 + (c - '0');
-    return EpochToMicros(negative ? -v : v);
+    for (char c : text.substr(negative ? 1 : 0)) v = v * 10 + static_cast<unsigned>(c - '0');
+    // Beyond int64: a double, as a JSON number of that size would be.
+    if (v > static_cast<std::uint64_t>(std::numeric_limits<std::int64_t>::max())) {
+      const double d = static_cast<double>(v);
+      return EpochToMicros(negative ? -d : d);
+    }
+    const auto i = static_cast<std::int64_t>(v);
+    return EpochToMicros(negative ? -i : i);
   }
   Cursor c{text};
   int year, month, day, hour = 0, minute = 0, second = 0;
@@ -97,7 +116,7 @@ std::optional<std::int64_t> ParseTimestamp(std::string_view text) {
       !c.Digits(2, day)) {
     return std::nullopt;
   }
-  if (month < 1 || month > 12 || day < 1 || day > 31) return std::nullopt;
+  if (month < 1 || month > 12 || day < 1 || day > DaysInMonth(year, month)) return std::nullopt;
   std::int64_t fraction_us = 0;
   std::int64_t offset_seconds = 0;
   if (!c.done()) {
@@ -168,6 +187,11 @@ std::string FormatTimestamp(std::int64_t micros) {
                 static_cast<long long>(rem / 60 % 60), static_cast<long long>(rem % 60),
                 static_cast<long long>(frac));
   return buf;
+}
+
+std::string StorableRangeText() {
+  return "[" + FormatTimestamp(kMinTimestampMicros) + ", " + FormatTimestamp(kMaxTimestampMicros) +
+         "]";
 }
 
 std::int64_t NowMicros() {

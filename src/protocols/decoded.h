@@ -31,6 +31,10 @@ struct StreamRecords {
   }
 };
 
+// Bytes of the key trees this thread keeps between requests (see Decoded::Stream): at most 1 MiB,
+// 512 KiB per stream, 8 streams (decoded.cc). For tests and metrics.
+std::size_t KeyTreeCacheBytes();
+
 class Decoded {
  public:
   explicit Decoded(const model::BuilderOptions& options) : options_(options) {}

@@ -118,3 +118,65 @@ test('records are partitioned by the hour of their _timestamp', async () => {
     { i: 2, date: '2024-01-02', hour: 5 },
   ]);
 });
+
+// Issue 10: inputs that used to crash the server or store what readers cannot read.
+test('hostile records: deep nesting is refused, impossible timestamps fail alone, date/hour and unnamable keys are kept readable', async () => {
+  // --flatten-depth 0 (unlimited) used to let a deep body overflow an I/O thread's stack;
+  // --max-future 0 accepts any future, so only the storable range (years 0001-9999) applies.
+  const server = await startServer(['--flatten-depth', '0', '--max-future', '0']);
+  const big = 'k'.repeat(10_000);
+  try {
+    const deep = '['.concat('{"a":'.repeat(70_000), '1', '}'.repeat(70_000), ']'); // ~420 KB
+    let r = await post(`${server.url}/api/acme/deep/_json`, deep);
+    assert.equal(r.status, 400, r.text);
+    assert.match(r.json.message, /element 0: objects and arrays nested more than 1024 levels deep/);
+    r = await post(`${server.url}/api/acme/deep/_json`, '[{"still":"alive"}]');
+    assert.equal(r.status, 200, 'the server is still up');
+
+    const lines = [
+      { n: 1, date: 'x', hour: 7, _timestamp: '2024-05-06T07:08:09Z' },
+      { n: 2, _timestamp: '9999999999999999999' }, // 1e19 ns = 2286-11-20 (used to wrap to 1702)
+      { n: 3, _timestamp: -9.1e21 }, // year -286398: used to make date=-286398-06/hour=24
+      { n: 4, _timestamp: '2024-02-31' }, // used to be stored as 2 March
+      { n: 5, '@timestamp': '2024-05-06T07:00:00Z', _timestamp: '2024-01-01T00:00:00Z' },
+      { n: 6, '': 1, [big]: 2, a: { '': 3 }, _timestamp: '2024-05-06T07:00:00Z' },
+      { n: 7, _timestamp: '0001-01-01T00:00:00Z' },
+      { n: 8, _timestamp: '9999-12-31T23:59:59.999999Z' },
+      { n: 9, _timestamp: '9999-12-31T23:30:00-01:00' }, // 10000-01-01 in UTC
+    ].map((x) => JSON.stringify(x)).join('\n');
+    r = await post(`${server.url}/api/acme/hostile/_multi`, lines);
+    assert.equal(r.status, 200, r.text);
+    assert.equal(r.json.status[0].successful, 6, r.text);
+    assert.equal(r.json.status[0].failed, 3, r.text);
+    assert.match(r.json.status[0].error,
+      /^line 3: _timestamp -286398-.* is outside the range ingot stores \[0001-01-01T00:00:00.000000Z, 9999-12-31T23:59:59.999999Z\]$/);
+  } finally {
+    assert.equal(await server.stop(), 0, server.log());
+  }
+
+  for (const f of parquetFiles(`${server.dataDir}/files`)) {
+    assert.match(f, /\/date=\d{4}-\d\d-\d\d\/hour=\d\d\/[^/]+\.parquet$/, f);
+  }
+  const src = streamSource(server.dataDir, 'acme', 'hostile');
+  const types = Object.fromEntries((await query(`DESCRIBE SELECT * FROM ${src}`))
+    .map((c) => [c.column_name, c.column_type]));
+  assert.equal(types.date, 'DATE', 'the partition column');
+  assert.equal(types.date_, 'VARCHAR', "the record's own date");
+  assert.equal(types.hour_, 'BIGINT', "the record's own hour");
+  const rows = await query(`SELECT n::INT AS n, date::VARCHAR AS date, hour::INT AS hour, date_,
+      hour_::INT AS hour_, a_::INT AS a_, _extra, epoch_us(_timestamp) AS ts
+    FROM ${src} ORDER BY n`);
+  assert.deepEqual(rows.map((x) => x.n), [1, 2, 5, 6, 7, 8]);
+  const byN = Object.fromEntries(rows.map((x) => [x.n, x]));
+  assert.deepEqual([byN[1].date, byN[1].hour, byN[1].date_, byN[1].hour_], ['2024-05-06', 7, 'x', 7]);
+  assert.equal(byN[2].date, '2286-11-20');
+  assert.equal(byN[5].ts, BigInt(Date.UTC(2024, 4, 6, 7)) * 1000n, 'the first _timestamp wins');
+  assert.equal(byN[5]._extra, '{"_timestamp":"2024-01-01T00:00:00Z"}');
+  assert.equal(byN[6].a_, 3);
+  assert.equal(byN[6]._extra, `{"":1,"${big}":2}`);
+  assert.deepEqual([byN[7].date, byN[7].hour], ['0001-01-01', 0]);
+  assert.deepEqual([byN[8].date, byN[8].hour], ['9999-12-31', 23]);
+  for (const [name, type] of Object.entries(types)) {
+    assert.ok(name.length > 0 && name.length <= 256, `column name of ${name.length} bytes (${type})`);
+  }
+});

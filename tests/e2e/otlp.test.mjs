@@ -7,70 +7,17 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import net from 'node:net';
 import zlib from 'node:zlib';
-import { Metadata, credentials as grpcCredentials } from '@grpc/grpc-js';
+import { credentials as grpcCredentials } from '@grpc/grpc-js';
 import { SeverityNumber } from '@opentelemetry/api-logs';
 import { SpanKind, SpanStatusCode, context, trace } from '@opentelemetry/api';
-import { resourceFromAttributes } from '@opentelemetry/resources';
 import { LoggerProvider, SimpleLogRecordProcessor } from '@opentelemetry/sdk-logs';
 import { BasicTracerProvider, SimpleSpanProcessor } from '@opentelemetry/sdk-trace-base';
-import { AggregationTemporality, AggregationType, MeterProvider, PeriodicExportingMetricReader } from '@opentelemetry/sdk-metrics';
-import { OTLPLogExporter as LogsProto } from '@opentelemetry/exporter-logs-otlp-proto';
-import { OTLPLogExporter as LogsJson } from '@opentelemetry/exporter-logs-otlp-http';
-import { OTLPLogExporter as LogsGrpc } from '@opentelemetry/exporter-logs-otlp-grpc';
-import { OTLPTraceExporter as TraceProto } from '@opentelemetry/exporter-trace-otlp-proto';
-import { OTLPTraceExporter as TraceJson } from '@opentelemetry/exporter-trace-otlp-http';
-import { OTLPTraceExporter as TraceGrpc } from '@opentelemetry/exporter-trace-otlp-grpc';
-import { OTLPMetricExporter as MetricsProto } from '@opentelemetry/exporter-metrics-otlp-proto';
-import { OTLPMetricExporter as MetricsJson } from '@opentelemetry/exporter-metrics-otlp-http';
-import { OTLPMetricExporter as MetricsGrpc } from '@opentelemetry/exporter-metrics-otlp-grpc';
+import { AggregationType, MeterProvider, PeriodicExportingMetricReader } from '@opentelemetry/sdk-metrics';
 import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { ingotBinary, parquetFiles, post, query, startServer, streamSource, tempDir } from './helpers.mjs';
-
-// The three ways an SDK exports; each builds the exporter of a signal pointed at `server`, with
-// the `stream-name` and `organization` headers (metadata on gRPC).
-const transports = {
-  proto: { logs: LogsProto, traces: TraceProto, metrics: MetricsProto },
-  json: { logs: LogsJson, traces: TraceJson, metrics: MetricsJson },
-  grpc: { logs: LogsGrpc, traces: TraceGrpc, metrics: MetricsGrpc },
-};
-const paths = { logs: 'v1/logs', traces: 'v1/traces', metrics: 'v1/metrics' };
-
-function exporterFor(server, transport, signal, { org, stream, authorization, gzip } = {}) {
-  const Exporter = transports[transport][signal];
-  const compression = gzip ? 'gzip' : 'none';
-  if (transport === 'grpc') {
-    const metadata = new Metadata();
-    if (org) metadata.set('organization', org);
-    if (stream) metadata.set('stream-name', stream);
-    if (authorization) metadata.set('authorization', authorization);
-    return new Exporter({
-      url: `http://${server.grpcAddress}`,
-      credentials: grpcCredentials.createInsecure(),
-      metadata,
-      compression,
-      ...(signal === 'metrics' ? { temporalityPreference: AggregationTemporality.CUMULATIVE } : {}),
-    });
-  }
-  const headers = {};
-  if (stream) headers['stream-name'] = stream;
-  if (authorization) headers.Authorization = authorization;
-  // The org is in the path (/api/{org}/v1/...); without one, org "default" (/v1/...).
-  const url = org ? `${server.url}/api/${org}/${paths[signal]}` : `${server.url}/${paths[signal]}`;
-  return new Exporter({ url, headers, compression });
-}
-
-// Calls exporter.export directly, resolving with the ExportResult ({code, error}).
-function exportOnce(exporter, items) {
-  return new Promise((resolve) => exporter.export(items, resolve));
-}
-
-const resource = resourceFromAttributes({
-  'service.name': 'checkout',
-  'service.version': '2.4.1',
-  'deployment.environment': 'e2e',
-});
+import { exportOnce, exporterFor, fakeLogRecord, resource, transports } from './otlp_clients.mjs';
 
 // A span context the second log record is emitted in (trace_id, span_id and flags of the row).
 const logSpanContext = { traceId: '0af7651916cd43dd8448eb211c80319c', spanId: 'b7ad6b7169203331', traceFlags: 1 };
@@ -421,22 +368,6 @@ test('OTLP answers: malformed 400 + Status, 415, gzip with partial_success, back
   }
 });
 
-// A log record as the SDK hands it to exporters, for calling export() without a provider.
-function fakeLogRecord(body) {
-  return {
-    hrTime: [Math.floor(Date.now() / 1000), 0],
-    hrTimeObserved: [Math.floor(Date.now() / 1000), 0],
-    severityNumber: SeverityNumber.INFO,
-    severityText: 'INFO',
-    body,
-    attributes: {},
-    droppedAttributesCount: 0,
-    resource,
-    instrumentationScope: { name: 'e2e' },
-    spanContext: undefined,
-  };
-}
-
 test('OTLP credentials: gRPC without or with the wrong credentials is refused, HTTP answers 401', async () => {
   const out = execFileSync(ingotBinary, ['new-token', '--name', 'otel', '--orgs', 'acme'], { encoding: 'utf8' });
   const token = /ingot_[A-Za-z0-9_-]+/.exec(out)[0];
@@ -488,4 +419,39 @@ test('OTLP exports acknowledged before a SIGKILL are in Parquet after the restar
   const stored = await rows(second, 'acme', 'crash', 'logs', 'ORDER BY body');
   assert.deepEqual(stored.map((r) => r.body), ['over grpc', 'over http']);
   assert.equal(stored[0].service_name, 'checkout');
+});
+
+// Issue 10: ids of the wrong length make the request invalid, as in the OpenTelemetry Collector.
+test('OTLP: a traceId of 36 hex digits (or 18 bytes) is 400 INVALID_ARGUMENT and stores nothing', async () => {
+  const server = await startServer();
+  try {
+    const nowNs = `${BigInt(Date.now()) * 1_000_000n}`;
+    const logs = (traceId) => JSON.stringify({ resourceLogs: [{ scopeLogs: [{ logRecords: [
+      { timeUnixNano: nowNs, body: { stringValue: 'ok' } },
+      { timeUnixNano: nowNs, traceId, body: { stringValue: 'bad id' } },
+    ] }] }] });
+    let r = await post(`${server.url}/v1/logs`, logs('0af7651916cd43dd8448eb211c80319c0000'),
+                       { 'Content-Type': 'application/json', 'stream-name': 'ids' });
+    assert.equal(r.status, 400, r.text);
+    assert.equal(r.json.code, 3);
+    assert.match(r.json.message,
+      /log_records\[1\]: trace_id: invalid length for ID: 18 bytes, expected 16 \(32 hex digits\)/);
+    // The same in protobuf: LogRecord.trace_id (field 9) of 18 bytes.
+    const len = (field, payload) => Buffer.concat([Buffer.from([(field << 3) | 2, payload.length]), payload]);
+    const record = len(9, Buffer.alloc(18, 0x11));
+    r = await post(`${server.url}/v1/logs`, len(1, len(2, len(2, record))),
+                   { 'Content-Type': 'application/x-protobuf', 'stream-name': 'ids' });
+    assert.equal(r.status, 400);
+    assert.equal(r.text.charCodeAt(1), 3, 'google.rpc.Status code INVALID_ARGUMENT');
+    assert.match(r.text, /invalid length for ID/);
+    // 32 hex digits are fine.
+    r = await post(`${server.url}/v1/logs`, logs('0af7651916cd43dd8448eb211c80319c'),
+                   { 'Content-Type': 'application/json', 'stream-name': 'ids' });
+    assert.equal(r.status, 200, r.text);
+  } finally {
+    assert.equal(await server.stop(), 0);
+  }
+  const rows = await query(`SELECT body, trace_id FROM ${streamSource(server.dataDir, 'default', 'ids')} ORDER BY body`);
+  assert.deepEqual(rows, [{ body: 'bad id', trace_id: '0af7651916cd43dd8448eb211c80319c' },
+                          { body: 'ok', trace_id: null }]);
 });

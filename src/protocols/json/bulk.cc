@@ -104,9 +104,21 @@ Status ParseAction(simdjson::ondemand::parser& parser, std::string_view line, st
         std::string_view text;
         simdjson::ondemand::json_type type;
         e = meta_field.value().type().get(type);
-        if (e == simdjson::SUCCESS && type == simdjson::ondemand::json_type::string) {
+        if (e != simdjson::SUCCESS) {
+          return Status::InvalidInput(Where(line_number) + "action line: " + ErrorText(e));
+        }
+        // As Elasticsearch's bulk parser: a number or boolean is its text, null is as if the key
+        // were not there, an object or array fails the whole request (a malformed action line).
+        if (type == simdjson::ondemand::json_type::null) continue;
+        if (type == simdjson::ondemand::json_type::object ||
+            type == simdjson::ondemand::json_type::array) {
+          return Status::InvalidInput(Where(line_number) +
+                                      "malformed action line: " + std::string(meta_key) +
+                                      " must be a string, got " + std::string(JsonTypeName(type)));
+        }
+        if (type == simdjson::ondemand::json_type::string) {
           e = meta_field.value().get_string().get(text);
-        } else if (e == simdjson::SUCCESS) {
+        } else {
           text = meta_field.value().raw_json_token();  // ids may be numbers
           while (!text.empty() && IsJsonSpace(text.back())) text.remove_suffix(1);
         }
@@ -154,7 +166,9 @@ Status DecodeBulk(std::string_view body, std::string_view default_stream, Decode
   LineReader lines(body);
   std::string_view line;
   std::string last_index;
+  bool first_item = true;
   StreamRecords* last_stream = nullptr;
+  std::string index_error;  // why last_index names no stream
   const std::uint64_t max_record = out.options().max_record_bytes;
   const std::size_t expected_documents = CountLines(body) / 2 + 1;
   while (lines.Next(line)) {
@@ -178,12 +192,23 @@ Status DecodeBulk(std::string_view body, std::string_view default_stream, Decode
       continue;
     }
     const std::string_view index = items.index(item);
-    // Consecutive actions usually name the same index: sanitize and look it up once.
-    if (last_stream == nullptr || index != last_index) {
+    // Consecutive actions usually name the same index: check and look it up once.
+    if (first_item || index != last_index) {
+      first_item = false;
       last_index = index;
-      const std::string stream_name =
-          index.empty() ? std::string(default_stream) : model::SanitizeStreamName(index);
-      last_stream = stream_name.empty() ? nullptr : &out.Stream(stream_name);
+      last_stream = nullptr;
+      index_error.clear();
+      if (index.empty()) {
+        if (default_stream.empty()) {
+          index_error = "the action has no _index";
+        } else {
+          last_stream = &out.Stream(default_stream);
+        }
+      } else if (auto name = model::StreamName(index, "_index"); name.ok()) {
+        last_stream = &out.Stream(*name);
+      } else {
+        index_error = name.status().message();
+      }
       if (last_stream != nullptr && last_stream->builder.records() == 0) {
         // An action line and a document line per record, most often all for one index.
         last_stream->builder.ExpectRecords(expected_documents, body.size());
@@ -210,8 +235,11 @@ Status DecodeBulk(std::string_view body, std::string_view default_stream, Decode
       if (auto skip = object.raw_json().error(); skip != simdjson::SUCCESS) {
         return Status::InvalidInput(Where(lines.number()) + "document: " + ErrorText(skip));
       }
-      items.Fail(item, 400, "action_request_validation_exception",
-                 index.empty() ? "the action has no _index" : "the _index name is empty");
+      // Elasticsearch's types: a missing index fails validation, a bad name is an invalid one.
+      items.Fail(
+          item, 400,
+          index.empty() ? "action_request_validation_exception" : "invalid_index_name_exception",
+          index_error);
       continue;
     }
     StreamRecords& stream = *last_stream;

@@ -134,5 +134,76 @@ TEST(Bulk, MalformedRequestsFailWhole) {
   }
 }
 
+// ---- issue 10: `_index` values and names
+
+TEST(Bulk, IndexValuesAreReadAsElasticsearchReadsThem) {
+  const std::string long_index(300, 'x');
+  struct Case {
+    std::string action;  // the action line
+    std::string stream;  // "" = the item fails with `status`
+    int status;
+    std::string_view error_type;
+  };
+  const Case cases[] = {
+      {R"({"index":{"_index":"App"}})", "app", 201, ""},
+      {R"({"index":{"_index":null}})", "dflt", 201, ""},  // null: as if absent
+      {R"({"index":{"_index":""}})", "dflt", 201, ""},    // empty: the default, as before
+      {R"({"index":{"_index":5}})", "5", 201, ""},        // a number is its text
+      {R"({"index":{"_index":true}})", "true", 201, ""},
+      {R"({"index":{"_index":")" + long_index + R"("}})", "", 400, "invalid_index_name_exception"},
+      {R"({"index":{"_index":")" + std::string(128, 'y') + R"("}})", std::string(128, 'y'), 201,
+       ""},
+  };
+  for (const Case& c : cases) {
+    auto r = DecodeBulkText(
+        c.action + "\n{\"a\":1}\n{\"index\":{\"_index\":\"after\"}}\n{\"a\":2}\n", "dflt");
+    ASSERT_TRUE(r->status.ok()) << c.action << ": " << r->status.message();
+    const auto& items = r->items.items();
+    ASSERT_EQ(items.size(), 2u);
+    EXPECT_EQ(items[0].status, c.status) << c.action;
+    EXPECT_EQ(items[1].status, 201) << c.action << ": the rest of the request goes on";
+    const std::string response = r->items.Response(0);
+    if (c.stream.empty()) {
+      EXPECT_NE(response.find(std::string(c.error_type)), std::string::npos) << response;
+      EXPECT_NE(response.find("_index name \\\"xxxx"), std::string::npos) << response;
+      EXPECT_NE(response.find("over the limit of 128"), std::string::npos) << response;
+      ASSERT_EQ(r->decoded.streams().size(), 1u);
+      EXPECT_EQ(r->decoded.streams()[0]->name, "after");
+    } else {
+      EXPECT_EQ(r->decoded.streams()[0]->name, c.stream) << c.action;
+      EXPECT_EQ(r->decoded.streams()[0]->builder.records(), 1u) << c.action;
+    }
+  }
+  // Without a default stream, a null `_index` is a missing one.
+  auto r = DecodeBulkText("{\"index\":{\"_index\":null}}\n{\"a\":1}\n");
+  ASSERT_TRUE(r->status.ok());
+  EXPECT_EQ(r->items.items()[0].status, 400);
+  EXPECT_NE(r->items.Response(0).find("action_request_validation_exception"), std::string::npos);
+}
+
+TEST(Bulk, AnObjectOrArrayIndexFailsTheWholeRequest) {
+  for (std::string_view action : {R"({"index":{"_index":{"a":"b"}}})",
+                                  R"({"create":{"_index":[]}})", R"({"index":{"_id":{}}})"}) {
+    auto r = DecodeBulkText("{\"index\":{\"_index\":\"ok\"}}\n{\"a\":1}\n" + std::string(action) +
+                            "\n{\"a\":2}\n");
+    EXPECT_EQ(r->status.code(), StatusCode::kInvalidInput) << action;
+    EXPECT_NE(r->status.message().find("line 3: malformed action line: _"), std::string::npos)
+        << r->status.message();
+  }
+}
+
+TEST(Bulk, DocumentsWithUnnamableKeysAreStoredWithThemInExtra) {
+  auto r = DecodeBulkText("{\"index\":{\"_index\":\"x\"}}\n{\"\":1,\"date\":\"d\",\"" +
+                          std::string(300, 'k') + "\":2}\n");
+  ASSERT_TRUE(r->status.ok()) << r->status.message();
+  EXPECT_EQ(r->items.items()[0].status, 201);
+  const auto& batch = r->decoded.streams()[0]->builder.batch();
+  EXPECT_GE(batch.FindColumn("date_"), 0);
+  const int extra = batch.FindColumn("_extra");
+  ASSERT_GE(extra, 0);
+  EXPECT_EQ(batch.column(static_cast<std::size_t>(extra)).string_at(0),
+            "{\"\":1,\"" + std::string(300, 'k') + "\":2}");
+}
+
 }  // namespace
 }  // namespace ingot::protocols::json

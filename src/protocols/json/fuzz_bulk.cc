@@ -3,6 +3,7 @@
 #include <cstdlib>
 #include <string>
 
+#include "protocols/fuzz_invariants.h"
 #include "protocols/json/bulk.h"
 #include "protocols/json/json_walker.h"
 
@@ -18,6 +19,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
                                                         "dflt", decoded, items);
   if (!st.ok() && st.code() != ingot::StatusCode::kInvalidInput) std::abort();
   decoded.Finish();
+  ingot::protocols::CheckDecodedInvariants(decoded);
   if (st.ok()) {
     std::size_t created = 0;
     for (const auto& item : items.items()) created += item.status == 201;

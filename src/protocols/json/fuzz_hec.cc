@@ -3,6 +3,7 @@
 #include <cstdlib>
 #include <string>
 
+#include "protocols/fuzz_invariants.h"
 #include "protocols/json/hec.h"
 #include "protocols/json/json_walker.h"
 
@@ -16,12 +17,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   auto result =
       ingot::protocols::json::DecodeHec(std::string_view(padded.data(), size), "default", decoded);
   decoded.Finish();
-  for (const auto& s : decoded.streams()) {
-    const auto& batch = s->builder.batch();
-    for (std::size_t c = 0; c < batch.num_columns(); ++c) {
-      if (batch.column(c).rows() != batch.num_rows()) std::abort();
-    }
-  }
+  ingot::protocols::CheckDecodedInvariants(decoded);
   (void)result.ResponseBody();
   return 0;
 }

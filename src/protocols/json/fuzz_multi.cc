@@ -1,16 +1,20 @@
 // libFuzzer target for the `_multi` (NDJSON) and `_json` decoders: any input must either decode
-// or fail with InvalidInput, never crash, and decoding the same bytes twice gives the same answer.
+// or fail with InvalidInput, never crash, and decoding the same bytes twice gives the same answer;
+// the batch keeps protocols/fuzz_invariants.h. The `_json` run flattens without a depth limit
+// (--flatten-depth 0), the NDJSON run with the default 3.
 #include <cstdint>
 #include <cstdlib>
 #include <string>
 
+#include "protocols/fuzz_invariants.h"
 #include "protocols/json/json_walker.h"
 #include "protocols/json/multi.h"
 
 namespace {
 
-ingot::model::BuilderOptions Options() {
+ingot::model::BuilderOptions Options(bool array) {
   ingot::model::BuilderOptions o;
+  o.max_depth = array ? 0 : 3;
   o.now_us = 1'700'000'000'000'000;
   o.min_timestamp_us = 0;
   o.max_columns = 64;  // small, so the `_extra` overflow path is exercised too
@@ -18,18 +22,15 @@ ingot::model::BuilderOptions Options() {
 }
 
 std::size_t Run(const std::string& padded, std::size_t size, bool array) {
-  ingot::protocols::Decoded decoded(Options());
+  ingot::protocols::Decoded decoded(Options(array));
   auto& stream = decoded.Stream("s");
   std::string_view body(padded.data(), size);
   ingot::Status st = array ? ingot::protocols::json::DecodeJsonArray(body, stream)
                            : ingot::protocols::json::DecodeNdjson(body, stream);
   if (!st.ok() && st.code() != ingot::StatusCode::kInvalidInput) std::abort();
   decoded.Finish();
-  const auto& batch = stream.builder.batch();
-  for (std::size_t c = 0; c < batch.num_columns(); ++c) {
-    if (batch.column(c).rows() != batch.num_rows()) std::abort();  // columns stay aligned
-  }
-  return st.ok() ? batch.num_rows() + 1 : 0;
+  ingot::protocols::CheckDecodedInvariants(decoded);
+  return st.ok() ? stream.builder.batch().num_rows() + 1 : 0;
 }
 
 }  // namespace

@@ -1,6 +1,8 @@
 #include "protocols/json/hec.h"
 
 #include <algorithm>
+#include <cmath>
+#include <cstdio>
 
 #include "common/json_escape.h"
 #include "model/names.h"
@@ -30,9 +32,12 @@ HecResult InvalidFormat(std::size_t event, simdjson::error_code e) {
                  event);
 }
 
-// `time` may be a number or a numeric string.
-bool ReadTime(simdjson::ondemand::value value, std::int64_t& micros) {
-  double seconds;
+// `time` may be a number or a numeric string. A finite number too large for int64 microseconds
+// (1e300) is read too, as `out_of_range` (with its value in `seconds`): outside the storable
+// range, like -9.1e21, rather than malformed.
+bool ReadTime(simdjson::ondemand::value value, std::int64_t& micros, bool& out_of_range,
+              double& seconds) {
+  out_of_range = false;
   simdjson::ondemand::json_type type;
   if (value.type().get(type) != simdjson::SUCCESS) return false;
   if (type == simdjson::ondemand::json_type::string) {
@@ -52,7 +57,10 @@ bool ReadTime(simdjson::ondemand::value value, std::int64_t& micros) {
     return false;
   }
   auto converted = model::EpochToMicros(seconds);
-  if (!converted) return false;
+  if (!converted) {
+    out_of_range = std::isfinite(seconds);
+    return out_of_range;
+  }
   micros = *converted;
   return true;
 }
@@ -60,18 +68,45 @@ bool ReadTime(simdjson::ondemand::value value, std::int64_t& micros) {
 // Adds one event object to its stream.
 HecResult AddEvent(simdjson::ondemand::object envelope, std::size_t event_number,
                    std::string_view default_stream, Decoded& out) {
-  // The stream must be known before any field is added, and `index` may come last.
+  // The stream must be known before any field is added, and `time` set before the event's fields
+  // (so that it wins over an event's own `_timestamp`, which then goes to `_extra`), but both may
+  // come last: a first pass reads them (skipping the rest without looking inside).
   std::string stream_name(default_stream);
-  simdjson::ondemand::value index_value;
-  if (envelope.find_field_unordered("index").get(index_value) == simdjson::SUCCESS) {
-    std::string_view index;
-    if (index_value.get_string().get(index) != simdjson::SUCCESS) {
-      return Failure(
-          HecCode::kInvalidDataFormat,
-          "Invalid data format: event " + std::to_string(event_number) + ": index must be a string",
-          event_number);
+  bool has_time = false, time_out_of_range = false;
+  std::int64_t micros = 0;
+  double seconds = 0;
+  for (auto field_result : envelope) {
+    simdjson::ondemand::field field;
+    simdjson::error_code e = std::move(field_result).get(field);
+    if (e != simdjson::SUCCESS) return InvalidFormat(event_number, e);
+    // Splunk's envelope keys have no escapes: compare the key as it stands in the input.
+    const char* raw = field.key().raw();
+    if (RawKeyEquals(raw, "index")) {
+      std::string_view index;
+      if (field.value().get_string().get(index) != simdjson::SUCCESS) {
+        return Failure(HecCode::kInvalidDataFormat,
+                       "Invalid data format: event " + std::to_string(event_number) +
+                           ": index must be a string",
+                       event_number);
+      }
+      if (index.empty()) continue;  // the default stream
+      auto name = model::StreamName(index, "index");
+      if (!name.ok()) {
+        return Failure(HecCode::kIncorrectIndex,
+                       "Incorrect index: event " + std::to_string(event_number) + ": " +
+                           name.status().message(),
+                       event_number);
+      }
+      stream_name = std::move(*name);
+    } else if (RawKeyEquals(raw, "time")) {
+      if (!ReadTime(field.value(), micros, time_out_of_range, seconds)) {
+        return Failure(HecCode::kInvalidDataFormat,
+                       "Invalid data format: event " + std::to_string(event_number) +
+                           ": time must be epoch seconds",
+                       event_number);
+      }
+      has_time = true;
     }
-    if (!index.empty()) stream_name = model::SanitizeStreamName(index);
   }
   if (auto e = envelope.reset().error(); e != simdjson::SUCCESS) {
     return InvalidFormat(event_number, e);
@@ -79,14 +114,26 @@ HecResult AddEvent(simdjson::ondemand::object envelope, std::size_t event_number
   StreamRecords& stream = out.Stream(stream_name);
   BatchBuilder& builder = stream.builder;
   builder.BeginRecord();
+  if (time_out_of_range) {
+    char text[32];
+    std::snprintf(text, sizeof text, "%g", seconds);
+    builder.FailRecord(std::string("_timestamp ") + text +
+                       " (time) is outside the range ingot stores " + model::StorableRangeText());
+  } else if (has_time) {
+    builder.SetTimestamp(micros);
+  }
   bool has_event = false;
   for (auto field_result : envelope) {
     simdjson::ondemand::field field;
     std::string_view key;
     simdjson::error_code e = std::move(field_result).get(field);
-    if (e == simdjson::SUCCESS) e = field.unescaped_key().get(key);
     if (e != simdjson::SUCCESS) return InvalidFormat(event_number, e);
-    if (key == "index") continue;
+    if (RawKeyEquals(field.key().raw(), "index") || RawKeyEquals(field.key().raw(), "time")) {
+      continue;  // read by the first pass
+    }
+    if (e = field.unescaped_key().get(key); e != simdjson::SUCCESS) {
+      return InvalidFormat(event_number, e);
+    }
     simdjson::ondemand::value value = field.value();
     if (key == "event") {
       has_event = true;
@@ -115,15 +162,6 @@ HecResult AddEvent(simdjson::ondemand::object envelope, std::size_t event_number
       simdjson::ondemand::object object;
       e = value.get_object().get(object);
       if (e == simdjson::SUCCESS) e = WalkObject(object, builder, BatchBuilder::kRoot);
-    } else if (key == "time") {
-      std::int64_t micros;
-      if (!ReadTime(value, micros)) {
-        return Failure(HecCode::kInvalidDataFormat,
-                       "Invalid data format: event " + std::to_string(event_number) +
-                           ": time must be epoch seconds",
-                       event_number);
-      }
-      builder.SetTimestamp(micros);
     } else {
       // host, source, sourcetype, and anything else the client adds: kept as columns.
       e = WalkValue(value, builder, builder.Child(BatchBuilder::kRoot, key));
@@ -135,7 +173,13 @@ HecResult AddEvent(simdjson::ondemand::object envelope, std::size_t event_number
   }
   std::string error;
   if (!builder.EndRecord(&error)) {
+    // Splunk's answer has no way to say "stored but one": a 200 would promise data that is not
+    // there. An event the normalization rejects (its `_timestamp` out of range or out of the
+    // window, too many fields) fails the request as Splunk fails a bad event: code 6, its number.
     stream.RecordFailure("event " + std::to_string(event_number) + ": " + error);
+    return Failure(HecCode::kInvalidDataFormat,
+                   "Invalid data format: event " + std::to_string(event_number) + ": " + error,
+                   event_number);
   }
   return {};
 }

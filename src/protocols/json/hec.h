@@ -21,6 +21,7 @@ enum class HecCode : int {
   kSuccess = 0,
   kNoData = 5,
   kInvalidDataFormat = 6,
+  kIncorrectIndex = 7,
   kEventFieldRequired = 12,
   kEventFieldBlank = 13,
 };
@@ -34,7 +35,9 @@ struct HecResult {
   std::string ResponseBody() const;
 };
 
-// Decodes `body` into `out`; a malformed event fails the whole request (nothing of it is kept).
+// Decodes `body` into `out`; a malformed event fails the whole request (nothing of it is kept),
+// and so does an event the normalization rejects (code 6: Splunk's answer cannot tell a partly
+// stored request from a stored one).
 // `default_stream` (sanitized, non-empty) is used for events without `index`.
 // REQUIRES: kPadding readable bytes after `body`.
 HecResult DecodeHec(std::string_view body, std::string_view default_stream, Decoded& out);

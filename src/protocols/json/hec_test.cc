@@ -80,5 +80,80 @@ TEST(Hec, ErrorsUseSplunkCodes) {
             R"({"text":"Event field cannot be blank","code":13,"invalid-event-number":0})");
 }
 
+// ---- issue 10
+
+TEST(Hec, AnIndexNameThatCannotBeAStreamRefusesTheRequest) {
+  const std::string long_index(300, 'i');
+  auto r = DecodeHecText(R"({"event":"a"})"
+                         "\n"
+                         R"({"event":"b","index":")" +
+                         long_index + R"("})");
+  EXPECT_EQ(r->result.code, HecCode::kIncorrectIndex);
+  EXPECT_EQ(r->result.invalid_event_number, 1u);
+  EXPECT_EQ(
+      r->result.ResponseBody().rfind(R"({"text":"Incorrect index: event 1: index name \"iiii)", 0),
+      0u)
+      << r->result.ResponseBody();
+  EXPECT_NE(
+      r->result.ResponseBody().find(R"(over the limit of 128","code":7,"invalid-event-number":1})"),
+      std::string::npos)
+      << r->result.ResponseBody();
+  // An empty index is the default stream, as before; 128 bytes is a name.
+  auto ok = DecodeHecText(R"({"event":"a","index":""}{"event":"b","index":")" +
+                          std::string(128, 'j') + R"("})");
+  ASSERT_TRUE(ok->result.ok()) << ok->result.text;
+  EXPECT_EQ(ok->decoded.streams()[0]->name, "default");
+  EXPECT_EQ(ok->decoded.streams()[1]->name, std::string(128, 'j'));
+}
+
+TEST(Hec, TimeWinsOverAnEventTimestampWhicheverComesFirst) {
+  for (std::string_view body :
+       {R"({"time":1700000000,"event":{"@timestamp":"2020-01-01T00:00:00Z","m":1}})",
+        R"({"event":{"@timestamp":"2020-01-01T00:00:00Z","m":1},"time":1700000000})"}) {
+    auto r = DecodeHecText(body);
+    ASSERT_TRUE(r->result.ok()) << r->result.text;
+    EXPECT_EQ(r->col(0, "_timestamp").ints()[0], 1'700'000'000'000'000) << body;
+    EXPECT_EQ(r->col(0, "_extra").string_at(0), R"({"_timestamp":"2020-01-01T00:00:00Z"})") << body;
+  }
+}
+
+TEST(Hec, AnEventTheNormalizationRejectsFailsTheRequestWithCode6) {
+  // An out-of-range time (as a number ingot can hold, or not), an impossible date: Splunk's answer
+  // cannot say "stored but one", so the request is refused naming the event.
+  for (std::string_view bad :
+       {R"("time":-9.1e21)", R"("time":1e300)", R"("time":"1e300")",
+        R"("event":{"@timestamp":"2024-02-31"})", R"("time":"9999-12-31T23:59:60Z")"}) {
+    const std::string body = R"({"event":"a","time":1700000000})"
+                             "\n"
+                             R"({"event":"b",)" +
+                             std::string(bad) + "}";
+    auto r = DecodeHecText(body);
+    EXPECT_EQ(r->result.code, HecCode::kInvalidDataFormat) << bad << ": " << r->result.text;
+    EXPECT_EQ(r->result.invalid_event_number, 1u) << bad;
+    EXPECT_EQ(r->result.text.rfind("Invalid data format: event 1: _timestamp ", 0), 0u)
+        << bad << ": " << r->result.text;
+  }
+  auto r = DecodeHecText(R"({"event":"b","time":-9.1e21})");
+  EXPECT_EQ(r->result.text,
+            "Invalid data format: event 0: _timestamp -286398-06-24T22:13:20.000000Z is outside "
+            "the range ingot stores [0001-01-01T00:00:00.000000Z, 9999-12-31T23:59:59.999999Z]");
+}
+
+TEST(Hec, UnnamableKeysAndDeepNesting) {
+  auto r = DecodeHecText(R"({"event":{"":1,"hour":2},"fields":{"":3,"date":"d"},"":4})");
+  ASSERT_TRUE(r->result.ok()) << r->result.text;
+  EXPECT_EQ(r->col(0, "hour_").ints()[0], 2);
+  EXPECT_EQ(r->col(0, "date_").string_at(0), "d");
+  EXPECT_EQ(r->col(0, "_extra").string_at(0), R"({"":1,"":3,"":4})");
+
+  std::string deep = R"({"event":)";
+  for (int i = 0; i < 70'000; ++i) deep += "{\"a\":";
+  deep += "1" + std::string(70'000, '}') + "}";
+  auto d = DecodeHecText(deep);
+  EXPECT_EQ(d->result.code, HecCode::kInvalidDataFormat);
+  EXPECT_NE(d->result.text.find("nested more than 1024 levels deep"), std::string::npos)
+      << d->result.text;
+}
+
 }  // namespace
 }  // namespace ingot::protocols::json

@@ -23,20 +23,12 @@ void TrimThreadParser() {
   }
 }
 
-namespace {
-
-// Whether the key whose text starts at `raw` (just after its opening quote) is exactly `plain`.
-// Reads no byte past the key's closing quote: `plain` has no quote, so a shorter key differs at
-// its quote and the loop stops there. (simdjson's unsafe_is_equal reads raw[plain.size()] first,
-// which for a key predicted from an earlier request can lie past the end of the input.)
-bool KeyEquals(const char* raw, std::string_view plain) {
+bool RawKeyEquals(const char* raw, std::string_view plain) {
   for (std::size_t i = 0; i < plain.size(); ++i) {
     if (raw[i] != plain[i]) return false;
   }
   return raw[plain.size()] == '"';
 }
-
-}  // namespace
 
 error_code WalkObject(simdjson::ondemand::object object, model::BatchBuilder& builder,
                       FieldId parent) {
@@ -49,7 +41,7 @@ error_code WalkObject(simdjson::ondemand::object object, model::BatchBuilder& bu
     FieldId id;
     std::string_view predicted_key;
     if (builder.PredictChild(parent, id, predicted_key) &&
-        KeyEquals(field.key().raw(), predicted_key)) {
+        RawKeyEquals(field.key().raw(), predicted_key)) {
       builder.AcceptPrediction(parent);
     } else {
       std::string_view key;
@@ -61,6 +53,30 @@ error_code WalkObject(simdjson::ondemand::object object, model::BatchBuilder& bu
   return simdjson::SUCCESS;
 }
 
+bool TooDeep(std::string_view raw, std::size_t level) {
+  // Each level takes an opening and a closing bracket: shorter text cannot reach the limit.
+  if (level > kMaxNestingDepth) return true;
+  if (raw.size() < 2 * (kMaxNestingDepth - level + 1)) return false;
+  // simdjson has checked the strings (quotes, escapes) but not that brackets match, so a stray
+  // closing bracket must not wrap the count.
+  std::size_t depth = level - 1;
+  for (std::size_t i = 0; i < raw.size(); ++i) {
+    switch (raw[i]) {
+      case '"':
+        for (++i; i < raw.size() && raw[i] != '"'; ++i) i += raw[i] == '\\';
+        break;
+      case '[':
+      case '{':
+        if (++depth > kMaxNestingDepth) return true;
+        break;
+      case ']':
+      case '}': depth -= depth != 0; break;
+      default: break;
+    }
+  }
+  return false;
+}
+
 error_code WalkValue(simdjson::ondemand::value value, model::BatchBuilder& builder, FieldId field) {
   json_type type;
   INGOT_JSON_TRY(value.type().get(type));
@@ -68,9 +84,17 @@ error_code WalkValue(simdjson::ondemand::value value, model::BatchBuilder& build
     case json_type::object: {
       simdjson::ondemand::object object;
       INGOT_JSON_TRY(value.get_object().get(object));
-      if (builder.Flattens(field)) return WalkObject(object, builder, field);
+      // The object is one level below the one holding `field` (the record is level 1).
+      const std::size_t level = builder.Depth(field) + 1;
+      if (builder.Flattens(field)) {
+        // Unreachable while flattening stops at kMaxColumnNameBytes, but the recursion below must
+        // be bounded by more than the column-name rule.
+        if (level > kMaxNestingDepth) return simdjson::DEPTH_ERROR;
+        return WalkObject(object, builder, field);
+      }
       std::string_view raw;
       INGOT_JSON_TRY(object.raw_json().get(raw));
+      if (TooDeep(raw, level)) return simdjson::DEPTH_ERROR;
       builder.AddJsonText(field, raw);
       return simdjson::SUCCESS;
     }
@@ -79,6 +103,7 @@ error_code WalkValue(simdjson::ondemand::value value, model::BatchBuilder& build
       INGOT_JSON_TRY(value.get_array().get(array));
       std::string_view raw;
       INGOT_JSON_TRY(array.raw_json().get(raw));
+      if (TooDeep(raw, builder.Depth(field) + 1)) return simdjson::DEPTH_ERROR;
       builder.AddJsonText(field, raw);
       return simdjson::SUCCESS;
     }
@@ -149,6 +174,10 @@ std::string_view JsonTypeName(json_type type) {
 }
 
 std::string ErrorText(error_code error) {
+  if (error == simdjson::DEPTH_ERROR) {
+    return "objects and arrays nested more than " + std::to_string(kMaxNestingDepth) +
+           " levels deep";
+  }
   std::string text = simdjson::error_message(error);
   while (!text.empty() && (text.back() == '.' || text.back() == ' ')) text.pop_back();
   return text;

@@ -8,7 +8,10 @@
 #include <limits>
 #include <memory>
 #include <string>
+#include <utility>
 
+#include "model/names.h"
+#include "model/timestamp.h"
 #include "opentelemetry/proto/collector/logs/v1/logs_service.pb.h"
 #include "opentelemetry/proto/collector/metrics/v1/metrics_service.pb.h"
 #include "opentelemetry/proto/collector/trace/v1/trace_service.pb.h"
@@ -336,6 +339,33 @@ TEST(OtlpLogs, RecordsOutsideTheWindowAreRejectedOneByOne) {
   EXPECT_EQ(out->result.error_message.rfind("resource_logs[0].scope_logs[0].log_records[1]: ", 0),
             0u)
       << out->result.error_message;
+}
+
+// Every uint64 of nanoseconds is inside the storable range (its largest is in 2554): the time
+// fields need no range check of their own, and the largest is stored where the window allows.
+TEST(OtlpTimes, TheLargestNanosecondsAreStorable) {
+  constexpr std::uint64_t kMaxNs = std::numeric_limits<std::uint64_t>::max();
+  model::BuilderOptions o = Options();
+  o.max_timestamp_us = std::numeric_limits<std::int64_t>::max();  // --max-future 0
+  LogsRequest logs;
+  logs.add_resource_logs()->add_scope_logs()->add_log_records()->set_time_unix_nano(kMaxNs);
+  TraceRequest spans;
+  auto* span = spans.add_resource_spans()->add_scope_spans()->add_spans();
+  span->set_start_time_unix_nano(kMaxNs);
+  span->set_end_time_unix_nano(kMaxNs);
+  for (auto [signal, bytes] : {std::pair{Signal::kLogs, logs.SerializeAsString()},
+                               std::pair{Signal::kTraces, spans.SerializeAsString()}}) {
+    Out one;
+    one.decoded = Decoded(o);
+    const std::string body = Padded(bytes);
+    one.status = DecodeProtobuf(signal, {body.data(), bytes.size()}, one.stream(), one.result);
+    one.decoded.Finish();
+    ASSERT_TRUE(one.status.ok()) << one.status.message();
+    EXPECT_EQ(one.result.rejected, 0);
+    EXPECT_EQ(one.at("_timestamp"), std::to_string(kMaxNs / 1000));
+    EXPECT_EQ(model::FormatTimestamp(static_cast<std::int64_t>(kMaxNs / 1000)).substr(0, 4),
+              "2554");
+  }
 }
 
 // The builder sizes columns for the first record's values times the expected count: a huge first
@@ -684,9 +714,139 @@ TEST(OtlpProtobuf, MalformedInputFailsTheRequestLikeLibprotobuf) {
   EXPECT_EQ(out->status.message(),
             "resource_logs[0].scope_logs[0].log_records[1]: string field is not valid UTF-8");
   // Bytes fields need not be UTF-8: ids are bytes.
-  auto ids = Both(Signal::kLogs, OneRecord(Len(9, "\xff\xfe")));
-  ASSERT_TRUE(ids->status.ok());
-  EXPECT_EQ(ids->at("trace_id"), "fffe");
+  auto ids = Both(Signal::kLogs, OneRecord(Len(9, "\xff\xfe" + std::string(14, '\0'))));
+  ASSERT_TRUE(ids->status.ok()) << ids->status.message();
+  EXPECT_EQ(ids->at("trace_id"), "fffe" + std::string(28, '0'));
+}
+
+TEST(OtlpLogs, AttributesThatCannotBeColumnsGoToExtra) {
+  LogsRequest req;
+  auto* rl = req.add_resource_logs();
+  Attr(rl->mutable_resource()->mutable_attributes(), "", "resource-empty");
+  auto* r = rl->add_scope_logs()->add_log_records();
+  r->set_time_unix_nano(kNowNs);
+  Attr(r->mutable_attributes(), "", "empty");
+  Attr(r->mutable_attributes(), std::string(300, 'K'), "long");
+  Attr(r->mutable_attributes(), "date", "d");
+  Attr(r->mutable_attributes(), "hour", "h");
+  auto* kv = r->add_attributes();
+  kv->set_key("m");
+  Set(kv->mutable_value()->mutable_kvlist_value()->add_values(), "", "below");
+  auto out = Decode(req);
+  ASSERT_EQ(out->rows(), 1u);
+  for (std::size_t i = 0; i < out->batch().num_columns(); ++i) {
+    const std::string& name = out->batch().column(i).name();
+    EXPECT_FALSE(name.empty());
+    EXPECT_LE(name.size(), model::kMaxColumnNameBytes);
+    EXPECT_NE(name, "date");
+    EXPECT_NE(name, "hour");
+  }
+  EXPECT_EQ(out->at("date_"), "d");
+  EXPECT_EQ(out->at("hour_"), "h");
+  EXPECT_EQ(out->at("m_"), "below");
+  EXPECT_EQ(out->at("_extra"),
+            R"({"":"empty",")" + std::string(300, 'k') + R"(":"long","":"resource-empty"})");
+}
+
+// As the OpenTelemetry Collector: a trace id has 16 bytes, a span id 8, or none; any other length
+// fails the request ("invalid length for ID"), in every id field, protobuf and OTLP/JSON alike.
+TEST(OtlpIds, WrongLengthsFailTheRequest) {
+  const std::string trace18(18, '\x11'), trace15(15, '\x11'), span9(9, '\x22'), span7(7, '\x22');
+  const std::string trace16(16, '\x11'), span8(8, '\x22');
+  struct Case {
+    std::string what;
+    Signal signal;
+    std::string bytes;
+    std::string_view message;  // "" = valid
+  };
+  // Field numbers: LogRecord trace_id 9, span_id 10; Span trace_id 1, span_id 2,
+  // parent_span_id 4, links 13 (Link trace_id 1, span_id 2); Exemplar span_id 4, trace_id 5.
+  auto span = [](std::string_view fields) { return Len(1, Len(2, Len(2, fields))); };
+  auto exemplar = [](std::string_view fields) {
+    // resource_metrics / scope_metrics / metrics / gauge (5) / data_points (1), whose exemplars
+    // (5) the cases give.
+    return Len(1, Len(2, Len(2, Len(5, Len(1, fields)))));
+  };
+  const Case cases[] = {
+      {"log ids of the right length", Signal::kLogs, OneRecord(Len(9, trace16) + Len(10, span8)),
+       ""},
+      {"empty log ids", Signal::kLogs, OneRecord(Len(9, "") + Len(10, "")), ""},
+      {"log trace_id of 18 bytes (36 hex digits)", Signal::kLogs, OneRecord(Len(9, trace18)),
+       "trace_id: invalid length for ID: 18 bytes, expected 16"},
+      {"log trace_id of 15 bytes", Signal::kLogs, OneRecord(Len(9, trace15)),
+       "trace_id: invalid length for ID"},
+      {"log span_id of 9 bytes", Signal::kLogs, OneRecord(Len(10, span9)),
+       "span_id: invalid length for ID: 9 bytes, expected 8"},
+      {"span ids of the right length", Signal::kTraces,
+       span(Len(1, trace16) + Len(2, span8) + Len(4, span8)), ""},
+      {"span trace_id of 18 bytes", Signal::kTraces, span(Len(1, trace18)),
+       "trace_id: invalid length"},
+      {"span span_id of 7 bytes", Signal::kTraces, span(Len(2, span7)), "span_id: invalid length"},
+      {"span parent_span_id of 9 bytes", Signal::kTraces, span(Len(4, span9)),
+       "parent_span_id: invalid length"},
+      {"link trace_id of 15 bytes", Signal::kTraces, span(Len(13, Len(1, trace15))),
+       "links.trace_id: invalid length"},
+      {"link span_id of 9 bytes", Signal::kTraces, span(Len(13, Len(2, span9))),
+       "links.span_id: invalid length"},
+      {"exemplar ids of the right length", Signal::kMetrics,
+       exemplar(Len(5, Len(4, span8) + Len(5, trace16))), ""},
+      {"exemplar trace_id of 18 bytes", Signal::kMetrics, exemplar(Len(5, Len(5, trace18))),
+       "exemplars.trace_id: invalid length"},
+      {"exemplar span_id of 7 bytes", Signal::kMetrics, exemplar(Len(5, Len(4, span7))),
+       "exemplars.span_id: invalid length"},
+      // Protobuf's last value wins: only the final id is judged (as libprotobuf sees it).
+      {"a short trace_id replaced by a good one", Signal::kLogs,
+       OneRecord(Len(9, trace15) + Len(9, trace16)), ""},
+      {"a good trace_id replaced by a long one", Signal::kLogs,
+       OneRecord(Len(9, trace16) + Len(9, trace18)), "trace_id: invalid length"},
+  };
+  for (const Case& c : cases) {
+    auto out = Both(c.signal, c.bytes);  // libprotobuf's reference must agree
+    if (c.message.empty()) {
+      EXPECT_TRUE(out->status.ok()) << c.what << ": " << out->status.message();
+      continue;
+    }
+    EXPECT_EQ(out->status.code(), StatusCode::kInvalidInput) << c.what;
+    EXPECT_NE(out->status.message().find(c.message), std::string::npos)
+        << c.what << ": " << out->status.message();
+  }
+}
+
+TEST(OtlpIds, WrongHexLengthsFailOtlpJson) {
+  struct Case {
+    std::string body;
+    Signal signal;
+    std::string_view message;  // "" = valid
+  };
+  const std::string hex32(32, 'a'), hex36(36, 'a'), hex16(16, 'b'), hex18(18, 'b');
+  auto log = [](std::string_view fields) {
+    return R"({"resourceLogs":[{"scopeLogs":[{"logRecords":[{)" + std::string(fields) + "}]}]}]}";
+  };
+  auto span = [](std::string_view fields) {
+    return R"({"resourceSpans":[{"scopeSpans":[{"spans":[{)" + std::string(fields) + "}]}]}]}";
+  };
+  const Case cases[] = {
+      {log(R"("traceId":")" + hex32 + R"(","spanId":")" + hex16 + R"(")"), Signal::kLogs, ""},
+      {log(R"("traceId":"","spanId":"")"), Signal::kLogs, ""},
+      {log(R"("traceId":")" + hex36 + R"(")"), Signal::kLogs,
+       "log_records[0]: trace_id: invalid length for ID: 18 bytes, expected 16 (32 hex digits)"},
+      {log(R"("spanId":")" + hex18 + R"(")"), Signal::kLogs, "span_id: invalid length"},
+      {span(R"("traceId":")" + hex36 + R"(")"), Signal::kTraces, "trace_id: invalid length"},
+      {span(R"("parentSpanId":")" + hex18 + R"(")"), Signal::kTraces,
+       "parent_span_id: invalid length"},
+      {span(R"("links":[{"traceId":")" + hex32 + R"(","spanId":")" + hex18 + R"("}])"),
+       Signal::kTraces, "links.span_id: invalid length"},
+  };
+  for (const Case& c : cases) {
+    auto out = Json(c.signal, c.body);
+    if (c.message.empty()) {
+      EXPECT_TRUE(out->status.ok()) << c.body << ": " << out->status.message();
+      continue;
+    }
+    EXPECT_EQ(out->status.code(), StatusCode::kInvalidInput) << c.body;
+    EXPECT_NE(out->status.message().find(c.message), std::string::npos)
+        << c.body << " -> " << out->status.message();
+  }
 }
 
 TEST(OtlpProtobuf, MalformedMetricsAndTraces) {
@@ -887,6 +1047,18 @@ TEST(OtlpJson, MalformedInputFailsNamingTheField) {
     EXPECT_NE(out->status.message().find(c.message), std::string::npos)
         << c.body << " -> " << out->status.message();
   }
+}
+
+TEST(OtlpJson, JsonNestingIsBoundedByTheParserWithAClearMessage) {
+  // Deeper than simdjson's DOM limit (1024), in a key the mapping ignores: the parser refuses it.
+  std::string deep = R"({"resourceLogs":[],"ignored":)" + std::string(70'000, '[') +
+                     std::string(70'000, ']') + "}";
+  auto out = Json(Signal::kLogs, deep);
+  EXPECT_EQ(out->status.code(), StatusCode::kInvalidInput);
+  EXPECT_EQ(out->status.message(), "request: objects and arrays nested more than 1024 levels deep");
+  const std::string ok = R"({"resourceLogs":[],"ignored":)" + std::string(1022, '[') +
+                         std::string(1022, ']') + "}";  // 1 + 1022 + ... = 1023 levels
+  EXPECT_TRUE(Json(Signal::kLogs, ok)->status.ok());
 }
 
 TEST(OtlpJson, NestingIsBounded) {

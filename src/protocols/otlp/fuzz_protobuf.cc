@@ -11,6 +11,7 @@
 #include <memory>
 #include <string>
 
+#include "protocols/fuzz_invariants.h"
 #include "protocols/json/json_walker.h"
 #include "protocols/otlp/otlp.h"
 #include "protocols/otlp/reference.h"
@@ -68,6 +69,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   if (!st.ok()) return 0;
   ours.Finish();
   ref.Finish();
+  CheckDecodedInvariants(ours);
   const auto& a = ours.streams()[0]->builder.batch();
   const auto& b = ref.streams()[0]->builder.batch();
   CheckAligned(a);

@@ -179,6 +179,7 @@ class JsonSource {
 
   // Ids are the hex text as sent (checked to be hex).
   static void AppendIdHex(IdView id, std::string& out) { AppendLowerHex(id, out); }
+  static std::size_t IdBytes(IdView id) { return id.size() / 2; }
   // Bytes values are the base64 text as sent (checked): re-encoded in the one canonical form.
   static void AppendBase64(std::string_view text, std::string& out);
 

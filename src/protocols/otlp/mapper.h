@@ -22,6 +22,7 @@
 //                                                     Bool(b), Int(i), Double(d), Bytes(b),
 //                                                     Array(S::ArrayList), KvList(S::KeyValueList)
 //   static void AppendIdHex(IdView, std::string&)     an id as lower-case hex
+//   static std::size_t IdBytes(IdView)                how many bytes the id has
 //   static void AppendBase64(std::string_view, std::string&)  a Bytes() value as base64
 //   const std::string& error()                        why the last false was returned
 // Every bool is false on malformed input, which fails the request. A source bounds nesting (100
@@ -53,6 +54,8 @@ class Mapper {
 
   // Where the walk was when it stopped, e.g. "resource_logs[0].scope_logs[2].log_records[17]".
   std::string Where() const;
+  // Why it stopped: the source's error, or the mapping's own (an id of the wrong length).
+  const std::string& error() const { return error_.empty() ? src_.error() : error_; }
 
  private:
   using AnyValue = typename S::AnyValue;
@@ -136,6 +139,18 @@ class Mapper {
   void AppendIdMember(std::string_view name, IdView id, std::string& out);
   void AppendStringMember(std::string_view name, std::string_view v, std::string& out);
   void AppendUintMember(std::string_view name, std::uint64_t v, std::string& out);
+  // OTLP ids have a fixed length, as the OpenTelemetry Collector enforces (the request fails,
+  // "invalid length for ID"): a trace id 16 bytes, a span id 8; empty means absent. Checked on
+  // the final value of the field, so every source (and libprotobuf's reference) agrees.
+  static constexpr std::size_t kTraceIdBytes = 16;
+  static constexpr std::size_t kSpanIdBytes = 8;
+  bool CheckId(IdView id, std::size_t bytes, std::string_view name) {
+    if (id.empty() || S::IdBytes(id) == bytes) return true;
+    error_.assign(name);
+    error_ += ": invalid length for ID: " + std::to_string(S::IdBytes(id)) + " bytes, expected " +
+              std::to_string(bytes) + " (" + std::to_string(2 * bytes) + " hex digits)";
+    return false;
+  }
   void AddId(FieldId field, IdView id) {
     if (id.empty()) return;
     std::string& t = em_.scratch();
@@ -157,6 +172,7 @@ class Mapper {
   std::string value_json_;  // AddValue's arrays and kvlists past the depth
   std::string list_json_;   // events, links, exemplars, buckets, quantiles, entity refs
   std::string enum_text_;
+  std::string error_;  // see error()
 };
 
 // ---- walking the request
@@ -304,6 +320,10 @@ bool Mapper<S>::PrepareScope(const ScopeFields<S>& scope, std::string_view schem
 
 template <class S>
 bool Mapper<S>::LogRecord(const LogRecordFields<S>& f) {
+  if (!CheckId(f.trace_id, kTraceIdBytes, "trace_id") ||
+      !CheckId(f.span_id, kSpanIdBytes, "span_id")) {
+    return false;
+  }
   b_.BeginRecord();
   if (f.time_unix_nano != 0) {
     b_.SetTimestamp(static_cast<std::int64_t>(f.time_unix_nano / 1000));
@@ -369,6 +389,11 @@ bool Mapper<S>::LogRecord(const LogRecordFields<S>& f) {
 
 template <class S>
 bool Mapper<S>::Span(const SpanFields<S>& f) {
+  if (!CheckId(f.trace_id, kTraceIdBytes, "trace_id") ||
+      !CheckId(f.span_id, kSpanIdBytes, "span_id") ||
+      !CheckId(f.parent_span_id, kSpanIdBytes, "parent_span_id")) {
+    return false;
+  }
   b_.BeginRecord();
   if (f.start_time_unix_nano != 0) {
     b_.SetTimestamp(static_cast<std::int64_t>(f.start_time_unix_nano / 1000));
@@ -419,7 +444,10 @@ bool Mapper<S>::Span(const SpanFields<S>& f) {
   out.clear();
   ok = src_.ForEach(f.links, [&](const auto& element) {
     LinkFields<S> l;
-    if (!src_.Read(element, l)) return false;
+    if (!src_.Read(element, l) || !CheckId(l.trace_id, kTraceIdBytes, "links.trace_id") ||
+        !CheckId(l.span_id, kSpanIdBytes, "links.span_id")) {
+      return false;
+    }
     out += out.empty() ? "[{" : ",{";
     const std::size_t open = out.size();
     AppendIdMember("trace_id", l.trace_id, out);
@@ -629,7 +657,10 @@ bool Mapper<S>::Exemplars(const typename S::ExemplarList& list) {
   out.clear();
   const bool ok = src_.ForEach(list, [&](const auto& element) {
     ExemplarFields<S> e;
-    if (!src_.Read(element, e)) return false;
+    if (!src_.Read(element, e) || !CheckId(e.trace_id, kTraceIdBytes, "exemplars.trace_id") ||
+        !CheckId(e.span_id, kSpanIdBytes, "exemplars.span_id")) {
+      return false;
+    }
     out += out.empty() ? "[{" : ",{";
     const std::size_t open = out.size();
     if (e.time_unix_nano != 0) AppendUintMember("time_unix_nano", e.time_unix_nano, out);

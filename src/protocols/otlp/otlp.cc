@@ -23,7 +23,7 @@ Status Map(Signal signal, S& source, StreamRecords& out, ExportResult& result) {
     case Signal::kMetrics: ok = mapper.Metrics(); break;
     case Signal::kTraces: ok = mapper.Traces(); break;
   }
-  if (!ok) return Status::InvalidInput(mapper.Where() + ": " + source.error());
+  if (!ok) return Status::InvalidInput(mapper.Where() + ": " + mapper.error());
   result.rejected += emitter.rejected();
   if (result.error_message.empty()) result.error_message = emitter.first_rejection();
   return Status::Ok();
@@ -84,6 +84,11 @@ Status DecodeJson(Signal signal, std::string_view body, StreamRecords& out, Expo
       parser.parse(body.data(), body.size(), /*realloc_if_needed=*/false).get(root);
   if (e != simdjson::SUCCESS) {
     TrimJsonParser();
+    if (e == simdjson::DEPTH_ERROR) {
+      // The DOM parser's limit (simdjson's default, the same as the JSON endpoints').
+      return Status::InvalidInput("request: objects and arrays nested more than " +
+                                  std::to_string(parser.max_depth()) + " levels deep");
+    }
     return Status::InvalidInput(std::string("request: malformed JSON: ") +
                                 simdjson::error_message(e));
   }

@@ -360,6 +360,7 @@ class MessageSource {
   }
 
   static void AppendIdHex(IdView id, std::string& out) { AppendHex(id, out); }
+  static std::size_t IdBytes(IdView id) { return id.size(); }
   static void AppendBase64(std::string_view bytes, std::string& out) {
     otlp::AppendBase64(bytes, out);
   }
@@ -378,7 +379,7 @@ Status Map(const Request& request, StreamRecords& out, ExportResult& result,
   MessageSource source(&request);
   Emitter emitter(out);
   Mapper<MessageSource> mapper(source, emitter);
-  if (!walk(mapper)) return Status::InvalidInput(mapper.Where() + ": " + source.error());
+  if (!walk(mapper)) return Status::InvalidInput(mapper.Where() + ": " + mapper.error());
   result.rejected += emitter.rejected();
   if (result.error_message.empty()) result.error_message = emitter.first_rejection();
   return Status::Ok();

@@ -238,6 +238,7 @@ class WireSource {
   bool Read(const Msg& m, ExemplarFields<WireSource>& f);
 
   static void AppendIdHex(IdView id, std::string& out) { AppendHex(id, out); }
+  static std::size_t IdBytes(IdView id) { return id.size(); }
   static void AppendBase64(std::string_view bytes, std::string& out) {
     otlp::AppendBase64(bytes, out);
   }
