@@ -60,7 +60,6 @@ void IoWorker::Unregister(Connection* c) {
 }
 
 void IoWorker::CloseAll() {
-  closed_ = true;
   ForEachConnection([](Connection& c) { c.Close(); });
   // cancel() alone is not enough: a sweep that expired before this ran may already be queued
   // behind it, to run with success and re-arm the timer, and run() would then never return.
