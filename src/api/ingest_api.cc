@@ -254,10 +254,8 @@ Status IngestApi::Register(http::Router& router) {
 // routes without one) once model::StreamName has checked it. A name it refuses is checked as
 // merely sanitized: credentials for every org let the request through to its 400, any other
 // credentials (or none) refuse it here, before its body is read.
-std::string IngestApi::OrgOf(const http::Request& head, std::string_view org_param) {
-  if (org_param.empty()) return "default";
-  Result<std::string> org = model::StreamName(head.param(org_param), "org");
-  return org.ok() ? std::move(*org) : model::SanitizeStreamName(head.param(org_param));
+std::string_view IngestApi::OrgOf(const http::Request& head, std::string_view org_param) {
+  return org_param.empty() ? "default" : head.param(org_param);
 }
 
 http::PreBodyCheck IngestApi::CredentialsFirst(const HttpEndpoint& endpoint,

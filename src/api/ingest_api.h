@@ -48,7 +48,8 @@ class IngestApi {
   // picks the shape from the Content-Type.
   http::PreBodyCheck CredentialsFirst(const HttpEndpoint& endpoint, std::string_view org_param);
   http::PreBodyCheck OtlpCredentialsFirst(std::string_view org_param);
-  static std::string OrgOf(const http::Request& head, std::string_view org_param);
+  // The org a request names: path parameter `org_param`, "default" when there is none.
+  static std::string_view OrgOf(const http::Request& head, std::string_view org_param);
 
   // `org` and `stream` as the request named them (the flow checks them).
   void Ingest(const http::ExchangePtr& exchange, const HttpEndpoint& endpoint, std::string_view org,

@@ -40,7 +40,8 @@ model::BuilderOptions IngestFlow::BuilderOptionsNow() const {
 std::optional<Refusal> IngestFlow::CheckCredentials(std::string_view authorization,
                                                     std::string_view org, bool hec) {
   if (options_.authenticator == nullptr) return std::nullopt;
-  auth::Decision d = options_.authenticator->CheckAuthorization(authorization, org, hec);
+  auth::Decision d = options_.authenticator->CheckAuthorization(
+      authorization, model::SanitizeStreamName(org), hec);
   if (d.allowed()) return std::nullopt;
   rejections_.auth.fetch_add(1, std::memory_order_relaxed);
   return Refusal{d.status, std::move(d.message), d.failure};

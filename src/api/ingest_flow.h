@@ -150,7 +150,9 @@ class IngestFlow {
            std::string_view stream, std::string_view body, std::uint64_t held_bytes);
 
   // Whether `authorization` (an Authorization header or gRPC metadata value; empty when none) may
-  // write to `org` (`hec`: on a Splunk HEC path); the refusal (401 or 403, counted) when not.
+  // write to `org` as the client named it (sanitized here, as Run stores it; a name Run refuses
+  // is then refused there) (`hec`: on a Splunk HEC path); the refusal (401 or 403, counted) when
+  // not.
   // Transports call it from the request's head, before they read, decompress or buffer its body:
   // a client without credentials must not be able to make the server spend memory on it.
   std::optional<Refusal> CheckCredentials(std::string_view authorization, std::string_view org,

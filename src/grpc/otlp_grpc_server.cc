@@ -215,15 +215,11 @@ class OtlpGrpcServer::ExportReactor final
 
   void OnDone() override { delete this; }
 
-  // The org the call writes to, as the flow will name it: the `organization` metadata ("default"
-  // when absent) once model::StreamName has checked it. A name it refuses is checked as merely
-  // sanitized: credentials for every org let the call through to its INVALID_ARGUMENT, others
-  // refuse it here, before its message is read.
-  static std::string OrgOf(const grpc::CallbackServerContext* ctx) {
-    std::string_view raw = Metadata(ctx, "organization");
-    if (raw.empty()) raw = "default";
-    Result<std::string> org = model::StreamName(raw, "org");
-    return org.ok() ? std::move(*org) : model::SanitizeStreamName(raw);
+  // The org the call writes to, as the client named it: the `organization` metadata, "default"
+  // when absent (the flow sanitizes and checks it).
+  static std::string_view OrgOf(const grpc::CallbackServerContext* ctx) {
+    const std::string_view org = Metadata(ctx, "organization");
+    return org.empty() ? "default" : org;
   }
 
  private:
@@ -325,8 +321,7 @@ void OtlpGrpcServer::Export(otlp::Signal signal, grpc::CallbackServerContext* ct
   }
   // Checked by the flow (model::StreamName), as for HTTP: INVALID_ARGUMENT when one cannot be
   // stored.
-  std::string_view org = Metadata(ctx, "organization");
-  if (org.empty()) org = "default";
+  const std::string_view org = ExportReactor::OrgOf(ctx);
   std::string_view stream = Metadata(ctx, "stream-name");
   if (stream.empty()) stream = "default";
   const std::string_view body = call->body();
