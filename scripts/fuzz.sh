@@ -5,8 +5,9 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 seconds="${1:-20}"
+# Warnings are GCC's job (the main build); clang's differ and do not stop a fuzz run.
 CC=clang CXX=clang++ cmake -S . -B build-fuzz -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo \
-  -DINGOT_FUZZ=ON >/dev/null
+  -DINGOT_FUZZ=ON -DINGOT_WERROR=OFF >/dev/null
 targets=$(cmake --build build-fuzz --target help | sed -n 's/^\(fuzz_[a-z0-9_]*\):.*/\1/p' | sort -u)
 cmake --build build-fuzz --target $targets
 for t in $targets; do

@@ -11,7 +11,7 @@ step() { printf '\n=== %s\n' "$*" >&2; }
 step "format check"
 git ls-files '*.h' '*.cc' | xargs clang-format --dry-run --Werror
 
-step "build (warnings are errors)"
+step "build (warnings are errors: INGOT_WERROR is on by default)"
 scripts/build.sh -DINGOT_WERROR=ON
 
 step "unit tests"
