@@ -16,6 +16,7 @@
 
 #include "protocols/otlp/emitter.h"
 #include "protocols/otlp/fields.h"
+#include "protocols/otlp/mapper.h"
 
 namespace ingot::protocols::otlp {
 
@@ -59,6 +60,9 @@ class JsonSource {
   using SummaryPointList = List;
   using QuantileList = List;
   using ExemplarList = List;
+  // Every list hands out its elements as messages.
+  template <class>
+  using Element = Msg;
 
   // `root` is the parsed request; the document must outlive the source.
   explicit JsonSource(simdjson::dom::element root) : root_(root) {}
@@ -249,6 +253,8 @@ class JsonSource {
   std::string scratch_;  // decoded base64, to check it
   std::string error_;
 };
+
+static_assert(Source<JsonSource>);
 
 // The thread's DOM parser for OTLP/JSON bodies, reused across requests; TrimJsonParser() frees
 // its buffers after a large body (they take several times the body's size).

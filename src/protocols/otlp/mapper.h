@@ -1,35 +1,18 @@
 // The OTLP mapping (docs/schema-otlp.md), written once for every encoding: Mapper<S> walks an
 // Export*ServiceRequest through a Source S and writes one row per log record, span or data point
-// into the Emitter's builder. Sources:
+// into the Emitter's builder. Sources (each static_asserts the Source concept below):
 //   WireSource     protobuf bytes, read in place (wire_source.h) — what requests use
 //   JsonSource     OTLP/JSON, a parsed simdjson document (json_source.h)
-//   MessageSource  libprotobuf messages (reference.h) — the reference the fuzzer compares with
+//   MessageSource  libprotobuf messages (reference.cc) — the reference the fuzzer compares with
 //
-// A Source provides handle types (S::AnyValue, S::KeyValueList, S::ArrayList, S::EntityRefList,
-// S::StringList, S::Fixed64List, S::DoubleList, S::Uint64List, and one list type per repeated
-// message: S::ResourceLogsList, S::ScopeLogsList, S::LogRecordList, S::ResourceSpansList,
-// S::ScopeSpansList, S::SpanList, S::EventList, S::LinkList, S::ResourceMetricsList,
-// S::ScopeMetricsList, S::MetricList, S::NumberPointList, S::HistogramPointList,
-// S::ExponentialHistogramPointList, S::SummaryPointList, S::QuantileList, S::ExemplarList), and:
-//   bool LogsRequest(S::ResourceLogsList&)            (SpansRequest, MetricsRequest alike)
-//   bool ForEach(list, f)                             f(const Element&) -> bool, per element
-//   std::size_t ByteSize(const Element&)              its encoded size (0: unknown), a size hint
-//   bool Read(const Element&, XFields&)               fills fields.h's struct of that message
-//   bool ForEachKeyValue(kvs, f)                      f(std::string_view key, const S::AnyValue&)
-//   bool ForEachArrayValue(array, f)                  f(const S::AnyValue&)
-//   bool ForEachString/ForEachFixed64/ForEachDouble/ForEachUint64(list, f)
-//   bool VisitAnyValue(const S::AnyValue&, visitor)   calls one of visitor.Empty(), String(sv),
-//                                                     Bool(b), Int(i), Double(d), Bytes(b),
-//                                                     Array(S::ArrayList), KvList(S::KeyValueList)
-//   static void AppendIdHex(IdView, std::string&)     an id as lower-case hex
-//   static std::size_t IdBytes(IdView)                how many bytes the id has
-//   static void AppendBase64(std::string_view, std::string&)  a Bytes() value as base64
-//   const std::string& error()                        why the last false was returned
-// Every bool is false on malformed input, which fails the request. A source bounds nesting (100
-// messages, as libprotobuf), so the recursion here is bounded.
+// Every bool a Source returns is false on malformed input, which fails the request (error() says
+// why). A source bounds nesting (100 messages, as libprotobuf), so the recursion here is bounded.
 #pragma once
 
 #include <algorithm>
+#include <concepts>
+#include <cstddef>
+#include <cstdint>
 #include <initializer_list>
 #include <string>
 #include <string_view>
@@ -42,7 +25,174 @@
 
 namespace ingot::protocols::otlp {
 
+namespace source_archetypes {
+// Callbacks of the shapes the mapping hands a Source, for checking the Source concept: each
+// returns false to stop the walk.
+struct Element {  // f(const Element&), per element of a list
+  template <class E>
+  bool operator()(const E&) const;
+};
 template <class S>
+struct KeyValue {  // f(std::string_view key, const S::AnyValue&)
+  bool operator()(std::string_view, const typename S::AnyValue&) const;
+};
+template <class S>
+struct Value {  // f(const S::AnyValue&)
+  bool operator()(const typename S::AnyValue&) const;
+};
+template <class T>
+struct Scalar {  // f(T), per string or number of a list
+  bool operator()(T) const;
+};
+template <class S>
+struct AnyValueVisitor {  // one of these per value, by its kind
+  bool Empty();
+  bool String(std::string_view);
+  bool Bool(bool);
+  bool Int(std::int64_t);
+  bool Double(double);
+  bool Bytes(std::string_view);
+  bool Array(const typename S::ArrayList&);
+  bool KvList(const typename S::KeyValueList&);
+};
+}  // namespace source_archetypes
+
+// What a list of type `List` of source S hands ForEach's callback.
+template <class S, class List>
+using SourceElement = typename S::template Element<List>;
+
+// A Source: the handle types the mapping passes around (one per repeated message, the AnyValue
+// and the lists of values), with
+//   LogsRequest / SpansRequest / MetricsRequest(ResourceList&)  the request's resources
+//   ForEach(list, f)                    f(const Element&) per element (S::Element<List>)
+//   ByteSize(const Element&)            its encoded size (0: unknown), a size hint
+//   Read(const Element&, XFields&)      fills fields.h's struct of that message
+//   ForEachKeyValue(kvs, f)             f(std::string_view key, const S::AnyValue&)
+//   ForEachArrayValue(array, f)         f(const S::AnyValue&)
+//   ForEachString / ForEachFixed64 / ForEachDouble / ForEachUint64(list, f)  f(value)
+//   VisitAnyValue(value, visitor)       calls one of visitor.Empty(), String(sv), Bool(b), Int(i),
+//                                       Double(d), Bytes(b), Array(S::ArrayList),
+//                                       KvList(S::KeyValueList)
+//   static AppendIdHex(IdView, std::string&)     an id as lower-case hex
+//   static IdBytes(IdView)                       how many bytes the id has
+//   static AppendBase64(std::string_view, std::string&)  a Bytes() value as base64
+//   error()                             why the last false was returned
+template <class S>
+concept Source = requires(
+    S& s, const typename S::AnyValue& value, const typename S::KeyValueList& kvs,
+    const typename S::ArrayList& array, const typename S::StringList& strings,
+    const typename S::Fixed64List& fixed64s, const typename S::DoubleList& doubles,
+    const typename S::Uint64List& uint64s, typename S::ResourceLogsList& resource_logs,
+    typename S::ResourceSpansList& resource_spans,
+    typename S::ResourceMetricsList& resource_metrics,
+    const SourceElement<S, typename S::ResourceLogsList>& resource_log,
+    const SourceElement<S, typename S::ResourceSpansList>& resource_span,
+    const SourceElement<S, typename S::ResourceMetricsList>& resource_metric,
+    const SourceElement<S, typename S::ScopeLogsList>& scope_log,
+    const SourceElement<S, typename S::ScopeSpansList>& scope_span,
+    const SourceElement<S, typename S::ScopeMetricsList>& scope_metric,
+    const SourceElement<S, typename S::EntityRefList>& entity_ref,
+    const SourceElement<S, typename S::LogRecordList>& log_record,
+    const SourceElement<S, typename S::SpanList>& span,
+    const SourceElement<S, typename S::EventList>& event,
+    const SourceElement<S, typename S::LinkList>& link,
+    const SourceElement<S, typename S::MetricList>& metric,
+    const SourceElement<S, typename S::NumberPointList>& number_point,
+    const SourceElement<S, typename S::HistogramPointList>& histogram_point,
+    const SourceElement<S, typename S::ExponentialHistogramPointList>& exponential_point,
+    const SourceElement<S, typename S::SummaryPointList>& summary_point,
+    const SourceElement<S, typename S::QuantileList>& quantile,
+    const SourceElement<S, typename S::ExemplarList>& exemplar,
+    source_archetypes::Element element_f, source_archetypes::KeyValue<S> key_value_f,
+    source_archetypes::Value<S> value_f, source_archetypes::Scalar<std::string_view> string_f,
+    source_archetypes::Scalar<std::uint64_t> uint64_f, source_archetypes::Scalar<double> double_f,
+    source_archetypes::AnyValueVisitor<S>& visitor, IdView id, std::string& out) {
+  { s.LogsRequest(resource_logs) } -> std::same_as<bool>;
+  { s.SpansRequest(resource_spans) } -> std::same_as<bool>;
+  { s.MetricsRequest(resource_metrics) } -> std::same_as<bool>;
+
+  { s.ForEach(resource_logs, element_f) } -> std::same_as<bool>;
+  { s.ForEach(resource_spans, element_f) } -> std::same_as<bool>;
+  { s.ForEach(resource_metrics, element_f) } -> std::same_as<bool>;
+  { s.ForEach(std::declval<const typename S::ScopeLogsList&>(), element_f) } -> std::same_as<bool>;
+  { s.ForEach(std::declval<const typename S::ScopeSpansList&>(), element_f) } -> std::same_as<bool>;
+  {
+    s.ForEach(std::declval<const typename S::ScopeMetricsList&>(), element_f)
+    } -> std::same_as<bool>;
+  { s.ForEach(std::declval<const typename S::EntityRefList&>(), element_f) } -> std::same_as<bool>;
+  { s.ForEach(std::declval<const typename S::LogRecordList&>(), element_f) } -> std::same_as<bool>;
+  { s.ForEach(std::declval<const typename S::SpanList&>(), element_f) } -> std::same_as<bool>;
+  { s.ForEach(std::declval<const typename S::EventList&>(), element_f) } -> std::same_as<bool>;
+  { s.ForEach(std::declval<const typename S::LinkList&>(), element_f) } -> std::same_as<bool>;
+  { s.ForEach(std::declval<const typename S::MetricList&>(), element_f) } -> std::same_as<bool>;
+  {
+    s.ForEach(std::declval<const typename S::NumberPointList&>(), element_f)
+    } -> std::same_as<bool>;
+  {
+    s.ForEach(std::declval<const typename S::HistogramPointList&>(), element_f)
+    } -> std::same_as<bool>;
+  {
+    s.ForEach(std::declval<const typename S::ExponentialHistogramPointList&>(), element_f)
+    } -> std::same_as<bool>;
+  {
+    s.ForEach(std::declval<const typename S::SummaryPointList&>(), element_f)
+    } -> std::same_as<bool>;
+  { s.ForEach(std::declval<const typename S::QuantileList&>(), element_f) } -> std::same_as<bool>;
+  { s.ForEach(std::declval<const typename S::ExemplarList&>(), element_f) } -> std::same_as<bool>;
+
+  { s.ByteSize(log_record) } -> std::convertible_to<std::size_t>;
+  { s.ByteSize(span) } -> std::convertible_to<std::size_t>;
+  { s.ByteSize(metric) } -> std::convertible_to<std::size_t>;
+
+  {
+    s.Read(resource_log, std::declval<ResourceEnvelopeFields<S, typename S::ScopeLogsList>&>())
+    } -> std::same_as<bool>;
+  {
+    s.Read(resource_span, std::declval<ResourceEnvelopeFields<S, typename S::ScopeSpansList>&>())
+    } -> std::same_as<bool>;
+  {
+    s.Read(resource_metric,
+           std::declval<ResourceEnvelopeFields<S, typename S::ScopeMetricsList>&>())
+    } -> std::same_as<bool>;
+  {
+    s.Read(scope_log, std::declval<ScopeEnvelopeFields<S, typename S::LogRecordList>&>())
+    } -> std::same_as<bool>;
+  {
+    s.Read(scope_span, std::declval<ScopeEnvelopeFields<S, typename S::SpanList>&>())
+    } -> std::same_as<bool>;
+  {
+    s.Read(scope_metric, std::declval<ScopeEnvelopeFields<S, typename S::MetricList>&>())
+    } -> std::same_as<bool>;
+  { s.Read(entity_ref, std::declval<EntityRefFields<S>&>()) } -> std::same_as<bool>;
+  { s.Read(log_record, std::declval<LogRecordFields<S>&>()) } -> std::same_as<bool>;
+  { s.Read(span, std::declval<SpanFields<S>&>()) } -> std::same_as<bool>;
+  { s.Read(event, std::declval<EventFields<S>&>()) } -> std::same_as<bool>;
+  { s.Read(link, std::declval<LinkFields<S>&>()) } -> std::same_as<bool>;
+  { s.Read(metric, std::declval<MetricFields<S>&>()) } -> std::same_as<bool>;
+  { s.Read(number_point, std::declval<NumberPointFields<S>&>()) } -> std::same_as<bool>;
+  { s.Read(histogram_point, std::declval<HistogramPointFields<S>&>()) } -> std::same_as<bool>;
+  {
+    s.Read(exponential_point, std::declval<ExponentialHistogramPointFields<S>&>())
+    } -> std::same_as<bool>;
+  { s.Read(summary_point, std::declval<SummaryPointFields<S>&>()) } -> std::same_as<bool>;
+  { s.Read(quantile, std::declval<QuantileFields&>()) } -> std::same_as<bool>;
+  { s.Read(exemplar, std::declval<ExemplarFields<S>&>()) } -> std::same_as<bool>;
+
+  { s.ForEachKeyValue(kvs, key_value_f) } -> std::same_as<bool>;
+  { s.ForEachArrayValue(array, value_f) } -> std::same_as<bool>;
+  { s.ForEachString(strings, string_f) } -> std::same_as<bool>;
+  { s.ForEachFixed64(fixed64s, uint64_f) } -> std::same_as<bool>;
+  { s.ForEachDouble(doubles, double_f) } -> std::same_as<bool>;
+  { s.ForEachUint64(uint64s, uint64_f) } -> std::same_as<bool>;
+  { s.VisitAnyValue(value, visitor) } -> std::same_as<bool>;
+
+  S::AppendIdHex(id, out);
+  { S::IdBytes(id) } -> std::convertible_to<std::size_t>;
+  S::AppendBase64(std::string_view(), out);
+  { std::as_const(s).error() } -> std::convertible_to<const std::string&>;
+};
+
+template <Source S>
 class Mapper {
  public:
   Mapper(S& source, Emitter& emitter)
@@ -177,7 +327,7 @@ class Mapper {
 
 // ---- walking the request
 
-template <class S>
+template <Source S>
 std::string Mapper<S>::Where() const {
   std::string where;
   for (int i = 0; i < levels_; ++i) {
@@ -190,7 +340,7 @@ std::string Mapper<S>::Where() const {
   return where.empty() ? std::string("request") : where;
 }
 
-template <class S>
+template <Source S>
 bool Mapper<S>::EndRow() {
   if (!em_.EndRow()) em_.Reject(Where());
   return true;
@@ -201,7 +351,7 @@ bool Mapper<S>::EndRow() {
 // records, spans, metrics), each read into ItemFields and passed to row(). `level_names` names the
 // levels for Where(). kExpectItems: size the builder from the first scope's items (not for metrics,
 // whose rows are their data points).
-template <class S>
+template <Source S>
 template <class ScopeList, class ItemList, class ItemFields, bool kExpectItems, class ResourceList,
           class Row>
 bool Mapper<S>::Walk(std::initializer_list<const char*> level_names,
@@ -224,14 +374,14 @@ bool Mapper<S>::Walk(std::initializer_list<const char*> level_names,
   });
 }
 
-template <class S>
+template <Source S>
 bool Mapper<S>::Logs() {
   return Walk<typename S::ScopeLogsList, typename S::LogRecordList, LogRecordFields<S>, true>(
       {"resource_logs", "scope_logs", "log_records"}, &S::LogsRequest,
       [this](const LogRecordFields<S>& f) { return LogRecord(f); });
 }
 
-template <class S>
+template <Source S>
 bool Mapper<S>::Traces() {
   return Walk<typename S::ScopeSpansList, typename S::SpanList, SpanFields<S>, true>(
       {"resource_spans", "scope_spans", "spans"}, &S::SpansRequest,
@@ -239,7 +389,7 @@ bool Mapper<S>::Traces() {
 }
 
 // A metric's rows are its data points, one level below (Metric's Each(3, ...)).
-template <class S>
+template <Source S>
 bool Mapper<S>::Metrics() {
   return Walk<typename S::ScopeMetricsList, typename S::MetricList, MetricFields<S>, false>(
       {"resource_metrics", "scope_metrics", "metrics", "data_points"}, &S::MetricsRequest,
@@ -248,7 +398,7 @@ bool Mapper<S>::Metrics() {
 
 // ---- resource and scope: recorded once, replayed into each row
 
-template <class S>
+template <Source S>
 bool Mapper<S>::PrepareResource(const ResourceFields<S>& resource, std::string_view schema_url) {
   RecordedValues& v = em_.resource_values();
   v.Clear();
@@ -303,7 +453,7 @@ bool Mapper<S>::PrepareResource(const ResourceFields<S>& resource, std::string_v
   return true;
 }
 
-template <class S>
+template <Source S>
 bool Mapper<S>::PrepareScope(const ScopeFields<S>& scope, std::string_view schema_url) {
   RecordedValues& v = em_.scope_values();
   v.Clear();
@@ -318,7 +468,7 @@ bool Mapper<S>::PrepareScope(const ScopeFields<S>& scope, std::string_view schem
 
 // ---- logs
 
-template <class S>
+template <Source S>
 bool Mapper<S>::LogRecord(const LogRecordFields<S>& f) {
   if (!CheckId(f.trace_id, kTraceIdBytes, "trace_id") ||
       !CheckId(f.span_id, kSpanIdBytes, "span_id")) {
@@ -387,7 +537,7 @@ bool Mapper<S>::LogRecord(const LogRecordFields<S>& f) {
 
 // ---- traces
 
-template <class S>
+template <Source S>
 bool Mapper<S>::Span(const SpanFields<S>& f) {
   if (!CheckId(f.trace_id, kTraceIdBytes, "trace_id") ||
       !CheckId(f.span_id, kSpanIdBytes, "span_id") ||
@@ -473,7 +623,7 @@ bool Mapper<S>::Span(const SpanFields<S>& f) {
 
 // ---- metrics
 
-template <class S>
+template <Source S>
 bool Mapper<S>::Metric(const MetricFields<S>& f) {
   RecordedValues& v = em_.metric_values();
   v.Clear();
@@ -529,7 +679,7 @@ bool Mapper<S>::Metric(const MetricFields<S>& f) {
 }
 
 // The columns every data point has, before its own.
-template <class S>
+template <Source S>
 template <class Point>
 bool Mapper<S>::BeginPoint(const Point& p) {
   b_.BeginRecord();
@@ -541,14 +691,14 @@ bool Mapper<S>::BeginPoint(const Point& p) {
   return true;
 }
 
-template <class S>
+template <Source S>
 bool Mapper<S>::FinishPoint(const KeyValueList& attributes) {
   if (!AddAttributes(attributes)) return Abort();
   em_.metadata_values().ReplayInto(b_);
   return EndRow();
 }
 
-template <class S>
+template <Source S>
 bool Mapper<S>::NumberPoint(const NumberPointFields<S>& p) {
   BeginPoint(p);
   if (p.value_kind == NumberKind::kDouble) b_.AddDouble(c_.value, p.as_double);
@@ -557,7 +707,7 @@ bool Mapper<S>::NumberPoint(const NumberPointFields<S>& p) {
   return FinishPoint(p.attributes);
 }
 
-template <class S>
+template <Source S>
 bool Mapper<S>::HistogramPoint(const HistogramPointFields<S>& p) {
   BeginPoint(p);
   b_.AddUint(c_.count, p.count);
@@ -593,7 +743,7 @@ bool Mapper<S>::HistogramPoint(const HistogramPointFields<S>& p) {
   return FinishPoint(p.attributes);
 }
 
-template <class S>
+template <Source S>
 bool Mapper<S>::ExponentialHistogramPoint(const ExponentialHistogramPointFields<S>& p) {
   BeginPoint(p);
   b_.AddUint(c_.count, p.count);
@@ -625,7 +775,7 @@ bool Mapper<S>::ExponentialHistogramPoint(const ExponentialHistogramPointFields<
   return FinishPoint(p.attributes);
 }
 
-template <class S>
+template <Source S>
 bool Mapper<S>::SummaryPoint(const SummaryPointFields<S>& p) {
   BeginPoint(p);
   b_.AddUint(c_.count, p.count);
@@ -651,7 +801,7 @@ bool Mapper<S>::SummaryPoint(const SummaryPointFields<S>& p) {
   return FinishPoint(p.attributes);
 }
 
-template <class S>
+template <Source S>
 bool Mapper<S>::Exemplars(const typename S::ExemplarList& list) {
   std::string& out = list_json_;
   out.clear();
@@ -688,7 +838,7 @@ bool Mapper<S>::Exemplars(const typename S::ExemplarList& list) {
 
 // ---- attributes and values
 
-template <class S>
+template <Source S>
 bool Mapper<S>::AddAttributes(const KeyValueList& list) {
   std::size_t i = 0;
   return src_.ForEachKeyValue(list, [&](std::string_view key, const AnyValue& value) {
@@ -696,7 +846,7 @@ bool Mapper<S>::AddAttributes(const KeyValueList& list) {
   });
 }
 
-template <class S>
+template <Source S>
 template <class Sink>
 bool Mapper<S>::AddKeyValues(const KeyValueList& list, FieldId parent, Sink& sink) {
   return src_.ForEachKeyValue(list, [&](std::string_view key, const AnyValue& value) {
@@ -704,7 +854,7 @@ bool Mapper<S>::AddKeyValues(const KeyValueList& list, FieldId parent, Sink& sin
   });
 }
 
-template <class S>
+template <Source S>
 template <class Sink>
 bool Mapper<S>::AddValue(const AnyValue& value, FieldId field, Sink& sink) {
   struct Visitor {
@@ -754,7 +904,7 @@ bool Mapper<S>::AddValue(const AnyValue& value, FieldId field, Sink& sink) {
   return src_.VisitAnyValue(value, visitor);
 }
 
-template <class S>
+template <Source S>
 bool Mapper<S>::AppendValueJson(const AnyValue& value, std::string& out) {
   struct Visitor {
     Mapper& m;
@@ -776,7 +926,7 @@ bool Mapper<S>::AppendValueJson(const AnyValue& value, std::string& out) {
   return src_.VisitAnyValue(value, visitor);
 }
 
-template <class S>
+template <Source S>
 bool Mapper<S>::AppendArrayJson(const typename S::ArrayList& list, std::string& out) {
   out.push_back('[');
   bool first = true;
@@ -789,7 +939,7 @@ bool Mapper<S>::AppendArrayJson(const typename S::ArrayList& list, std::string& 
   return ok;
 }
 
-template <class S>
+template <Source S>
 bool Mapper<S>::AppendKeyValuesJson(const KeyValueList& list, std::string& out, bool* any) {
   out.push_back('{');
   bool first = true;
@@ -805,7 +955,7 @@ bool Mapper<S>::AppendKeyValuesJson(const KeyValueList& list, std::string& out, 
   return ok;
 }
 
-template <class S>
+template <Source S>
 bool Mapper<S>::AppendAttributesMember(std::string_view name, const KeyValueList& list,
                                        std::string& out) {
   const std::size_t at = out.size();
@@ -818,7 +968,7 @@ bool Mapper<S>::AppendAttributesMember(std::string_view name, const KeyValueList
   return true;
 }
 
-template <class S>
+template <Source S>
 void Mapper<S>::AppendIdMember(std::string_view name, IdView id, std::string& out) {
   if (id.empty()) return;
   out += ",\"";
@@ -828,7 +978,7 @@ void Mapper<S>::AppendIdMember(std::string_view name, IdView id, std::string& ou
   out.push_back('"');
 }
 
-template <class S>
+template <Source S>
 void Mapper<S>::AppendStringMember(std::string_view name, std::string_view v, std::string& out) {
   if (v.empty()) return;
   out += ",\"";
@@ -837,7 +987,7 @@ void Mapper<S>::AppendStringMember(std::string_view name, std::string_view v, st
   AppendJsonString(v, out);
 }
 
-template <class S>
+template <Source S>
 void Mapper<S>::AppendUintMember(std::string_view name, std::uint64_t v, std::string& out) {
   out += ",\"";
   out += name;

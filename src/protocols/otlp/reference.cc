@@ -1,6 +1,8 @@
 #include "protocols/otlp/reference.h"
 
 #include <string>
+#include <type_traits>
+#include <utility>
 
 #include "protocols/otlp/emitter.h"
 #include "protocols/otlp/fields.h"
@@ -18,7 +20,7 @@ namespace metrics = opentelemetry::proto::metrics::v1;
 using google::protobuf::RepeatedField;
 using google::protobuf::RepeatedPtrField;
 
-// The Source (mapper.h) over libprotobuf messages: handles are pointers into the parsed request
+// A Source (mapper.h) over libprotobuf messages: handles are pointers into the parsed request
 // (null: absent), read with the generated accessors. It never fails: libprotobuf's parse already
 // did all the checking.
 class MessageSource {
@@ -49,6 +51,9 @@ class MessageSource {
   using SummaryPointList = const RepeatedPtrField<metrics::SummaryDataPoint>*;
   using QuantileList = const RepeatedPtrField<metrics::SummaryDataPoint::ValueAtQuantile>*;
   using ExemplarList = const RepeatedPtrField<metrics::Exemplar>*;
+  // The message a list (a pointer to a repeated field) holds.
+  template <class List>
+  using Element = std::remove_cvref_t<decltype(*std::declval<List>()->begin())>;
 
   explicit MessageSource(const pb::collector_logs::ExportLogsServiceRequest* r) : logs_(r) {}
   explicit MessageSource(const pb::collector_metrics::ExportMetricsServiceRequest* r)
@@ -372,6 +377,8 @@ class MessageSource {
   const pb::collector_trace::ExportTraceServiceRequest* traces_ = nullptr;
   std::string error_;
 };
+
+static_assert(Source<MessageSource>);
 
 template <class Request>
 Status Map(const Request& request, StreamRecords& out, ExportResult& result,

@@ -1,4 +1,4 @@
-// WireSource: the Source (mapper.h) over protobuf bytes, read in place. Nothing is parsed ahead:
+// WireSource: a Source (mapper.h) over protobuf bytes, read in place. Nothing is parsed ahead:
 // each message is read when the mapping reaches it, strings are views into the body, and every
 // byte is checked on the way exactly as libprotobuf would (wire.h), so a request is malformed
 // here when and only when it is for libprotobuf.
@@ -15,6 +15,7 @@
 
 #include "protocols/otlp/emitter.h"
 #include "protocols/otlp/fields.h"
+#include "protocols/otlp/mapper.h"
 #include "protocols/otlp/wire.h"
 
 namespace ingot::protocols::otlp {
@@ -58,6 +59,9 @@ class WireSource {
   using SummaryPointList = List;
   using QuantileList = List;
   using ExemplarList = List;
+  // Every list hands out its elements as messages.
+  template <class>
+  using Element = Msg;
 
   // `body` must stay alive while the source is used.
   explicit WireSource(std::string_view body) : body_(body) {}
@@ -311,5 +315,7 @@ class WireSource {
   std::deque<std::string> merged_;  // bytes of merged messages (rare), alive as long as the source
   std::string error_;
 };
+
+static_assert(Source<WireSource>);
 
 }  // namespace ingot::protocols::otlp
