@@ -1,7 +1,6 @@
 #include "api/ingest_api.h"
 
 #include <chrono>
-#include <limits>
 #include <memory>
 
 #include "api/otlp_http.h"
@@ -9,18 +8,21 @@
 #include "http/response.h"
 #include "model/column.h"
 #include "model/names.h"
-#include "protocols/json/multi.h"
+#include "protocols/registry.h"
 
 namespace ingot::api {
 
 namespace {
 
 using http::ExchangePtr;
+using ingest::Endpoint;
+using ingest::Refusal;
+using ingest::RequestState;
 using Clock = std::chrono::steady_clock;
 namespace otlp = protocols::otlp;
 
 // An HTTP request in the IngestFlow: answers through the exchange, in the endpoint's shape.
-class HttpCall final : public IngestCall {
+class HttpCall final : public ingest::IngestCall {
  public:
   HttpCall(const model::BuilderOptions& options, ExchangePtr exchange,
            const IngestApi::HttpEndpoint& endpoint)
@@ -64,8 +66,8 @@ http::Response HecError(const Refusal& refusal, const RequestState& state) {
                                              "Invalid token"};
     r.body =
         "{\"text\":\"" + std::string(kTexts[code]) + "\",\"code\":" + std::to_string(code) + "}";
-  } else if (refusal.status == 400 && !state.hec.ok()) {
-    r.body = state.hec.ResponseBody();
+  } else if (refusal.status == 400 && !state.outcome.hec.ok()) {
+    r.body = state.outcome.hec.ResponseBody();
   } else if (refusal.status == 503) {
     r.body = R"({"text":"Server is busy","code":9})";
   }
@@ -102,8 +104,6 @@ std::string StatusResponse(const protocols::Decoded& decoded, std::string_view s
   return out;
 }
 
-constexpr std::uint64_t kWholeBody = std::numeric_limits<std::uint64_t>::max();
-
 // What the error shapes of a refusal made before the body was read get for a request state: none
 // was built (only HEC's 400 reads it, and a pre-body refusal is a 401 or 403).
 const RequestState& NoState() {
@@ -113,85 +113,50 @@ const RequestState& NoState() {
 
 }  // namespace
 
-IngestApi::IngestApi(IngestFlow& flow) : flow_(flow) {
+IngestApi::IngestApi(ingest::IngestFlow& flow) : flow_(flow) {
+  // How each protocol decodes, and which stream type it writes, comes from the registry.
+  auto protocol = [](protocols::Protocol id) { return protocols::FindProtocol(id); };
   // _json / _multi: one stream, named in the path; OpenObserve's status answer.
   auto status_answer = [](const RequestState& state, Clock::time_point) {
     http::Response r;
     r.body = StatusResponse(state.decoded, state.header.stream);
     return r;
   };
-  json_.spec = {.endpoint = Endpoint::kJson,
-                .protocol = ingest::Protocol::kJsonArray,
-                .document_index_cap = kWholeBody,
-                .decode = [](std::string_view body, RequestState& state) {
-                  return protocols::json::DecodeJsonArray(
-                      body, state.decoded.Stream(state.header.stream));
-                }};
+  json_.spec = {.endpoint = Endpoint::kJson, .protocol = protocol(protocols::Protocol::kJsonArray)};
   json_.answer = status_answer;
   json_.error = DefaultError;
-  multi_.spec = {.endpoint = Endpoint::kMulti,
-                 .protocol = ingest::Protocol::kNdjson,
-                 .decode = [](std::string_view body, RequestState& state) {
-                   return protocols::json::DecodeNdjson(body,
-                                                        state.decoded.Stream(state.header.stream));
-                 }};
+  multi_.spec = {.endpoint = Endpoint::kMulti, .protocol = protocol(protocols::Protocol::kNdjson)};
   multi_.answer = status_answer;
   multi_.error = DefaultError;
   // _bulk: streams from each action's _index; Elasticsearch's per-item answer.
-  bulk_.spec = {.endpoint = Endpoint::kBulk,
-                .protocol = ingest::Protocol::kBulk,
-                .streams_in_body = true,
-                .decode = [](std::string_view body, RequestState& state) {
-                  return protocols::json::DecodeBulk(body, "", state.decoded, state.bulk_items);
-                }};
+  bulk_.spec = {.endpoint = Endpoint::kBulk, .protocol = protocol(protocols::Protocol::kBulk)};
   bulk_.answer = [](const RequestState& state, Clock::time_point started) {
     const auto took =
         std::chrono::duration_cast<std::chrono::milliseconds>(Clock::now() - started).count();
     http::Response r;
-    r.body = state.bulk_items.Response(took);
+    r.body = state.outcome.bulk_items.Response(took);
     r.headers.emplace_back("X-Elastic-Product", "Elasticsearch");
     return r;
   };
   bulk_.error = DefaultError;
-  // HEC: streams from each event's index (simdjson indexes bodies up to 16 MiB at once);
-  // Splunk's codes.
-  hec_.spec = {.endpoint = Endpoint::kHec,
-               .protocol = ingest::Protocol::kHec,
-               .hec = true,
-               .streams_in_body = true,
-               .document_index_cap = 16 << 20,
-               .decode = [](std::string_view body, RequestState& state) {
-                 state.hec = protocols::json::DecodeHec(body, state.header.stream, state.decoded);
-                 return state.hec.ok() ? Status::Ok() : Status::InvalidInput(state.hec.text);
-               }};
+  // HEC: streams from each event's index; Splunk's codes.
+  hec_.spec = {
+      .endpoint = Endpoint::kHec, .protocol = protocol(protocols::Protocol::kHec), .hec = true};
   hec_.answer = [](const RequestState&, Clock::time_point) {
     http::Response r;
     r.body = protocols::json::HecResult{}.ResponseBody();
     return r;
   };
   hec_.error = HecError;
-  // OTLP/HTTP: one stream (the `stream-name` header); protobuf is read in place, JSON is one
-  // document simdjson indexes whole; answers in the request's encoding.
+  // OTLP/HTTP: one stream (the `stream-name` header); answers in the request's encoding.
   for (otlp::Signal signal : {otlp::Signal::kLogs, otlp::Signal::kMetrics, otlp::Signal::kTraces}) {
     for (OtlpEncoding encoding : {OtlpEncoding::kProtobuf, OtlpEncoding::kJson}) {
       HttpEndpoint& e = otlp_[static_cast<std::size_t>(signal)][static_cast<std::size_t>(encoding)];
-      e.spec.endpoint = OtlpHttpEndpoint(signal);
-      e.spec.protocol = OtlpProtocol(signal, encoding);
-      e.spec.type = OtlpStreamType(signal);
-      if (encoding == OtlpEncoding::kProtobuf) {
-        e.spec.decode = [signal](std::string_view body, RequestState& state) {
-          return otlp::DecodeProtobuf(signal, body, state.decoded.Stream(state.header.stream),
-                                      state.otlp);
-        };
-      } else {
-        e.spec.document_index_cap = kWholeBody;
-        e.spec.decode = [signal](std::string_view body, RequestState& state) {
-          return otlp::DecodeJson(signal, body, state.decoded.Stream(state.header.stream),
-                                  state.otlp);
-        };
-      }
+      e.spec = {.endpoint = ingest::OtlpHttpEndpoint(signal),
+                .protocol = &protocols::OtlpProtocol(signal, encoding)};
       e.answer = [signal, encoding](const RequestState& state, Clock::time_point) {
-        return OtlpExportResponse(signal, encoding, ExportResultOf(state));
+        return OtlpExportResponse(signal, encoding,
+                                  otlp::ExportResultOf(state.outcome.otlp, state.decoded));
       };
       e.error = [encoding](const Refusal& refusal, const RequestState&) {
         return OtlpErrorResponse(encoding, refusal);
@@ -238,7 +203,7 @@ Status IngestApi::Register(http::Router& router) {
         CredentialsFirst(hec_, "")));
   }
   for (otlp::Signal signal : {otlp::Signal::kLogs, otlp::Signal::kMetrics, otlp::Signal::kTraces}) {
-    const std::string path = "/v1/" + std::string(OtlpSignalPath(signal));
+    const std::string path = "/v1/" + std::string(otlp::SignalName(signal));
     INGOT_RETURN_IF_ERROR(router.Add(
         "POST", path, [this, signal](ExchangePtr e) { IngestOtlp(e, signal, "default"); },
         OtlpCredentialsFirst("")));
@@ -291,7 +256,7 @@ void IngestApi::IngestOtlp(const ExchangePtr& exchange, otlp::Signal signal, std
          "unsupported Content-Type \"" + std::string(request.header("Content-Type")) +
              "\"; OTLP/HTTP takes application/x-protobuf or application/json",
          {}}));
-    flow_.CountRefusal(OtlpHttpEndpoint(signal), started);
+    flow_.CountRefusal(ingest::OtlpHttpEndpoint(signal), started);
     return;
   }
   std::string_view stream = request.header("stream-name");

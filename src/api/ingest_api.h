@@ -15,9 +15,9 @@
 #include <chrono>
 #include <string>
 
-#include "api/ingest_flow.h"
 #include "common/status.h"
 #include "http/router.h"
+#include "ingest/ingest_flow.h"
 #include "protocols/otlp/otlp.h"
 
 namespace ingot::api {
@@ -25,21 +25,23 @@ namespace ingot::api {
 class IngestApi {
  public:
   // `flow` must outlive the API.
-  explicit IngestApi(IngestFlow& flow);
+  explicit IngestApi(ingest::IngestFlow& flow);
 
   // Adds the ingestion routes to `router`.
   Status Register(http::Router& router);
 
-  // How one HTTP endpoint decodes (the shared part) and answers.
+  // One HTTP endpoint: its protocol and what the flow counts it as (the shared part), and how it
+  // answers.
   struct HttpEndpoint {
-    EndpointSpec spec;
+    ingest::EndpointSpec spec;
     // The answer once the records are durable.
-    std::function<http::Response(const RequestState& state,
+    std::function<http::Response(const ingest::RequestState& state,
                                  std::chrono::steady_clock::time_point started)>
         answer;
     // The answer to a refusal; default: {"code":N,"message":...} (+ Retry-After on 503,
     // WWW-Authenticate on 401).
-    std::function<http::Response(const Refusal& refusal, const RequestState& state)> error;
+    std::function<http::Response(const ingest::Refusal& refusal, const ingest::RequestState& state)>
+        error;
   };
 
  private:
@@ -60,7 +62,7 @@ class IngestApi {
   void IngestOtlp(const http::ExchangePtr& exchange, protocols::otlp::Signal signal,
                   std::string_view org);
 
-  IngestFlow& flow_;
+  ingest::IngestFlow& flow_;
   HttpEndpoint json_, multi_, bulk_, hec_;
   // [signal][OtlpEncoding]
   std::array<std::array<HttpEndpoint, 2>, 3> otlp_;

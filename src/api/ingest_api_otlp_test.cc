@@ -8,9 +8,9 @@
 #include <vector>
 
 #include "api/ingest_api.h"
-#include "api/ingest_flow.h"
 #include "http/server.h"
 #include "http/test_client.h"
+#include "ingest/ingest_flow.h"
 #include "ingest/ingester.h"
 #include "memtable/memtable.h"
 #include "opentelemetry/proto/collector/logs/v1/logs_service.pb.h"
@@ -65,8 +65,8 @@ class OtlpHttpRoutesTest : public ::testing::Test {
         flow_(Options()),
         api_(flow_) {}
 
-  static IngestApiOptions Options() {
-    IngestApiOptions o;
+  static ingest::IngestFlowOptions Options() {
+    ingest::IngestFlowOptions o;
     o.max_past_us = 3600LL * 1'000'000 * 24 * 365 * 10;  // ten years: 2020 fits, 1971 does not
     return o;
   }
@@ -96,7 +96,7 @@ class OtlpHttpRoutesTest : public ::testing::Test {
   std::vector<memtable::SealedPartition> sealed_;
   memtable::Memtable memtable_;
   ingest::Ingester ingester_;
-  IngestFlow flow_;
+  ingest::IngestFlow flow_;
   IngestApi api_;
   std::unique_ptr<http::Server> server_;
   std::string base_;
@@ -120,7 +120,7 @@ TEST_F(OtlpHttpRoutesTest, ProtobufLogsToTheDefaultOrgAndTheStreamHeader) {
   EXPECT_EQ(sealed[0].key.type, model::StreamType::kLogs);
   EXPECT_EQ(sealed[0].rows, 3u);
   std::string metrics;
-  flow_.metrics().Render(metrics);
+  flow_.metrics().RenderMetrics(metrics);
   EXPECT_NE(metrics.find("endpoint=\"otlp_http_logs\""), std::string::npos) << metrics;
 }
 

@@ -10,11 +10,11 @@
 #include <string>
 #include <vector>
 
-#include "api/ingest_flow.h"
 #include "auth/authenticator.h"
 #include "auth/base64.h"
 #include "http/server.h"
 #include "http/test_client.h"
+#include "ingest/ingest_flow.h"
 #include "ingest/ingester.h"
 #include "memtable/memtable.h"
 
@@ -42,10 +42,10 @@ class IngestApiFrontDoorTest : public ::testing::Test {
     auto authenticator = auth::Authenticator::Load(config);
     ASSERT_TRUE(authenticator.ok()) << authenticator.status().ToString();
     authenticator_ = std::make_unique<auth::Authenticator>(std::move(*authenticator));
-    IngestApiOptions options;
+    ingest::IngestFlowOptions options;
     options.authenticator = authenticator_.get();
     options.memory_budget = &budget_;
-    flow_ = std::make_unique<IngestFlow>(options);
+    flow_ = std::make_unique<ingest::IngestFlow>(options);
     flow_->set_ingester(&ingester_);
     api_ = std::make_unique<IngestApi>(*flow_);
     http::Router router;
@@ -69,7 +69,7 @@ class IngestApiFrontDoorTest : public ::testing::Test {
   memtable::Memtable memtable_;
   ingest::Ingester ingester_;
   std::unique_ptr<auth::Authenticator> authenticator_;
-  std::unique_ptr<IngestFlow> flow_;
+  std::unique_ptr<ingest::IngestFlow> flow_;
   std::unique_ptr<IngestApi> api_;
   std::unique_ptr<http::Server> server_;
   std::string base_;

@@ -28,42 +28,6 @@ TEST(OtlpContentTypeTest, OthersAreUnsupported) {
   EXPECT_EQ(ParseOtlpContentType(";application/json"), std::nullopt);
 }
 
-TEST(OtlpSignalTest, EndpointsTypesAndPaths) {
-  EXPECT_EQ(OtlpHttpEndpoint(otlp::Signal::kMetrics), Endpoint::kOtlpHttpMetrics);
-  EXPECT_EQ(OtlpGrpcEndpoint(otlp::Signal::kTraces), Endpoint::kOtlpGrpcTraces);
-  EXPECT_EQ(EndpointName(OtlpGrpcEndpoint(otlp::Signal::kLogs)), "otlp_grpc_logs");
-  EXPECT_EQ(OtlpStreamType(otlp::Signal::kTraces), model::StreamType::kTraces);
-  EXPECT_EQ(OtlpSignalPath(otlp::Signal::kLogs), "logs");
-  EXPECT_EQ(OtlpSignalPath(otlp::Signal::kMetrics), "metrics");
-  EXPECT_EQ(OtlpSignalPath(otlp::Signal::kTraces), "traces");
-}
-
-TEST(OtlpSignalTest, WalProtocolPerSignalAndEncoding) {
-  EXPECT_EQ(OtlpProtocol(otlp::Signal::kLogs, OtlpEncoding::kProtobuf),
-            ingest::Protocol::kOtlpLogsProtobuf);
-  EXPECT_EQ(OtlpProtocol(otlp::Signal::kLogs, OtlpEncoding::kJson),
-            ingest::Protocol::kOtlpLogsJson);
-  EXPECT_EQ(OtlpProtocol(otlp::Signal::kMetrics, OtlpEncoding::kProtobuf),
-            ingest::Protocol::kOtlpMetricsProtobuf);
-  EXPECT_EQ(OtlpProtocol(otlp::Signal::kMetrics, OtlpEncoding::kJson),
-            ingest::Protocol::kOtlpMetricsJson);
-  EXPECT_EQ(OtlpProtocol(otlp::Signal::kTraces, OtlpEncoding::kProtobuf),
-            ingest::Protocol::kOtlpTracesProtobuf);
-  EXPECT_EQ(OtlpProtocol(otlp::Signal::kTraces, OtlpEncoding::kJson),
-            ingest::Protocol::kOtlpTracesJson);
-}
-
-TEST(OtlpGrpcCodeTest, RefusalsMapToTheSpecsCodes) {
-  EXPECT_EQ(GrpcCodeFor({400, "", {}}), 3);
-  EXPECT_EQ(GrpcCodeFor({401, "", {}}), 16);
-  EXPECT_EQ(GrpcCodeFor({403, "", {}}), 7);
-  EXPECT_EQ(GrpcCodeFor({413, "", {}}), 8);
-  EXPECT_EQ(GrpcCodeFor({415, "", {}}), 3);
-  EXPECT_EQ(GrpcCodeFor({429, "", {}}), 8);
-  EXPECT_EQ(GrpcCodeFor({500, "", {}}), 13);
-  EXPECT_EQ(GrpcCodeFor({503, "", {}}), 14);
-}
-
 std::string Header(const http::Response& r, std::string_view name) {
   for (const auto& [k, v] : r.headers) {
     if (k == name) return v;
@@ -100,20 +64,6 @@ TEST(OtlpResponseTest, ErrorsAreStatusBodiesWithRetryAfterWhenRetryable) {
 
   const http::Response unauthorized = OtlpErrorResponse(OtlpEncoding::kJson, {401, "who?", {}});
   EXPECT_EQ(Header(unauthorized, "WWW-Authenticate"), auth::kWwwAuthenticate);
-}
-
-TEST(OtlpResponseTest, RecordsFailedAfterDecodingArePartialSuccess) {
-  RequestState state(model::BuilderOptions{});
-  EXPECT_EQ(ExportResultOf(state).rejected, 0);
-  state.otlp = {1, "no body"};
-  EXPECT_EQ(ExportResultOf(state).rejected, 1);
-  EXPECT_EQ(ExportResultOf(state).error_message, "no body");
-  protocols::StreamRecords& s = state.decoded.Stream("app");
-  s.RecordFailure("_timestamp out of range");
-  s.RecordFailure("_timestamp out of range");
-  state.otlp = {};
-  EXPECT_EQ(ExportResultOf(state).rejected, 2);
-  EXPECT_EQ(ExportResultOf(state).error_message, "_timestamp out of range");
 }
 
 }  // namespace

@@ -11,18 +11,19 @@
 #include <condition_variable>
 #include <csignal>
 #include <cstdlib>
+#include <initializer_list>
 #include <mutex>
 #include <thread>
 
 #include "api/admin_api.h"
 #include "api/ingest_api.h"
-#include "api/ingest_flow.h"
 #include "app/fd_limit.h"
 #include "auth/authenticator.h"
 #include "auth/exposure.h"
 #include "common/memory_budget.h"
 #include "grpc/otlp_grpc_server.h"
 #include "http/server.h"
+#include "ingest/ingest_flow.h"
 #include "ingest/ingester.h"
 #include "ingest/persisted_watermark.h"
 #include "ingest/recovery.h"
@@ -305,27 +306,20 @@ int RunServe(const ServeConfig& config) {
   // The HTTP server starts first so that /healthz, /readyz and /metrics answer while the WAL is
   // replayed; ingestion endpoints answer 503 + Retry-After until then.
   wal::WalStats wal_stats;
-  api::IngestApiOptions api_options;
-  api_options.max_depth = config.flatten_depth;
-  api_options.max_columns = config.max_columns;
-  api_options.max_past_us = config.max_past_us;
-  api_options.max_future_us = config.max_future_us;
-  api_options.hec_default_stream = config.hec_default_stream;
-  api_options.max_fields = config.max_fields;
-  api_options.max_record_bytes = config.max_record_bytes;
-  api_options.memory_budget = &budget;
-  api_options.disk_low = &disk_low;
-  api_options.authenticator = &*authenticator;
-  api::IngestFlow ingest_flow(api_options);
+  ingest::IngestFlowOptions flow_options;
+  flow_options.max_depth = config.flatten_depth;
+  flow_options.max_columns = config.max_columns;
+  flow_options.max_past_us = config.max_past_us;
+  flow_options.max_future_us = config.max_future_us;
+  flow_options.hec_default_stream = config.hec_default_stream;
+  flow_options.max_fields = config.max_fields;
+  flow_options.max_record_bytes = config.max_record_bytes;
+  flow_options.memory_budget = &budget;
+  flow_options.disk_low = &disk_low;
+  flow_options.authenticator = &*authenticator;
+  ingest::IngestFlow ingest_flow(flow_options);
   api::IngestApi ingest_api(ingest_flow);
-  api::AdminApi admin_api({.memtable = &memtable,
-                           .persister = &persister,
-                           .wal = &wal_stats,
-                           .memory_budget = &budget,
-                           .rejections = &ingest_flow.rejections(),
-                           .ingest_metrics = &ingest_flow.metrics(),
-                           .disk_low = &disk_low,
-                           .sections = {}});
+  api::AdminApi admin_api(&wal_stats);
   // OTLP/gRPC goes through the same flow; like HTTP it answers (UNAVAILABLE + RetryInfo) while the
   // WAL is replayed rather than refusing connections, which exporters would treat as an outage.
   std::unique_ptr<grpc_server::OtlpGrpcServer> grpc_server;
@@ -334,7 +328,6 @@ int RunServe(const ServeConfig& config) {
         ingest_flow, grpc_server::GrpcServerOptions{.address = config.grpc_addr,
                                                     .max_message_bytes = config.max_body_bytes,
                                                     .max_decoded_bytes = config.max_decoded_bytes});
-    admin_api.AddSection(&grpc_server->stats());
   }
   http::Router router;
   for (Status st : {ingest_api.Register(router), admin_api.Register(router)}) {
@@ -356,7 +349,13 @@ int RunServe(const ServeConfig& config) {
   http_options.stop_timeout = transport_stop_timeout;
   http_options.memory_budget = &budget;
   http::Server server(http_options, std::move(router));
-  admin_api.set_server(&server);
+  // /metrics, stage by stage. Bodies the HTTP server refused for memory count as the flow's.
+  ingest_flow.AddMemoryRefusals(&server.stats().memory_refusals);
+  const std::initializer_list<const MetricsSection*> sections = {
+      &server,    &ingest_flow.requests_section(),  &memtable,
+      &persister, &ingest_flow.admission_section(), &wal_stats};
+  for (const MetricsSection* section : sections) admin_api.AddSection(section);
+  if (grpc_server != nullptr) admin_api.AddSection(&grpc_server->stats());
   if (Status st = server.Start(); !st.ok()) {
     spdlog::critical("cannot listen on {}: {}", config.http_addr, st.ToString());
     return 1;
@@ -445,8 +444,7 @@ int RunServe(const ServeConfig& config) {
   RemovePersistedSegments(*wal, watermark);
 
   ingest::Ingester ingester(memtable, wal.get(), &watermark);
-  ingest_flow.set_ingester(&ingester);
-  admin_api.set_ingester(&ingester);
+  ingest_flow.set_ingester(&ingester);  // its totals join /metrics
   admin_api.set_ready(true);
   spdlog::info("ready: accepting data (WAL sync {})", config.wal_sync);
 

@@ -10,13 +10,12 @@
 #include <cstring>
 #include <vector>
 
-#include "api/otlp_http.h"
-#include "api/prometheus_text.h"
 #include "grpc/status_details.h"
 #include "http/content_decoder.h"
 #include "http/padded_buffer.h"
 #include "model/names.h"
 #include "protocols/json/json_walker.h"
+#include "protocols/registry.h"
 
 namespace ingot::grpc_server {
 
@@ -83,7 +82,7 @@ http::ContentDecoder& ThreadDecoder() {
 // One Export call in the IngestFlow: owns a contiguous, padded copy of the request, decompressed
 // (the WAL writes it and the decoder reads it), charged to the memory budget, and finishes the
 // call's reactor with the answer.
-class GrpcCall final : public api::IngestCall {
+class GrpcCall final : public ingest::IngestCall {
  public:
   using Reactor = grpc::ServerBidiReactor<grpc::ByteBuffer, grpc::ByteBuffer>;
 
@@ -101,12 +100,12 @@ class GrpcCall final : public api::IngestCall {
   // Copies the message's slices into one padded buffer, decompressing them if they arrived
   // compressed, within `max_decoded` bytes and what the memory budget (`budget`, may be null)
   // could ever hold. On failure, the refusal: 413 too large, 503 no memory now, 400 corrupt.
-  std::optional<api::Refusal> Read(grpc::ByteBuffer& message, std::size_t max_decoded,
-                                   const MemoryBudget* budget) {
+  std::optional<ingest::Refusal> Read(grpc::ByteBuffer& message, std::size_t max_decoded,
+                                      const MemoryBudget* budget) {
     const grpc_compression_algorithm algorithm = MessageCompression(&message).algorithm();
     std::vector<grpc::Slice> slices;
     if (!message.Dump(&slices).ok()) {
-      return api::Refusal{400, "the request message cannot be read", {}};
+      return ingest::Refusal{400, "the request message cannot be read", {}};
     }
     std::size_t size = 0;
     for (const grpc::Slice& s : slices) size += s.size();
@@ -131,14 +130,14 @@ class GrpcCall final : public api::IngestCall {
       const Status st = ThreadDecoder().Decode(encoding, wire_.view(), limit, body_);
       wire_.ShrinkTo(0);
       if (st.code() == StatusCode::kTooLarge) {
-        return api::Refusal{413,
-                            limit < max_decoded ? "the decompressed message is more than the "
-                                                  "server's memory limit can hold"
-                                                : st.message(),
-                            {}};
+        return ingest::Refusal{413,
+                               limit < max_decoded ? "the decompressed message is more than the "
+                                                     "server's memory limit can hold"
+                                                   : st.message(),
+                               {}};
       }
       if (st.code() == StatusCode::kResourceExhausted) return NoMemory();
-      if (!st.ok()) return api::Refusal{400, st.message(), {}};
+      if (!st.ok()) return ingest::Refusal{400, st.message(), {}};
     }
     body_.SealPadding();
     return std::nullopt;
@@ -146,15 +145,15 @@ class GrpcCall final : public api::IngestCall {
   std::string_view body() const { return body_.view(); }
   std::size_t held_bytes() const { return body_.allocated(); }
 
-  void Refuse(const api::Refusal& refusal) override {
+  void Refuse(const ingest::Refusal& refusal) override {
     const grpc::Status status = GrpcStatusFor(refusal);
     stats_.Count(signal_, status.error_code());
     reactor_->Finish(status);
   }
 
   void Accept(std::chrono::steady_clock::time_point) override {
-    const std::string bytes =
-        otlp::EncodeExportResponseProtobuf(signal_, api::ExportResultOf(state));
+    const std::string bytes = otlp::EncodeExportResponseProtobuf(
+        signal_, otlp::ExportResultOf(state.outcome.otlp, state.decoded));
     grpc::Slice slice(bytes);
     *response_ = grpc::ByteBuffer(&slice, 1);
     stats_.Count(signal_, grpc::StatusCode::OK);
@@ -162,16 +161,16 @@ class GrpcCall final : public api::IngestCall {
   }
 
  private:
-  static api::Refusal TooLarge(std::size_t size, const MemoryBudget* budget) {
-    return api::Refusal{413,
-                        "the request message of " + std::to_string(size) +
-                            " bytes is more than the server's memory limit of " +
-                            std::to_string(budget == nullptr ? 0 : budget->limit()) +
-                            " bytes can hold",
-                        {}};
+  static ingest::Refusal TooLarge(std::size_t size, const MemoryBudget* budget) {
+    return ingest::Refusal{413,
+                           "the request message of " + std::to_string(size) +
+                               " bytes is more than the server's memory limit of " +
+                               std::to_string(budget == nullptr ? 0 : budget->limit()) +
+                               " bytes can hold",
+                           {}};
   }
-  static api::Refusal NoMemory() {
-    return api::Refusal{503, "memory limit reached; retry later", {}};
+  static ingest::Refusal NoMemory() {
+    return ingest::Refusal{503, "memory limit reached; retry later", {}};
   }
 
   Reactor* const reactor_;            // valid until Finish
@@ -193,7 +192,7 @@ class OtlpGrpcServer::ExportReactor final
  public:
   ExportReactor(OtlpGrpcServer& server, otlp::Signal signal, grpc::CallbackServerContext* ctx)
       : server_(server), signal_(signal), ctx_(ctx) {
-    const std::optional<api::Refusal> denied =
+    const std::optional<ingest::Refusal> denied =
         server_.flow_.CheckCredentials(Metadata(ctx, "authorization"), OrgOf(ctx), /*hec=*/false);
     if (denied) {
       const grpc::Status status = GrpcStatusFor(*denied);
@@ -245,36 +244,32 @@ class OtlpGrpcServer::ExportService final : public grpc::Service {
 };
 
 void GrpcStats::RenderMetrics(std::string& out) const {
-  api::prometheus::Help(out, "ingot_grpc_received_bytes_total", "counter",
-                        "OTLP/gRPC request messages read, in bytes as received (compressed if so); "
-                        "a call refused for its credentials is not read.");
-  api::prometheus::Sample(out, "ingot_grpc_received_bytes_total", "",
-                          static_cast<double>(received_bytes()));
-  api::prometheus::Help(out, "ingot_grpc_requests_total", "counter",
-                        "OTLP/gRPC Export calls answered, by service and gRPC status code.");
+  prometheus::Help(out, "ingot_grpc_received_bytes_total", "counter",
+                   "OTLP/gRPC request messages read, in bytes as received (compressed if so); "
+                   "a call refused for its credentials is not read.");
+  prometheus::Sample(out, "ingot_grpc_received_bytes_total", "",
+                     static_cast<double>(received_bytes()));
+  prometheus::Help(out, "ingot_grpc_requests_total", "counter",
+                   "OTLP/gRPC Export calls answered, by service and gRPC status code.");
   for (otlp::Signal signal : {otlp::Signal::kLogs, otlp::Signal::kMetrics, otlp::Signal::kTraces}) {
     for (int code = 0; code < kCodes; ++code) {
       const std::uint64_t n = count(signal, code);
       if (n == 0 && code != 0) continue;
-      api::prometheus::Sample(out, "ingot_grpc_requests_total",
-                              api::prometheus::Label("service", api::OtlpSignalPath(signal)) + "," +
-                                  api::prometheus::Label("code", kCodeNames[code]),
-                              static_cast<double>(n));
+      prometheus::Sample(out, "ingot_grpc_requests_total",
+                         prometheus::Label("service", otlp::SignalName(signal)) + "," +
+                             prometheus::Label("code", kCodeNames[code]),
+                         static_cast<double>(n));
     }
   }
 }
 
-OtlpGrpcServer::OtlpGrpcServer(api::IngestFlow& flow, GrpcServerOptions options)
+OtlpGrpcServer::OtlpGrpcServer(ingest::IngestFlow& flow, GrpcServerOptions options)
     : flow_(flow), options_(std::move(options)) {
   for (otlp::Signal signal : {otlp::Signal::kLogs, otlp::Signal::kMetrics, otlp::Signal::kTraces}) {
-    api::EndpointSpec& spec = specs_[static_cast<std::size_t>(signal)];
-    spec.endpoint = api::OtlpGrpcEndpoint(signal);
-    spec.protocol = api::OtlpProtocol(signal, api::OtlpEncoding::kProtobuf);
-    spec.type = api::OtlpStreamType(signal);
-    spec.decode = [signal](std::string_view body, api::RequestState& state) {
-      return otlp::DecodeProtobuf(signal, body, state.decoded.Stream(state.header.stream),
-                                  state.otlp);
-    };
+    // OTLP/gRPC carries protobuf only: its registry entry decodes it, as for OTLP/HTTP.
+    specs_[static_cast<std::size_t>(signal)] = {
+        .endpoint = ingest::OtlpGrpcEndpoint(signal),
+        .protocol = &protocols::OtlpProtocol(signal, otlp::Encoding::kProtobuf)};
     services_[static_cast<std::size_t>(signal)] = std::make_unique<ExportService>(*this, signal);
   }
 }
@@ -310,9 +305,9 @@ void OtlpGrpcServer::Export(otlp::Signal signal, grpc::CallbackServerContext* ct
                             grpc::ByteBuffer* response) {
   auto call = std::make_shared<GrpcCall>(flow_.BuilderOptionsNow(), reactor, response, signal,
                                          stats_, flow_.options().memory_budget);
-  const api::EndpointSpec& spec = specs_[static_cast<std::size_t>(signal)];
+  const ingest::EndpointSpec& spec = specs_[static_cast<std::size_t>(signal)];
   stats_.CountReceived(request.Length());
-  if (std::optional<api::Refusal> refusal =
+  if (std::optional<ingest::Refusal> refusal =
           call->Read(request, options_.max_decoded_bytes, flow_.options().memory_budget)) {
     const auto started = std::chrono::steady_clock::now();
     call->Refuse(*refusal);

@@ -25,9 +25,9 @@
 #include <memory>
 #include <string>
 
-#include "api/admin_api.h"
-#include "api/ingest_flow.h"
+#include "common/prometheus_text.h"
 #include "common/status.h"
+#include "ingest/ingest_flow.h"
 #include "protocols/otlp/otlp.h"
 
 namespace grpc {
@@ -49,7 +49,7 @@ struct GrpcServerOptions {
 };
 
 // Calls answered, by service and gRPC status code, for /metrics.
-class GrpcStats final : public api::MetricsSection {
+class GrpcStats final : public MetricsSection {
  public:
   static constexpr int kCodes = 17;  // grpc::StatusCode OK .. UNAUTHENTICATED
   void Count(protocols::otlp::Signal signal, int code) {
@@ -72,7 +72,7 @@ class GrpcStats final : public api::MetricsSection {
 class OtlpGrpcServer {
  public:
   // `flow` must outlive the server.
-  OtlpGrpcServer(api::IngestFlow& flow, GrpcServerOptions options);
+  OtlpGrpcServer(ingest::IngestFlow& flow, GrpcServerOptions options);
   ~OtlpGrpcServer();  // Stop()s
   OtlpGrpcServer(const OtlpGrpcServer&) = delete;
   OtlpGrpcServer& operator=(const OtlpGrpcServer&) = delete;
@@ -98,10 +98,10 @@ class OtlpGrpcServer {
               grpc::ServerBidiReactor<grpc::ByteBuffer, grpc::ByteBuffer>* reactor,
               grpc::ByteBuffer* response);
 
-  api::IngestFlow& flow_;
+  ingest::IngestFlow& flow_;
   const GrpcServerOptions options_;
   GrpcStats stats_;
-  std::array<api::EndpointSpec, 3> specs_;
+  std::array<ingest::EndpointSpec, 3> specs_;
   std::array<std::unique_ptr<ExportService>, 3> services_;
   std::unique_ptr<grpc::Server> server_;
   int port_ = 0;

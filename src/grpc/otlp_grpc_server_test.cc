@@ -122,8 +122,8 @@ class OtlpGrpcServerTest : public ::testing::Test {
         flow_(Options()),
         server_(flow_, {"127.0.0.1:0", 1 << 20}) {}
 
-  api::IngestApiOptions Options() {
-    api::IngestApiOptions o;
+  ingest::IngestFlowOptions Options() {
+    ingest::IngestFlowOptions o;
     o.memory_budget = &budget_;
     return o;
   }
@@ -159,7 +159,7 @@ class OtlpGrpcServerTest : public ::testing::Test {
   std::vector<memtable::SealedPartition> sealed_;
   memtable::Memtable memtable_;
   ingest::Ingester ingester_;
-  api::IngestFlow flow_;
+  ingest::IngestFlow flow_;
   OtlpGrpcServer server_;
   std::shared_ptr<grpc::Channel> channel_;
   std::unique_ptr<grpc::GenericStub> stub_;
@@ -259,9 +259,9 @@ TEST(OtlpGrpcServerAuthTest, AuthorizationMetadata) {
   ASSERT_TRUE(authenticator.ok()) << authenticator.status().ToString();
   memtable::Memtable memtable({}, [](memtable::SealedPartition&&) {});
   ingest::Ingester ingester(memtable, nullptr, nullptr);
-  api::IngestApiOptions options;
+  ingest::IngestFlowOptions options;
   options.authenticator = &*authenticator;
-  api::IngestFlow flow(options);
+  ingest::IngestFlow flow(options);
   flow.set_ingester(&ingester);
   OtlpGrpcServer server(flow, {"127.0.0.1:0", 1 << 20});
   ASSERT_TRUE(server.Start().ok());
@@ -303,10 +303,10 @@ TEST(OtlpGrpcServerAuthTest, UnauthenticatedMessagesAreNeverRead) {
   memtable::Memtable memtable({}, [](memtable::SealedPartition&&) {});
   ingest::Ingester ingester(memtable, nullptr, nullptr);
   MemoryBudget budget(64 << 20);
-  api::IngestApiOptions options;
+  ingest::IngestFlowOptions options;
   options.authenticator = &*authenticator;
   options.memory_budget = &budget;
-  api::IngestFlow flow(options);
+  ingest::IngestFlow flow(options);
   flow.set_ingester(&ingester);
   OtlpGrpcServer server(flow, {"127.0.0.1:0", 8 << 20, 256 << 20});
   ASSERT_TRUE(server.Start().ok());
@@ -346,8 +346,8 @@ class OtlpGrpcServerLimitsTest : public ::testing::Test {
         flow_(Options()),
         server_(flow_, {"127.0.0.1:0", 1 << 20, 4 << 20}) {}
 
-  api::IngestApiOptions Options() {
-    api::IngestApiOptions o;
+  ingest::IngestFlowOptions Options() {
+    ingest::IngestFlowOptions o;
     o.memory_budget = &budget_;
     return o;
   }
@@ -362,7 +362,7 @@ class OtlpGrpcServerLimitsTest : public ::testing::Test {
   std::atomic<std::size_t> rows_{0};
   memtable::Memtable memtable_;
   ingest::Ingester ingester_;
-  api::IngestFlow flow_;
+  ingest::IngestFlow flow_;
   OtlpGrpcServer server_;
   std::unique_ptr<grpc::GenericStub> stub_;
 };

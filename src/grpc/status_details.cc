@@ -1,7 +1,5 @@
 #include "grpc/status_details.h"
 
-#include "api/otlp_http.h"
-
 namespace ingot::grpc_server {
 
 namespace {
@@ -47,8 +45,8 @@ std::string EncodeRetryStatusDetails(int code, std::string_view message,
   return status;
 }
 
-grpc::Status GrpcStatusFor(const api::Refusal& refusal) {
-  const int code = api::GrpcCodeFor(refusal);
+grpc::Status GrpcStatusFor(const ingest::Refusal& refusal) {
+  const int code = ingest::GrpcCodeFor(refusal);
   if (!refusal.retryable()) {
     return grpc::Status(static_cast<grpc::StatusCode>(code), refusal.message);
   }

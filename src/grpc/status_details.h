@@ -1,4 +1,4 @@
-// How a refusal of the shared ingestion flow (api::Refusal) becomes a gRPC status, as the OTLP
+// How a refusal of the shared ingestion flow (ingest::Refusal) becomes a gRPC status, as the OTLP
 // specification asks (https://opentelemetry.io/docs/specs/otlp/#failures): INVALID_ARGUMENT for
 // malformed data, UNAUTHENTICATED / PERMISSION_DENIED for credentials, and, under backpressure,
 // UNAVAILABLE carrying a google.rpc.RetryInfo in its details (the `grpc-status-details-bin`
@@ -11,7 +11,7 @@
 #include <string>
 #include <string_view>
 
-#include "api/ingest_flow.h"
+#include "ingest/ingest_flow.h"
 
 namespace ingot::grpc_server {
 
@@ -20,8 +20,8 @@ namespace ingot::grpc_server {
 std::string EncodeRetryStatusDetails(int code, std::string_view message,
                                      std::int64_t retry_seconds);
 
-// The gRPC status of `refusal` (code from api::GrpcCodeFor); retryable refusals (503, 429) carry
+// The gRPC status of `refusal` (code from ingest::GrpcCodeFor); retryable refusals (503, 429) carry
 // RetryInfo with a one-second delay, like the HTTP answers' Retry-After.
-grpc::Status GrpcStatusFor(const api::Refusal& refusal);
+grpc::Status GrpcStatusFor(const ingest::Refusal& refusal);
 
 }  // namespace ingot::grpc_server

@@ -11,7 +11,9 @@
 
 #include <cstdint>
 #include <memory>
+#include <string>
 
+#include "common/prometheus_text.h"
 #include "common/status.h"
 #include "http/router.h"
 #include "http/server_options.h"
@@ -23,7 +25,7 @@ namespace internal {
 class ServerCore;
 }
 
-class Server {
+class Server final : public MetricsSection {
  public:
   Server(ServerOptions options, Router router);
   // Calls Stop().
@@ -49,6 +51,9 @@ class Server {
 
   const ServerStats& stats() const;
   const Router& router() const;
+  // /metrics: requests by route and status, body bytes by route, connections
+  // (server_metrics.cc).
+  void RenderMetrics(std::string& out) const override;
 
  private:
   std::unique_ptr<internal::ServerCore> core_;

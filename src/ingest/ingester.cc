@@ -66,7 +66,7 @@ void Ingester::FlushAborts() {
     abort_in_flight_ = true;
   }
   RequestHeader header;
-  header.protocol = Protocol::kAbort;
+  header.protocol = protocols::Protocol::kAbort;
   EncodeRequestHeader(header, *record);
   *record += flushing.ToString();
   const Status queued =
@@ -87,6 +87,16 @@ std::size_t Ingester::pending_aborts() const {
   std::size_t n = 0;
   for (const auto& [first, last] : aborted_.ranges()) n += last - first + 1;
   return n;
+}
+
+void Ingester::RenderMetrics(std::string& out) const {
+  prometheus::Help(out, "ingot_records_ingested_total", "counter", "Records acknowledged.");
+  prometheus::Sample(out, "ingot_records_ingested_total", "",
+                     static_cast<double>(stats_.records.load(std::memory_order_relaxed)));
+  prometheus::Help(out, "ingot_records_rejected_total", "counter",
+                   "Records rejected one by one (e.g. _timestamp outside the accepted window).");
+  prometheus::Sample(out, "ingot_records_rejected_total", "",
+                     static_cast<double>(stats_.failed_records.load(std::memory_order_relaxed)));
 }
 
 }  // namespace ingot::ingest

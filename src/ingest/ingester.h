@@ -15,6 +15,7 @@
 #include <string>
 #include <string_view>
 
+#include "common/prometheus_text.h"
 #include "common/status.h"
 #include "ingest/persisted_watermark.h"
 #include "ingest/request_record.h"
@@ -31,7 +32,7 @@ struct IngestStats {
   std::atomic<std::uint64_t> wal_failures{0};  // requests the WAL refused or failed
 };
 
-class Ingester {
+class Ingester final : public MetricsSection {
  public:
   using Done = std::function<void(Status)>;
 
@@ -55,6 +56,8 @@ class Ingester {
   std::size_t pending_aborts() const;
 
   const IngestStats& stats() const { return stats_; }
+  // /metrics: records acknowledged and rejected one by one.
+  void RenderMetrics(std::string& out) const override;
 
  private:
   // Appends every stream of `decoded` to the memtable with WAL sequence `seq`.

@@ -131,7 +131,7 @@ Result<ReplayReport> ReplayWal(const std::string& data_dir, storage::FileSystem&
                                 [&](std::uint64_t, std::string_view payload) -> Status {
                                   std::string_view body;
                                   if (DecodeRequestRecord(payload, header, body).ok() &&
-                                      header.protocol == Protocol::kAbort) {
+                                      header.protocol == protocols::Protocol::kAbort) {
                                     if (auto seqs = memtable::SeqRanges::Parse(body); seqs.ok()) {
                                       aborted.Add(*seqs);
                                     }
@@ -153,8 +153,8 @@ Result<ReplayReport> ReplayWal(const std::string& data_dir, storage::FileSystem&
         std::string_view body;
         Status st = DecodeRequestRecord(payload, header, body);
         const bool header_read = st.ok();
-        if (st.ok() && (header.protocol == Protocol::kAbort || aborted.Contains(seq))) {
-          report.aborted += header.protocol != Protocol::kAbort;
+        if (st.ok() && (header.protocol == protocols::Protocol::kAbort || aborted.Contains(seq))) {
+          report.aborted += header.protocol != protocols::Protocol::kAbort;
           return Status::Ok();
         }
         if (make_room) INGOT_RETURN_IF_ERROR(make_room());

@@ -57,7 +57,7 @@ struct Life {
 
   Status TryIngest(const std::string& stream, const std::string& ndjson) {
     RequestHeader header;
-    header.protocol = Protocol::kNdjson;
+    header.protocol = protocols::Protocol::kNdjson;
     header.org = "o";
     header.stream = stream;
     header.options.now_us = kBase;
@@ -249,7 +249,7 @@ TEST_F(ReplayTest, ARecordThatCannotBeDecodedAgainIsQuarantinedAsItsRequest) {
     Life first(dir_, true);
     // Decoded from valid lines, logged with a body that no longer decodes.
     RequestHeader header;
-    header.protocol = Protocol::kNdjson;
+    header.protocol = protocols::Protocol::kNdjson;
     header.org = "o";
     header.stream = "s";
     header.options.now_us = kBase;

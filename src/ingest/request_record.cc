@@ -2,11 +2,6 @@
 
 #include <cstring>
 
-#include "protocols/json/bulk.h"
-#include "protocols/json/hec.h"
-#include "protocols/json/multi.h"
-#include "protocols/otlp/otlp.h"
-
 namespace ingot::ingest {
 
 namespace {
@@ -48,29 +43,11 @@ class Reader {
 
 }  // namespace
 
-std::string_view ProtocolEndpoint(Protocol protocol) {
-  switch (protocol) {
-    case Protocol::kJsonArray: return "POST /api/{org}/{stream}/_json";
-    case Protocol::kNdjson: return "POST /api/{org}/{stream}/_multi";
-    case Protocol::kBulk: return "POST /api/{org}/_bulk";
-    case Protocol::kHec: return "POST /api/{org}/_hec";
-    case Protocol::kAbort: return "(an abort record, not a request)";
-    case Protocol::kOtlpLogsProtobuf:
-      return "POST /api/{org}/v1/logs, Content-Type: application/x-protobuf, stream-name: {stream}";
-    case Protocol::kOtlpLogsJson:
-      return "POST /api/{org}/v1/logs, Content-Type: application/json, stream-name: {stream}";
-    case Protocol::kOtlpMetricsProtobuf:
-      return "POST /api/{org}/v1/metrics, Content-Type: application/x-protobuf, stream-name: "
-             "{stream}";
-    case Protocol::kOtlpMetricsJson:
-      return "POST /api/{org}/v1/metrics, Content-Type: application/json, stream-name: {stream}";
-    case Protocol::kOtlpTracesProtobuf:
-      return "POST /api/{org}/v1/traces, Content-Type: application/x-protobuf, stream-name: "
-             "{stream}";
-    case Protocol::kOtlpTracesJson:
-      return "POST /api/{org}/v1/traces, Content-Type: application/json, stream-name: {stream}";
+std::string_view ProtocolEndpoint(protocols::Protocol protocol) {
+  if (const protocols::ProtocolSpec* spec = protocols::FindProtocol(protocol)) {
+    return spec->endpoint;
   }
-  return "(unknown)";
+  return protocol == protocols::Protocol::kAbort ? "(an abort record, not a request)" : "(unknown)";
 }
 
 void EncodeRequestHeader(const RequestHeader& h, std::string& out) {
@@ -100,10 +77,10 @@ Status DecodeRequestRecord(std::string_view payload, RequestHeader& h, std::stri
     return Status::InvalidInput("WAL record version " + std::to_string(version) +
                                 " is not one this ingot reads");
   }
-  if (protocol < 1 || protocol > kMaxProtocol || type > 2) {
+  if (protocol < 1 || protocol > protocols::kMaxProtocol || type > 2) {
     return Status::InvalidInput("WAL record names an unknown protocol or stream type");
   }
-  h.protocol = static_cast<Protocol>(protocol);
+  h.protocol = static_cast<protocols::Protocol>(protocol);
   h.type = static_cast<model::StreamType>(type);
   h.options.max_fields = 0;
   h.options.max_record_bytes = 0;
@@ -119,42 +96,15 @@ Status DecodeRequestRecord(std::string_view payload, RequestHeader& h, std::stri
 
 Status DecodeRequestBody(const RequestHeader& h, std::string_view body,
                          protocols::Decoded& decoded) {
-  Status st;
-  switch (h.protocol) {
-    case Protocol::kJsonArray:
-      st = protocols::json::DecodeJsonArray(body, decoded.Stream(h.stream));
-      break;
-    case Protocol::kNdjson:
-      st = protocols::json::DecodeNdjson(body, decoded.Stream(h.stream));
-      break;
-    case Protocol::kBulk: {
-      protocols::json::BulkItems items;
-      st = protocols::json::DecodeBulk(body, h.stream, decoded, items);
-      break;
-    }
-    case Protocol::kHec: {
-      const protocols::json::HecResult result = protocols::json::DecodeHec(body, h.stream, decoded);
-      if (!result.ok()) st = Status::InvalidInput(result.text);
-      break;
-    }
-    case Protocol::kAbort: st = Status::InvalidInput("an abort record holds no request"); break;
-    case Protocol::kOtlpLogsProtobuf:
-    case Protocol::kOtlpLogsJson:
-    case Protocol::kOtlpMetricsProtobuf:
-    case Protocol::kOtlpMetricsJson:
-    case Protocol::kOtlpTracesProtobuf:
-    case Protocol::kOtlpTracesJson: {
-      // Ids 6..11: (signal, encoding) in protocols::otlp::Signal order, protobuf first. The
-      // per-request ExportResult only shapes the answer, which was given before the crash.
-      const int n = static_cast<int>(h.protocol) - static_cast<int>(Protocol::kOtlpLogsProtobuf);
-      const auto signal = static_cast<protocols::otlp::Signal>(n / 2);
-      protocols::otlp::ExportResult result;
-      protocols::StreamRecords& stream = decoded.Stream(h.stream);
-      st = n % 2 == 0 ? protocols::otlp::DecodeProtobuf(signal, body, stream, result)
-                      : protocols::otlp::DecodeJson(signal, body, stream, result);
-      break;
-    }
+  const protocols::ProtocolSpec* spec = protocols::FindProtocol(h.protocol);
+  if (spec == nullptr) {
+    return Status::InvalidInput(h.protocol == protocols::Protocol::kAbort
+                                    ? "an abort record holds no request"
+                                    : "WAL record names an unknown protocol");
   }
+  // What the decoder reports besides rows only shapes the answer, which was given before.
+  protocols::DecodeOutcome outcome;
+  Status st = spec->decode(body, h.stream, decoded, outcome);
   if (st.ok()) decoded.Finish();
   return st;
 }

@@ -23,34 +23,20 @@
 #include "model/batch_builder.h"
 #include "model/stream_key.h"
 #include "protocols/decoded.h"
+#include "protocols/registry.h"
 
 namespace ingot::ingest {
-
-enum class Protocol : std::uint8_t {
-  kJsonArray = 1,  // _json
-  kNdjson = 2,     // _multi
-  kBulk = 3,       // Elasticsearch _bulk
-  kHec = 4,        // Splunk HEC
-  // Not a request: the body lists (SeqRanges text) WAL sequences whose records the WAL may hold
-  // but whose requests were answered with an error (their write or fsync failed). Replay skips
-  // them, so a client's retry does not store the same records twice.
-  kAbort = 5,
-  // OTLP Export*ServiceRequest bodies, one id per signal and encoding (protocols/otlp/otlp.h).
-  kOtlpLogsProtobuf = 6,
-  kOtlpLogsJson = 7,
-  kOtlpMetricsProtobuf = 8,
-  kOtlpMetricsJson = 9,
-  kOtlpTracesProtobuf = 10,
-  kOtlpTracesJson = 11,
-};
-inline constexpr std::uint8_t kMaxProtocol = 11;
 
 // Version 2 records the per-record limits too (max_fields, max_record_bytes), so that a record the
 // request rejected for them is rejected again on replay.
 inline constexpr std::uint8_t kRequestRecordVersion = 2;
 
+// The protocol byte is a protocols::Protocol id: a registered protocol (protocols/registry.h), or
+// kAbort: not a request, the body lists (SeqRanges text) WAL sequences whose records the WAL may
+// hold but whose requests were answered with an error (their write or fsync failed). Replay skips
+// them, so a client's retry does not store the same records twice.
 struct RequestHeader {
-  Protocol protocol = Protocol::kNdjson;
+  protocols::Protocol protocol = protocols::Protocol::kNdjson;
   model::StreamType type = model::StreamType::kLogs;
   std::string org;
   // _json/_multi/OTLP: the stream. _bulk/HEC: the default stream (may be empty for _bulk).
@@ -58,9 +44,9 @@ struct RequestHeader {
   model::BuilderOptions options;
 };
 
-// How a request of `protocol` is sent to ingot, for people re-sending a quarantined one:
-// "POST /api/{org}/{stream}/_multi", ... ({org} and {stream} to be filled in).
-std::string_view ProtocolEndpoint(Protocol protocol);
+// How a request of `protocol` is sent to ingot, for people re-sending a quarantined one (the
+// registry's ProtocolSpec::endpoint), or what the record is when it is no request.
+std::string_view ProtocolEndpoint(protocols::Protocol protocol);
 
 // Appends the encoded header to `out`.
 void EncodeRequestHeader(const RequestHeader& header, std::string& out);
@@ -68,8 +54,9 @@ void EncodeRequestHeader(const RequestHeader& header, std::string& out);
 // Splits a WAL payload into its header and body.
 Status DecodeRequestRecord(std::string_view payload, RequestHeader& header, std::string_view& body);
 
-// Decodes `body` the way `header` says into `decoded` (made with header.options), then finishes
-// it. REQUIRES: protocols::json::kPadding readable bytes after `body`.
+// Decodes `body` the way `header` says (with the registered protocol's decoder, as the request
+// was) into `decoded` (made with header.options), then finishes it.
+// REQUIRES: protocols::json::kPadding readable bytes after `body`.
 Status DecodeRequestBody(const RequestHeader& header, std::string_view body,
                          protocols::Decoded& decoded);
 

@@ -9,6 +9,8 @@
 namespace ingot::ingest {
 namespace {
 
+using protocols::Protocol;
+
 std::string Padded(std::string_view body) {
   std::string s(body);
   s.append(protocols::json::kPadding, '\0');

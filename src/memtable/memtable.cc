@@ -256,4 +256,13 @@ std::size_t Memtable::partitions() const {
   return n;
 }
 
+void Memtable::RenderMetrics(std::string& out) const {
+  prometheus::Help(out, "ingot_memtable_bytes", "gauge",
+                   "Bytes held by records not yet sealed for Parquet.");
+  prometheus::Sample(out, "ingot_memtable_bytes", "", static_cast<double>(memory_bytes()));
+  prometheus::Help(out, "ingot_memtable_partitions", "gauge",
+                   "Open memtable partitions (stream and hour).");
+  prometheus::Sample(out, "ingot_memtable_partitions", "", static_cast<double>(partitions()));
+}
+
 }  // namespace ingot::memtable

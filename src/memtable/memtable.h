@@ -21,6 +21,7 @@
 #include <vector>
 
 #include "common/memory_budget.h"
+#include "common/prometheus_text.h"
 #include "memtable/seq_ranges.h"
 #include "model/record_batch.h"
 #include "model/stream_key.h"
@@ -77,7 +78,7 @@ struct SealedPartition {
   model::RecordBatch Merge(ColumnSpares* spares = nullptr);
 };
 
-class Memtable {
+class Memtable final : public MetricsSection {
  public:
   // Receives sealed partitions; called without any memtable lock held, from the thread that
   // caused the seal (a request thread, the age ticker, or the shutdown path).
@@ -111,6 +112,8 @@ class Memtable {
   // Bytes held by unsealed partitions.
   std::size_t memory_bytes() const { return memory_bytes_.load(std::memory_order_relaxed); }
   std::size_t partitions() const;
+  // /metrics: bytes and partitions not yet sealed.
+  void RenderMetrics(std::string& out) const override;
 
  private:
   struct Partition {

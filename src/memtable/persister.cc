@@ -369,4 +369,35 @@ Persister::Outcome Persister::Attempt(Job& job, ColumnSpares& spares, BudgetChar
   return Outcome::kQuarantined;
 }
 
+void Persister::RenderMetrics(std::string& out) const {
+  using prometheus::Help;
+  using prometheus::Sample;
+  auto load = [](const auto& a) { return static_cast<double>(a.load(std::memory_order_relaxed)); };
+  const PersisterStats& s = stats_;
+  Help(out, "ingot_persist_backlog_partitions", "gauge", "Sealed partitions waiting for Parquet.");
+  Sample(out, "ingot_persist_backlog_partitions", "", load(s.queued_partitions));
+  Help(out, "ingot_persist_backlog_bytes", "gauge",
+       "Memory of sealed partitions waiting for Parquet.");
+  Sample(out, "ingot_persist_backlog_bytes", "", load(s.queued_bytes));
+  Help(out, "ingot_parquet_files_total", "counter", "Parquet files written.");
+  Sample(out, "ingot_parquet_files_total", "", load(s.files));
+  Help(out, "ingot_parquet_bytes_total", "counter", "Bytes of Parquet files written.");
+  Sample(out, "ingot_parquet_bytes_total", "", load(s.bytes));
+  Help(out, "ingot_parquet_rows_total", "counter", "Rows written to Parquet files.");
+  Sample(out, "ingot_parquet_rows_total", "", load(s.rows));
+  Help(out, "ingot_persist_failures_total", "counter",
+       "Failed attempts to write a Parquet file (retried, or quarantined when retrying cannot "
+       "help).");
+  Sample(out, "ingot_persist_failures_total", "", load(s.failures));
+  Help(out, "ingot_persist_retrying_partitions", "gauge",
+       "Sealed partitions waiting to retry their Parquet file (disk full, I/O error).");
+  Sample(out, "ingot_persist_retrying_partitions", "", load(s.retrying_partitions));
+  const QuarantineStats& q = quarantine_stats();
+  Help(out, "ingot_quarantined_batches_total", "counter",
+       "Partitions that could never be written as Parquet, put in <data-dir>/quarantine.");
+  Sample(out, "ingot_quarantined_batches_total", "", load(q.batches));
+  Help(out, "ingot_quarantined_rows_total", "counter", "Rows put in <data-dir>/quarantine.");
+  Sample(out, "ingot_quarantined_rows_total", "", load(q.rows));
+}
+
 }  // namespace ingot::memtable

@@ -24,6 +24,7 @@
 #include <vector>
 
 #include "common/memory_budget.h"
+#include "common/prometheus_text.h"
 #include "memtable/memtable.h"
 #include "memtable/quarantine.h"
 #include "parquet/writer_options.h"
@@ -75,7 +76,7 @@ struct PersisterStats {
   std::atomic<std::size_t> queued_bytes{0};  // memtable bytes of partitions waiting or in flight
 };
 
-class Persister {
+class Persister final : public MetricsSection {
  public:
   Persister(const PersisterOptions& options, storage::FileSystem& fs);
   // Persists what is queued, then stops the workers. A partition waiting for a retry, or failing
@@ -104,6 +105,8 @@ class Persister {
 
   const PersisterStats& stats() const { return stats_; }
   const QuarantineStats& quarantine_stats() const { return quarantine_.stats(); }
+  // /metrics: the backlog, files written, failures and the quarantine.
+  void RenderMetrics(std::string& out) const override;
 
  private:
   using Clock = std::chrono::steady_clock;

@@ -9,6 +9,7 @@
 #include <span>
 
 #include "common/histogram.h"
+#include "common/prometheus_text.h"
 
 namespace ingot::wal {
 
@@ -21,7 +22,7 @@ inline constexpr std::array<std::uint64_t, 11> kFsyncMicrosBounds = {
 inline constexpr std::array<std::uint64_t, 11> kGroupRecordsBounds = {1,  2,   4,   8,   16,  32,
                                                                       64, 128, 256, 512, 1024};
 
-struct WalStats {
+struct WalStats final : MetricsSection {
   // Writer.
   std::atomic<std::uint64_t> appends{0};           // accepted by Append (a callback will run)
   std::atomic<std::uint64_t> rejected_appends{0};  // failed fast: unhealthy, closed or too large
@@ -44,6 +45,9 @@ struct WalStats {
   std::atomic<std::uint64_t> corrupt_bytes{0};
   std::atomic<std::uint64_t> torn_tails{0};
   std::atomic<std::uint64_t> torn_tail_bytes{0};
+
+  // /metrics: health, writes, fsync latency, group sizes, segments and what recovery found.
+  void RenderMetrics(std::string& out) const override;
 };
 
 }  // namespace ingot::wal

@@ -18,6 +18,11 @@
 namespace ingot::protocols::otlp {
 
 enum class Signal : std::uint8_t { kLogs, kMetrics, kTraces };
+// How a request body is encoded (protocols/registry.h: the Content-Types of each).
+enum class Encoding : std::uint8_t { kProtobuf = 0, kJson = 1 };
+
+// "logs", "metrics" or "traces": the OTLP/HTTP path segment (/v1/logs), the gRPC service label.
+std::string_view SignalName(Signal signal);
 
 // What the answer to an export says: records rejected (rejected_log_records, rejected_data_points,
 // rejected_spans) and why (the first rejection).
@@ -25,6 +30,11 @@ struct ExportResult {
   std::int64_t rejected = 0;
   std::string error_message;
 };
+
+// What the answer to a stored request says: the decoder's `result`, or, when more records of
+// `decoded` failed (the `_timestamp` window, counted in its streams), their count and the first
+// stream failure's message when the decoder had none.
+ExportResult ExportResultOf(const ExportResult& result, const Decoded& decoded);
 
 // Decodes a protobuf Export*ServiceRequest of `signal` into `out`. Rejected records are added to
 // `result` (and to out.failed). The body is read in place: `body` must stay alive until `out`'s

@@ -17,6 +17,25 @@ namespace logs_pb = opentelemetry::proto::collector::logs::v1;
 namespace metrics_pb = opentelemetry::proto::collector::metrics::v1;
 namespace trace_pb = opentelemetry::proto::collector::trace::v1;
 
+TEST(ExportResult, RecordsFailedAfterDecodingArePartialSuccess) {
+  Decoded decoded(model::BuilderOptions{});
+  EXPECT_EQ(ExportResultOf({}, decoded).rejected, 0);
+  EXPECT_EQ(ExportResultOf({1, "no body"}, decoded).rejected, 1);
+  EXPECT_EQ(ExportResultOf({1, "no body"}, decoded).error_message, "no body");
+  StreamRecords& s = decoded.Stream("app");
+  s.RecordFailure("_timestamp out of range");
+  s.RecordFailure("_timestamp out of range");
+  EXPECT_EQ(ExportResultOf({}, decoded).rejected, 2);
+  EXPECT_EQ(ExportResultOf({}, decoded).error_message, "_timestamp out of range");
+  EXPECT_EQ(ExportResultOf({1, "no body"}, decoded).error_message, "no body");
+}
+
+TEST(Signal, Names) {
+  EXPECT_EQ(SignalName(Signal::kLogs), "logs");
+  EXPECT_EQ(SignalName(Signal::kMetrics), "metrics");
+  EXPECT_EQ(SignalName(Signal::kTraces), "traces");
+}
+
 TEST(ExportResponse, EmptyWithoutRejections) {
   EXPECT_EQ(EncodeExportResponseProtobuf(Signal::kLogs, {}), "");
   EXPECT_EQ(EncodeExportResponseJson(Signal::kTraces, {}), "{}");

@@ -4,10 +4,11 @@
 //     -> admit (startup, disk, memory budget) -> decode on the calling thread
 //     -> Ingester::Commit (WAL first) -> answer once durable -> account (metrics)
 //
-// A transport (ingest_api.h for HTTP, grpc/ for OTLP/gRPC) wraps each request in an IngestCall,
-// which knows how to answer in the protocol's own shape, and hands it to Run(). The flow decides
-// what happens; the call only formats. One instance serves every transport, so admission, the
-// rejection counters and the per-endpoint metrics are the same whichever way data arrives.
+// A transport (api/ingest_api.h for HTTP, grpc/ for OTLP/gRPC) wraps each request in an
+// IngestCall, which knows how to answer in the protocol's own shape, and hands it to Run() with the
+// endpoint's spec, whose protocol (protocols/registry.h) says how to decode. The flow decides what
+// happens; the call only formats. One instance serves every transport, so admission, the rejection
+// counters and the per-endpoint metrics are the same whichever way data arrives.
 #pragma once
 
 #include <atomic>
@@ -19,22 +20,20 @@
 #include <string>
 #include <string_view>
 
-#include "api/ingest_metrics.h"
 #include "auth/authenticator.h"
 #include "common/memory_budget.h"
+#include "common/prometheus_text.h"
 #include "common/status.h"
+#include "ingest/ingest_metrics.h"
 #include "ingest/ingester.h"
 #include "ingest/request_record.h"
 #include "model/batch_builder.h"
-#include "model/stream_key.h"
 #include "protocols/decoded.h"
-#include "protocols/json/bulk.h"
-#include "protocols/json/hec.h"
-#include "protocols/otlp/otlp.h"
+#include "protocols/registry.h"
 
-namespace ingot::api {
+namespace ingot::ingest {
 
-struct IngestApiOptions {
+struct IngestFlowOptions {
   std::uint32_t max_depth = 3;         // flattening depth, 0 = unlimited
   std::uint32_t max_columns = 1000;    // per stream and batch
   std::uint32_t max_fields = 0;        // values per record, 0 = unlimited
@@ -69,12 +68,10 @@ struct RequestState {
   explicit RequestState(const model::BuilderOptions& options) : decoded(options) {
     header.options = options;
   }
-  ingest::RequestHeader header;
+  RequestHeader header;
   protocols::Decoded decoded;
-  protocols::json::BulkItems bulk_items;  // _bulk: each action's outcome
-  protocols::json::HecResult hec;         // HEC: the decoder's verdict
-  protocols::otlp::ExportResult otlp;     // OTLP: records rejected, for partial_success
-  BudgetCharge charge;                    // released when the request is done
+  protocols::DecodeOutcome outcome;  // what the decoder reported besides rows
+  BudgetCharge charge;               // released when the request is done
 };
 
 // Why a request was not stored, in HTTP terms.
@@ -87,6 +84,12 @@ struct Refusal {
 
   bool retryable() const { return status == 429 || status == 503; }
 };
+
+// The gRPC status code (google.rpc.Code) of a refusal, for OTLP/gRPC and OTLP/HTTP's Status
+// bodies alike: 400 INVALID_ARGUMENT, 401 UNAUTHENTICATED, 403 PERMISSION_DENIED, 413
+// RESOURCE_EXHAUSTED (no retry information: retrying does not help), 415 INVALID_ARGUMENT, 429
+// RESOURCE_EXHAUSTED, 503 UNAVAILABLE, 500 INTERNAL, others UNKNOWN.
+int GrpcCodeFor(const Refusal& refusal);
 
 // One request, seen from the flow. The transport subclasses it to answer in its protocol's shape;
 // the flow calls exactly one of Refuse() and Accept(), once, from the calling thread or the WAL
@@ -106,39 +109,32 @@ class IngestCall {
   RequestState state;
 };
 
-// How one endpoint decodes; the flow around it is shared.
+// One endpoint of a transport: its protocol (how the body is decoded, what its WAL record says,
+// where its records go: protocols/registry.h) and what the flow counts it as; the flow around it
+// is shared.
 struct EndpointSpec {
   Endpoint endpoint = Endpoint::kJson;
-  ingest::Protocol protocol = ingest::Protocol::kJsonArray;
-  model::StreamType type = model::StreamType::kLogs;
+  const protocols::ProtocolSpec* protocol = nullptr;  // registered, never null
   bool hec = false;  // the Splunk credential scheme is accepted (Authenticator)
-  // The body names each record's stream (_bulk `_index`, HEC `index`; the decoder checks those
-  // names): Run's `stream` is only the default, and is not checked.
-  bool streams_in_body = false;
-  // Bytes of the body simdjson indexes as one document (about five bytes of index per byte, on
-  // top of the columns): 0 for line-by-line and binary formats, the body for _json.
-  std::uint64_t document_index_cap = 0;
   // Copies of the body the transport holds outside the HTTP server's accounting (gRPC: the
   // message it read and ingot's contiguous copy), charged with the decode estimate.
   std::uint32_t transport_body_copies = 0;
-  // Decodes the body into the request's state, on the thread that received it. kInvalidInput
-  // answers 400, kTooLarge 413.
-  std::function<Status(std::string_view body, RequestState& state)> decode;
 };
 
 class IngestFlow {
  public:
-  explicit IngestFlow(const IngestApiOptions& options);
+  explicit IngestFlow(const IngestFlowOptions& options);
 
   // Ingestion answers 503 (UNAVAILABLE) until an ingester is set (while the server replays its
   // write-ahead log at start).
-  void set_ingester(ingest::Ingester* ingester) { ingester_.store(ingester); }
+  void set_ingester(Ingester* ingester) { ingester_.store(ingester); }
 
   // A fresh call's builder options: normalization settings and the `_timestamp` window for a
   // request arriving now.
   model::BuilderOptions BuilderOptionsNow() const;
 
-  // Takes `call` through the flow for `spec`, writing to `org` / `stream` as the client named them
+  // Takes `call` through the flow for `spec` (decoding with spec.protocol's decoder on this
+  // thread), writing to `org` / `stream` as the client named them
   // (model::StreamName sanitizes and checks both, for every transport: a name that cannot be
   // stored is refused with 400 before anything is written; `stream` is only the default for
   // endpoints whose bodies name streams). `body` (with protocols::json::kPadding readable bytes
@@ -161,26 +157,59 @@ class IngestFlow {
   // Counts a request answered outside Run (e.g. 415 before an endpoint was chosen).
   void CountRefusal(Endpoint endpoint, std::chrono::steady_clock::time_point started);
 
-  const IngestApiOptions& options() const { return options_; }
+  const IngestFlowOptions& options() const { return options_; }
   const Rejections& rejections() const { return rejections_; }
   const IngestMetrics& metrics() const { return metrics_; }
 
+  // /metrics: records, bytes and latency per endpoint and stream (IngestMetrics), then, once an
+  // ingester is set, its totals.
+  const MetricsSection& requests_section() const { return requests_section_; }
+  // /metrics: the memory budget, the requests refused before their data was stored by reason,
+  // the low-disk gauge (as options() has them).
+  const MetricsSection& admission_section() const { return admission_section_; }
+  // Adds `refusals` (requests a transport refused for memory before they reached the flow: the
+  // HTTP server's body buffers) to the memory refusals admission_section() shows. Call before
+  // the transport starts; `refusals` must outlive the flow's sections being rendered.
+  void AddMemoryRefusals(const std::atomic<std::uint64_t>* refusals) {
+    transport_memory_refusals_ = refusals;
+  }
+
  private:
+  class RequestsSection final : public MetricsSection {
+   public:
+    explicit RequestsSection(const IngestFlow& flow) : flow_(flow) {}
+    void RenderMetrics(std::string& out) const override;
+
+   private:
+    const IngestFlow& flow_;
+  };
+  class AdmissionSection final : public MetricsSection {
+   public:
+    explicit AdmissionSection(const IngestFlow& flow) : flow_(flow) {}
+    void RenderMetrics(std::string& out) const override;
+
+   private:
+    const IngestFlow& flow_;
+  };
+
   // Admission, before the body is decoded: the ingester, or null with `refusal` set (503 while
   // starting, under disk or memory pressure; 413 if it can never fit). On success `charge` holds
   // the request's claim on the memory budget.
-  ingest::Ingester* Admit(const EndpointSpec& spec, std::size_t body_bytes,
-                          std::uint64_t held_bytes, BudgetCharge& charge, Refusal& refusal);
+  Ingester* Admit(const EndpointSpec& spec, std::size_t body_bytes, std::uint64_t held_bytes,
+                  BudgetCharge& charge, Refusal& refusal);
   // The refusal for a commit that failed (503 when retrying may help).
   Refusal CommitFailure(const Status& st);
   // Counts a request's records per stream and its latency since `started`.
   void Account(Endpoint endpoint, std::chrono::steady_clock::time_point started,
                const std::string& org, const protocols::Decoded* decoded, std::size_t body_bytes);
 
-  const IngestApiOptions options_;
-  std::atomic<ingest::Ingester*> ingester_{nullptr};
+  const IngestFlowOptions options_;
+  std::atomic<Ingester*> ingester_{nullptr};
   Rejections rejections_;
   IngestMetrics metrics_;
+  const std::atomic<std::uint64_t>* transport_memory_refusals_ = nullptr;
+  const RequestsSection requests_section_{*this};
+  const AdmissionSection admission_section_{*this};
 };
 
-}  // namespace ingot::api
+}  // namespace ingot::ingest

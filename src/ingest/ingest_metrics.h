@@ -21,8 +21,10 @@
 #include <unordered_map>
 
 #include "common/histogram.h"
+#include "common/prometheus_text.h"
+#include "protocols/otlp/otlp.h"
 
-namespace ingot::api {
+namespace ingot::ingest {
 
 enum class Endpoint : std::uint8_t {
   kJson,
@@ -38,8 +40,11 @@ enum class Endpoint : std::uint8_t {
   kCount
 };
 std::string_view EndpointName(Endpoint e);
+// The endpoints of OTLP/HTTP and OTLP/gRPC for `signal`.
+Endpoint OtlpHttpEndpoint(protocols::otlp::Signal signal);
+Endpoint OtlpGrpcEndpoint(protocols::otlp::Signal signal);
 
-class IngestMetrics {
+class IngestMetrics final : public MetricsSection {
  public:
   static constexpr std::size_t kMaxStreamSeries = 1000;
   static constexpr std::string_view kOther = "(other)";
@@ -53,7 +58,7 @@ class IngestMetrics {
   void ObserveLatency(Endpoint endpoint, std::uint64_t micros);
 
   // Appends the Prometheus text of every series.
-  void Render(std::string& out) const;
+  void RenderMetrics(std::string& out) const override;
 
  private:
   struct Counters {
@@ -77,4 +82,4 @@ class IngestMetrics {
   std::array<std::unique_ptr<Histogram>, static_cast<std::size_t>(Endpoint::kCount)> latency_;
 };
 
-}  // namespace ingot::api
+}  // namespace ingot::ingest

@@ -1,11 +1,11 @@
-#include "api/ingest_flow.h"
+#include "ingest/ingest_flow.h"
 
 #include <algorithm>
 
 #include "model/names.h"
 #include "model/timestamp.h"
 
-namespace ingot::api {
+namespace ingot::ingest {
 
 namespace {
 
@@ -16,14 +16,33 @@ namespace {
 std::uint64_t DecodeEstimate(const EndpointSpec& spec, std::size_t body_bytes) {
   const std::uint64_t body = body_bytes;
   return (2 + spec.transport_body_copies) * body + 4096 +
-         5 * std::min(body, spec.document_index_cap);
+         5 * std::min(body, spec.protocol->document_index_cap);
 }
 
 Refusal Busy(std::string message) { return Refusal{503, std::move(message), {}}; }
 
+template <typename T>
+double Load(const std::atomic<T>& a) {
+  return static_cast<double>(a.load(std::memory_order_relaxed));
+}
+
 }  // namespace
 
-IngestFlow::IngestFlow(const IngestApiOptions& options) : options_(options) {}
+int GrpcCodeFor(const Refusal& refusal) {
+  switch (refusal.status) {
+    case 400: return 3;   // INVALID_ARGUMENT
+    case 401: return 16;  // UNAUTHENTICATED
+    case 403: return 7;   // PERMISSION_DENIED
+    case 413: return 8;   // RESOURCE_EXHAUSTED
+    case 415: return 3;   // INVALID_ARGUMENT
+    case 429: return 8;   // RESOURCE_EXHAUSTED
+    case 500: return 13;  // INTERNAL
+    case 503: return 14;  // UNAVAILABLE
+    default: return 2;    // UNKNOWN
+  }
+}
+
+IngestFlow::IngestFlow(const IngestFlowOptions& options) : options_(options) {}
 
 model::BuilderOptions IngestFlow::BuilderOptionsNow() const {
   model::BuilderOptions o;
@@ -47,10 +66,9 @@ std::optional<Refusal> IngestFlow::CheckCredentials(std::string_view authorizati
   return Refusal{d.status, std::move(d.message), d.failure};
 }
 
-ingest::Ingester* IngestFlow::Admit(const EndpointSpec& spec, std::size_t body_bytes,
-                                    std::uint64_t held_bytes, BudgetCharge& charge,
-                                    Refusal& refusal) {
-  ingest::Ingester* ingester = ingester_.load();
+Ingester* IngestFlow::Admit(const EndpointSpec& spec, std::size_t body_bytes,
+                            std::uint64_t held_bytes, BudgetCharge& charge, Refusal& refusal) {
+  Ingester* ingester = ingester_.load();
   if (ingester == nullptr) {
     rejections_.starting.fetch_add(1, std::memory_order_relaxed);
     refusal = Busy("starting up: replaying the write-ahead log; retry shortly");
@@ -117,12 +135,14 @@ void IngestFlow::Run(const EndpointSpec& spec, std::shared_ptr<IngestCall> call,
                      std::string_view org, std::string_view stream, std::string_view body,
                      std::uint64_t held_bytes) {
   const auto started = std::chrono::steady_clock::now();
+  const protocols::ProtocolSpec& protocol = *spec.protocol;
   RequestState& state = call->state;
-  state.header.protocol = spec.protocol;
-  state.header.type = spec.type;
+  state.header.protocol = protocol.id;
+  state.header.type = protocol.type;
   Result<std::string> org_name = model::StreamName(org, "org");
-  Result<std::string> stream_name = spec.streams_in_body ? Result<std::string>(std::string(stream))
-                                                         : model::StreamName(stream, "stream");
+  Result<std::string> stream_name = protocol.streams_in_body
+                                        ? Result<std::string>(std::string(stream))
+                                        : model::StreamName(stream, "stream");
   for (const Status* st : {&org_name.status(), &stream_name.status()}) {
     if (st->ok()) continue;
     rejections_.parse.fetch_add(1, std::memory_order_relaxed);
@@ -134,12 +154,12 @@ void IngestFlow::Run(const EndpointSpec& spec, std::shared_ptr<IngestCall> call,
   state.header.stream = std::move(*stream_name);
   // Credentials were checked by the transport, before the body was read (CheckCredentials).
   Refusal refusal;
-  ingest::Ingester* ingester = Admit(spec, body.size(), held_bytes, state.charge, refusal);
+  Ingester* ingester = Admit(spec, body.size(), held_bytes, state.charge, refusal);
   if (ingester == nullptr) {
     call->Refuse(refusal);
     return;
   }
-  const Status st = spec.decode(body, state);
+  const Status st = protocol.decode(body, state.header.stream, state.decoded, state.outcome);
   if (!st.ok()) {
     rejections_.parse.fetch_add(1, std::memory_order_relaxed);
     call->Refuse({st.code() == StatusCode::kTooLarge ? 413 : 400, st.message(), {}});
@@ -160,4 +180,39 @@ void IngestFlow::Run(const EndpointSpec& spec, std::shared_ptr<IngestCall> call,
                    });
 }
 
-}  // namespace ingot::api
+void IngestFlow::RequestsSection::RenderMetrics(std::string& out) const {
+  flow_.metrics_.RenderMetrics(out);
+  if (const Ingester* ingester = flow_.ingester_.load()) ingester->RenderMetrics(out);
+}
+
+void IngestFlow::AdmissionSection::RenderMetrics(std::string& out) const {
+  using prometheus::Help;
+  using prometheus::Sample;
+  if (const MemoryBudget* b = flow_.options_.memory_budget) {
+    Help(out, "ingot_memory_budget_bytes", "gauge", "The memory budget (--memory-limit).");
+    Sample(out, "ingot_memory_budget_bytes", "", static_cast<double>(b->limit()));
+    Help(out, "ingot_memory_used_bytes", "gauge",
+         "Memory charged to the budget: request bodies, decoding, buffered records, files being "
+         "written.");
+    Sample(out, "ingot_memory_used_bytes", "", static_cast<double>(b->used()));
+  }
+  const Rejections& r = flow_.rejections_;
+  Help(out, "ingot_rejected_requests_total", "counter",
+       "Ingestion requests refused before their data was stored, by reason.");
+  const std::uint64_t memory_elsewhere =
+      flow_.transport_memory_refusals_ != nullptr ? flow_.transport_memory_refusals_->load() : 0;
+  Sample(out, "ingot_rejected_requests_total", "reason=\"memory\"",
+         Load(r.memory) + static_cast<double>(memory_elsewhere));
+  Sample(out, "ingot_rejected_requests_total", "reason=\"disk\"", Load(r.disk));
+  Sample(out, "ingot_rejected_requests_total", "reason=\"parse\"", Load(r.parse));
+  Sample(out, "ingot_rejected_requests_total", "reason=\"size\"", Load(r.too_large));
+  Sample(out, "ingot_rejected_requests_total", "reason=\"wal\"", Load(r.wal));
+  Sample(out, "ingot_rejected_requests_total", "reason=\"starting\"", Load(r.starting));
+  Sample(out, "ingot_rejected_requests_total", "reason=\"auth\"", Load(r.auth));
+  if (const std::atomic<bool>* low = flow_.options_.disk_low) {
+    Help(out, "ingot_disk_low", "gauge", "1 while free disk space is below --min-free-disk.");
+    Sample(out, "ingot_disk_low", "", low->load() ? 1 : 0);
+  }
+}
+
+}  // namespace ingot::ingest

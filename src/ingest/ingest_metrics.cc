@@ -1,10 +1,8 @@
-#include "api/ingest_metrics.h"
+#include "ingest/ingest_metrics.h"
 
 #include <functional>
 
-#include "api/prometheus_text.h"
-
-namespace ingot::api {
+namespace ingot::ingest {
 
 namespace {
 
@@ -30,6 +28,16 @@ std::string_view EndpointName(Endpoint e) {
     case Endpoint::kCount: break;
   }
   return "?";
+}
+
+Endpoint OtlpHttpEndpoint(protocols::otlp::Signal signal) {
+  return static_cast<Endpoint>(static_cast<int>(Endpoint::kOtlpHttpLogs) +
+                               static_cast<int>(signal));
+}
+
+Endpoint OtlpGrpcEndpoint(protocols::otlp::Signal signal) {
+  return static_cast<Endpoint>(static_cast<int>(Endpoint::kOtlpGrpcLogs) +
+                               static_cast<int>(signal));
 }
 
 IngestMetrics::IngestMetrics() {
@@ -69,7 +77,7 @@ void IngestMetrics::ObserveLatency(Endpoint endpoint, std::uint64_t micros) {
   latency_[static_cast<std::size_t>(endpoint)]->Record(micros);
 }
 
-void IngestMetrics::Render(std::string& out) const {
+void IngestMetrics::RenderMetrics(std::string& out) const {
   struct Family {
     const char* name;
     const char* help;
@@ -122,4 +130,4 @@ void IngestMetrics::Render(std::string& out) const {
   }
 }
 
-}  // namespace ingot::api
+}  // namespace ingot::ingest

@@ -1,10 +1,10 @@
-#include "api/ingest_metrics.h"
+#include "ingest/ingest_metrics.h"
 
 #include <gtest/gtest.h>
 
 #include <string>
 
-namespace ingot::api {
+namespace ingot::ingest {
 namespace {
 
 // Sum of the samples of `family` whose labels contain `match`.
@@ -28,7 +28,7 @@ TEST(IngestMetrics, StreamSeriesAreBoundedAndTheRestIsFoldedIntoOther) {
   }
   metrics.Count(Endpoint::kJson, "acme", "s0", 5, 0, 10);  // an early stream keeps its series
   std::string text;
-  metrics.Render(text);
+  metrics.RenderMetrics(text);
   // One series per family for each stream kept, plus the (other) one.
   const auto samples = [&](const std::string& family) {
     std::size_t n = 0;
@@ -50,9 +50,9 @@ TEST(IngestMetrics, StreamSeriesAreBoundedAndTheRestIsFoldedIntoOther) {
     metrics.Count(Endpoint::kHec, "o" + std::to_string(i), "x", 1, 0, 1);
   }
   std::string more;
-  metrics.Render(more);
+  metrics.RenderMetrics(more);
   EXPECT_LT(more.size(), text.size() + 1024);
 }
 
 }  // namespace
-}  // namespace ingot::api
+}  // namespace ingot::ingest

@@ -1,8 +1,8 @@
-#include "api/prometheus_text.h"
+#include "common/prometheus_text.h"
 
 #include <charconv>
 
-namespace ingot::api::prometheus {
+namespace ingot::prometheus {
 
 namespace {
 
@@ -74,4 +74,4 @@ void HistogramSamples(std::string& out, std::string_view name, std::string_view 
   Sample(out, std::string(name) + "_count", labels, static_cast<double>(cumulative));
 }
 
-}  // namespace ingot::api::prometheus
+}  // namespace ingot::prometheus

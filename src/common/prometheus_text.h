@@ -1,4 +1,5 @@
-// Writing the Prometheus text exposition format (version 0.0.4) for /metrics.
+// Writing the Prometheus text exposition format (version 0.0.4) for /metrics, and the interface
+// through which each stage contributes its series (api::AdminApi renders the sections in turn).
 #pragma once
 
 #include <string>
@@ -6,7 +7,21 @@
 
 #include "common/histogram.h"
 
-namespace ingot::api::prometheus {
+namespace ingot {
+
+// One stage's series for /metrics (the HTTP server, the request flow, the memtable, ...).
+// RenderMetrics may run at any time on any thread (an I/O thread answering /metrics): it reads
+// the stage's counters, which are atomics or guarded by the stage's own locks.
+class MetricsSection {
+ public:
+  virtual ~MetricsSection() = default;
+  // Appends Prometheus text (HELP/TYPE lines and samples).
+  virtual void RenderMetrics(std::string& out) const = 0;
+};
+
+}  // namespace ingot
+
+namespace ingot::prometheus {
 
 // "# HELP name help\n# TYPE name type\n".
 void Help(std::string& out, std::string_view name, std::string_view type, std::string_view help);
@@ -19,4 +34,4 @@ std::string Label(std::string_view key, std::string_view value);
 void HistogramSamples(std::string& out, std::string_view name, std::string_view labels,
                       const Histogram& h, double scale);
 
-}  // namespace ingot::api::prometheus
+}  // namespace ingot::prometheus

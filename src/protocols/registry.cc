@@ -1,0 +1,156 @@
+#include "protocols/registry.h"
+
+#include <limits>
+
+#include "protocols/json/multi.h"
+
+namespace ingot::protocols {
+
+namespace {
+
+using otlp::Encoding;
+using otlp::Signal;
+
+// The whole body is one document simdjson indexes.
+constexpr std::uint64_t kWholeBody = std::numeric_limits<std::uint64_t>::max();
+
+constexpr std::array<std::string_view, 2> kProtobufTypes = {"application/x-protobuf",
+                                                            "application/protobuf"};
+constexpr std::array<std::string_view, 2> kJsonTypes = {"application/json", {}};
+
+Status DecodeJsonArray(std::string_view body, std::string_view stream, Decoded& decoded,
+                       DecodeOutcome&) {
+  return json::DecodeJsonArray(body, decoded.Stream(stream));
+}
+
+Status DecodeNdjson(std::string_view body, std::string_view stream, Decoded& decoded,
+                    DecodeOutcome&) {
+  return json::DecodeNdjson(body, decoded.Stream(stream));
+}
+
+Status DecodeBulk(std::string_view body, std::string_view stream, Decoded& decoded,
+                  DecodeOutcome& outcome) {
+  return json::DecodeBulk(body, stream, decoded, outcome.bulk_items);
+}
+
+Status DecodeHec(std::string_view body, std::string_view stream, Decoded& decoded,
+                 DecodeOutcome& outcome) {
+  outcome.hec = json::DecodeHec(body, stream, decoded);
+  return outcome.hec.ok() ? Status::Ok() : Status::InvalidInput(outcome.hec.text);
+}
+
+template <Signal kSignal, Encoding kEncoding>
+Status DecodeOtlp(std::string_view body, std::string_view stream, Decoded& decoded,
+                  DecodeOutcome& outcome) {
+  if constexpr (kEncoding == Encoding::kProtobuf) {
+    return otlp::DecodeProtobuf(kSignal, body, decoded.Stream(stream), outcome.otlp);
+  } else {
+    return otlp::DecodeJson(kSignal, body, decoded.Stream(stream), outcome.otlp);
+  }
+}
+
+// One OTLP protocol: protobuf is read in place, JSON is one document simdjson indexes whole; one
+// stream (the request's).
+template <Signal kSignal, Encoding kEncoding>
+constexpr ProtocolSpec Otlp(Protocol id, std::string_view name, model::StreamType type,
+                            std::string_view endpoint) {
+  return {.id = id,
+          .name = name,
+          .type = type,
+          .decode = DecodeOtlp<kSignal, kEncoding>,
+          .document_index_cap = kEncoding == Encoding::kJson ? kWholeBody : 0,
+          .otlp = OtlpBody{kSignal, kEncoding},
+          .content_types = kEncoding == Encoding::kJson ? kJsonTypes : kProtobufTypes,
+          .endpoint = endpoint};
+}
+
+constexpr ProtocolSpec kProtocols[] = {
+    // _json / _multi: one stream, named in the path.
+    {.id = Protocol::kJsonArray,
+     .name = "_json",
+     .decode = DecodeJsonArray,
+     .document_index_cap = kWholeBody,
+     .endpoint = "POST /api/{org}/{stream}/_json"},
+    {.id = Protocol::kNdjson,
+     .name = "_multi",
+     .decode = DecodeNdjson,
+     .endpoint = "POST /api/{org}/{stream}/_multi"},
+    // _bulk: streams from each action's _index.
+    {.id = Protocol::kBulk,
+     .name = "_bulk",
+     .decode = DecodeBulk,
+     .streams_in_body = true,
+     .endpoint = "POST /api/{org}/_bulk"},
+    // HEC: streams from each event's index; simdjson indexes bodies up to 16 MiB at once.
+    {.id = Protocol::kHec,
+     .name = "hec",
+     .decode = DecodeHec,
+     .streams_in_body = true,
+     .document_index_cap = 16 << 20,
+     .endpoint = "POST /api/{org}/_hec"},
+    Otlp<Signal::kLogs, Encoding::kProtobuf>(
+        Protocol::kOtlpLogsProtobuf, "otlp_logs_protobuf", model::StreamType::kLogs,
+        "POST /api/{org}/v1/logs, Content-Type: application/x-protobuf, stream-name: {stream}"),
+    Otlp<Signal::kLogs, Encoding::kJson>(
+        Protocol::kOtlpLogsJson, "otlp_logs_json", model::StreamType::kLogs,
+        "POST /api/{org}/v1/logs, Content-Type: application/json, stream-name: {stream}"),
+    Otlp<Signal::kMetrics, Encoding::kProtobuf>(
+        Protocol::kOtlpMetricsProtobuf, "otlp_metrics_protobuf", model::StreamType::kMetrics,
+        "POST /api/{org}/v1/metrics, Content-Type: application/x-protobuf, stream-name: {stream}"),
+    Otlp<Signal::kMetrics, Encoding::kJson>(
+        Protocol::kOtlpMetricsJson, "otlp_metrics_json", model::StreamType::kMetrics,
+        "POST /api/{org}/v1/metrics, Content-Type: application/json, stream-name: {stream}"),
+    Otlp<Signal::kTraces, Encoding::kProtobuf>(
+        Protocol::kOtlpTracesProtobuf, "otlp_traces_protobuf", model::StreamType::kTraces,
+        "POST /api/{org}/v1/traces, Content-Type: application/x-protobuf, stream-name: {stream}"),
+    Otlp<Signal::kTraces, Encoding::kJson>(
+        Protocol::kOtlpTracesJson, "otlp_traces_json", model::StreamType::kTraces,
+        "POST /api/{org}/v1/traces, Content-Type: application/json, stream-name: {stream}"),
+};
+
+// Ids are what WAL records hold: unique, in range, never kAbort.
+constexpr bool IdsAreValid() {
+  std::uint8_t previous = 0;
+  for (const ProtocolSpec& p : kProtocols) {
+    const auto id = static_cast<std::uint8_t>(p.id);
+    if (id <= previous || id > kMaxProtocol || p.id == Protocol::kAbort) return false;
+    previous = id;
+  }
+  return true;
+}
+static_assert(IdsAreValid(), "protocol ids must be unique, ascending, 1..kMaxProtocol, not kAbort");
+
+// Index in kProtocols of the OTLP protocol of `signal` in `encoding`; -1 when none.
+constexpr int OtlpIndex(Signal signal, Encoding encoding) {
+  for (int i = 0; i < static_cast<int>(std::size(kProtocols)); ++i) {
+    const auto& otlp = kProtocols[i].otlp;
+    if (otlp && otlp->signal == signal && otlp->encoding == encoding) return i;
+  }
+  return -1;
+}
+constexpr bool EveryOtlpBodyIsRegistered() {
+  for (Signal signal : {Signal::kLogs, Signal::kMetrics, Signal::kTraces}) {
+    for (Encoding encoding : {Encoding::kProtobuf, Encoding::kJson}) {
+      if (OtlpIndex(signal, encoding) < 0) return false;
+    }
+  }
+  return true;
+}
+static_assert(EveryOtlpBodyIsRegistered(), "OTLP/HTTP and OTLP/gRPC take every signal in both");
+
+}  // namespace
+
+std::span<const ProtocolSpec> Protocols() { return kProtocols; }
+
+const ProtocolSpec* FindProtocol(Protocol id) {
+  for (const ProtocolSpec& p : kProtocols) {
+    if (p.id == id) return &p;
+  }
+  return nullptr;
+}
+
+const ProtocolSpec& OtlpProtocol(otlp::Signal signal, otlp::Encoding encoding) {
+  return kProtocols[OtlpIndex(signal, encoding)];  // never -1 (static_assert above)
+}
+
+}  // namespace ingot::protocols

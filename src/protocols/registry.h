@@ -1,0 +1,91 @@
+// The protocol registry: everything ingot knows about a protocol, in one entry. HTTP (api/), gRPC
+// (grpc/) and WAL replay (ingest/) all take a protocol's decoder and settings from here, so a
+// request replayed after a crash is decoded exactly as the request that was acknowledged. A new
+// protocol is one entry in registry.cc plus its decoder folder (and, in the round-trip test
+// ingest/protocol_roundtrip_test.cc, a sample body: the test fails without one).
+#pragma once
+
+#include <array>
+#include <cstdint>
+#include <optional>
+#include <span>
+#include <string_view>
+
+#include "common/status.h"
+#include "model/stream_key.h"
+#include "protocols/decoded.h"
+#include "protocols/json/bulk.h"
+#include "protocols/json/hec.h"
+#include "protocols/otlp/otlp.h"
+
+namespace ingot::protocols {
+
+// The protocol id in every WAL record header (ingest/request_record.h, docs/wal.md): these numbers
+// are on disk, never renumber one.
+enum class Protocol : std::uint8_t {
+  kJsonArray = 1,  // _json
+  kNdjson = 2,     // _multi
+  kBulk = 3,       // Elasticsearch _bulk
+  kHec = 4,        // Splunk HEC
+  // Not a protocol: the WAL's abort records (ingest/request_record.h) share the id byte.
+  kAbort = 5,
+  // OTLP Export*ServiceRequest bodies, one id per signal and encoding.
+  kOtlpLogsProtobuf = 6,
+  kOtlpLogsJson = 7,
+  kOtlpMetricsProtobuf = 8,
+  kOtlpMetricsJson = 9,
+  kOtlpTracesProtobuf = 10,
+  kOtlpTracesJson = 11,
+};
+inline constexpr std::uint8_t kMaxProtocol = 11;
+
+// What some decoders report besides rows; each protocol's answer is made from its part.
+struct DecodeOutcome {
+  json::BulkItems bulk_items;  // _bulk: each action's outcome
+  json::HecResult hec;         // HEC: the decoder's verdict
+  otlp::ExportResult otlp;     // OTLP: records rejected, for partial_success
+};
+
+// Decodes `body` into `decoded` (made with the request's builder options); `stream` is the
+// request's stream (sanitized), or for protocols whose bodies name streams the default one (may
+// be empty for _bulk). A malformed body is kInvalidInput (400), a body too large kTooLarge (413):
+// nothing of it is kept. The caller finishes `decoded` (Decoded::Finish) on success.
+// REQUIRES: json::kPadding readable bytes after `body`.
+using Decoder = Status (*)(std::string_view body, std::string_view stream, Decoded& decoded,
+                           DecodeOutcome& outcome);
+
+// An OTLP protocol: which export, in which encoding.
+struct OtlpBody {
+  otlp::Signal signal;
+  otlp::Encoding encoding;
+};
+
+struct ProtocolSpec {
+  Protocol id{};
+  std::string_view name{};  // for people: "_json", "otlp_logs_protobuf", ...
+  model::StreamType type = model::StreamType::kLogs;
+  Decoder decode = nullptr;
+  // The body names each record's stream (_bulk `_index`, HEC `index`; the decoder checks those
+  // names): the request's stream is only the default, and is not checked.
+  bool streams_in_body = false;
+  // Bytes of the body simdjson indexes as one document (about five bytes of index per byte, on
+  // top of the columns), for the memory estimate: 0 for line-by-line and binary formats.
+  std::uint64_t document_index_cap = 0;
+  // OTLP: the export and encoding; the Content-Types (media types, compared case-insensitively)
+  // that name the encoding, the first the one answers carry. Other protocols take any
+  // Content-Type.
+  std::optional<OtlpBody> otlp{};
+  std::array<std::string_view, 2> content_types{};
+  // How the request is sent to ingot, for people re-sending a quarantined one:
+  // "POST /api/{org}/{stream}/_multi" ({org} and {stream} to be filled in).
+  std::string_view endpoint{};
+};
+
+// Every registered protocol, in id order.
+std::span<const ProtocolSpec> Protocols();
+// The protocol of WAL id `id`; null for kAbort and ids nothing is registered for.
+const ProtocolSpec* FindProtocol(Protocol id);
+// The registered OTLP protocol of `signal` in `encoding`.
+const ProtocolSpec& OtlpProtocol(otlp::Signal signal, otlp::Encoding encoding);
+
+}  // namespace ingot::protocols

@@ -1,0 +1,107 @@
+#include "protocols/registry.h"
+
+#include <gtest/gtest.h>
+
+#include <set>
+#include <string>
+
+namespace ingot::protocols {
+namespace {
+
+namespace otlp = protocols::otlp;
+
+TEST(Registry, EveryEntryIsComplete) {
+  std::set<std::string_view> names;
+  for (const ProtocolSpec& p : Protocols()) {
+    SCOPED_TRACE(std::string(p.name));
+    EXPECT_TRUE(names.insert(p.name).second) << "names are unique";
+    EXPECT_NE(p.decode, nullptr);
+    EXPECT_TRUE(p.endpoint.starts_with("POST /api/{org}/")) << p.endpoint;
+    EXPECT_EQ(FindProtocol(p.id), &p);
+    // OTLP bodies say their encoding by Content-Type; the others take any.
+    EXPECT_EQ(p.otlp.has_value(), !p.content_types[0].empty());
+  }
+  EXPECT_EQ(FindProtocol(Protocol::kAbort), nullptr);
+  EXPECT_EQ(FindProtocol(static_cast<Protocol>(0)), nullptr);
+  EXPECT_EQ(FindProtocol(static_cast<Protocol>(kMaxProtocol + 1)), nullptr);
+}
+
+// The ids are in every WAL on disk: these numbers never change.
+TEST(Registry, WalIdsAreStable) {
+  EXPECT_EQ(static_cast<int>(Protocol::kJsonArray), 1);
+  EXPECT_EQ(static_cast<int>(Protocol::kNdjson), 2);
+  EXPECT_EQ(static_cast<int>(Protocol::kBulk), 3);
+  EXPECT_EQ(static_cast<int>(Protocol::kHec), 4);
+  EXPECT_EQ(static_cast<int>(Protocol::kAbort), 5);
+  EXPECT_EQ(static_cast<int>(Protocol::kOtlpLogsProtobuf), 6);
+  EXPECT_EQ(static_cast<int>(Protocol::kOtlpLogsJson), 7);
+  EXPECT_EQ(static_cast<int>(Protocol::kOtlpMetricsProtobuf), 8);
+  EXPECT_EQ(static_cast<int>(Protocol::kOtlpMetricsJson), 9);
+  EXPECT_EQ(static_cast<int>(Protocol::kOtlpTracesProtobuf), 10);
+  EXPECT_EQ(static_cast<int>(Protocol::kOtlpTracesJson), 11);
+  EXPECT_EQ(Protocols().size(), 10u);
+}
+
+TEST(Registry, OtlpPerSignalAndEncoding) {
+  struct Case {
+    otlp::Signal signal;
+    otlp::Encoding encoding;
+    Protocol id;
+    model::StreamType type;
+    std::string_view content_type;
+  };
+  const Case cases[] = {
+      {otlp::Signal::kLogs, otlp::Encoding::kProtobuf, Protocol::kOtlpLogsProtobuf,
+       model::StreamType::kLogs, "application/x-protobuf"},
+      {otlp::Signal::kLogs, otlp::Encoding::kJson, Protocol::kOtlpLogsJson,
+       model::StreamType::kLogs, "application/json"},
+      {otlp::Signal::kMetrics, otlp::Encoding::kProtobuf, Protocol::kOtlpMetricsProtobuf,
+       model::StreamType::kMetrics, "application/x-protobuf"},
+      {otlp::Signal::kMetrics, otlp::Encoding::kJson, Protocol::kOtlpMetricsJson,
+       model::StreamType::kMetrics, "application/json"},
+      {otlp::Signal::kTraces, otlp::Encoding::kProtobuf, Protocol::kOtlpTracesProtobuf,
+       model::StreamType::kTraces, "application/x-protobuf"},
+      {otlp::Signal::kTraces, otlp::Encoding::kJson, Protocol::kOtlpTracesJson,
+       model::StreamType::kTraces, "application/json"},
+  };
+  for (const Case& c : cases) {
+    const ProtocolSpec& p = OtlpProtocol(c.signal, c.encoding);
+    EXPECT_EQ(p.id, c.id);
+    EXPECT_EQ(p.type, c.type);
+    EXPECT_EQ(p.content_types[0], c.content_type);
+    EXPECT_FALSE(p.streams_in_body);
+    // OTLP/JSON is one document simdjson indexes whole; protobuf is read in place.
+    EXPECT_EQ(p.document_index_cap > 0, c.encoding == otlp::Encoding::kJson);
+    EXPECT_TRUE(p.endpoint.find(otlp::SignalName(c.signal)) != std::string_view::npos);
+    EXPECT_TRUE(p.endpoint.find(c.content_type) != std::string_view::npos);
+  }
+}
+
+TEST(Registry, JsonProtocols) {
+  const ProtocolSpec& json = *FindProtocol(Protocol::kJsonArray);
+  EXPECT_FALSE(json.streams_in_body);
+  EXPECT_GT(json.document_index_cap, 0u);
+  const ProtocolSpec& multi = *FindProtocol(Protocol::kNdjson);
+  EXPECT_FALSE(multi.streams_in_body);
+  EXPECT_EQ(multi.document_index_cap, 0u);
+  const ProtocolSpec& bulk = *FindProtocol(Protocol::kBulk);
+  EXPECT_TRUE(bulk.streams_in_body);
+  EXPECT_EQ(bulk.document_index_cap, 0u);
+  const ProtocolSpec& hec = *FindProtocol(Protocol::kHec);
+  EXPECT_TRUE(hec.streams_in_body);
+  EXPECT_EQ(hec.document_index_cap, 16u << 20);
+}
+
+// The decoder's report besides rows lands in the outcome: a HEC verdict fails the request.
+TEST(Registry, HecVerdictIsTheOutcome) {
+  const std::string body = std::string(R"({"event":)") + std::string(64, '\0');
+  Decoded decoded(model::BuilderOptions{});
+  DecodeOutcome outcome;
+  const Status st = FindProtocol(Protocol::kHec)->decode({body.data(), 9}, "s", decoded, outcome);
+  EXPECT_FALSE(st.ok());
+  EXPECT_FALSE(outcome.hec.ok());
+  EXPECT_EQ(st.message(), outcome.hec.text);
+}
+
+}  // namespace
+}  // namespace ingot::protocols
