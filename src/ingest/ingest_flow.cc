@@ -180,15 +180,15 @@ void IngestFlow::Run(const EndpointSpec& spec, std::shared_ptr<IngestCall> call,
                    });
 }
 
-void IngestFlow::RequestsSection::RenderMetrics(std::string& out) const {
-  flow_.metrics_.RenderMetrics(out);
-  if (const Ingester* ingester = flow_.ingester_.load()) ingester->RenderMetrics(out);
+void IngestFlow::RenderRequests(std::string& out) const {
+  metrics_.RenderMetrics(out);
+  if (const Ingester* ingester = ingester_.load()) ingester->RenderMetrics(out);
 }
 
-void IngestFlow::AdmissionSection::RenderMetrics(std::string& out) const {
+void IngestFlow::RenderAdmission(std::string& out) const {
   using prometheus::Help;
   using prometheus::Sample;
-  if (const MemoryBudget* b = flow_.options_.memory_budget) {
+  if (const MemoryBudget* b = options_.memory_budget) {
     Help(out, "ingot_memory_budget_bytes", "gauge", "The memory budget (--memory-limit).");
     Sample(out, "ingot_memory_budget_bytes", "", static_cast<double>(b->limit()));
     Help(out, "ingot_memory_used_bytes", "gauge",
@@ -196,11 +196,11 @@ void IngestFlow::AdmissionSection::RenderMetrics(std::string& out) const {
          "written.");
     Sample(out, "ingot_memory_used_bytes", "", static_cast<double>(b->used()));
   }
-  const Rejections& r = flow_.rejections_;
+  const Rejections& r = rejections_;
   Help(out, "ingot_rejected_requests_total", "counter",
        "Ingestion requests refused before their data was stored, by reason.");
   const std::uint64_t memory_elsewhere =
-      flow_.transport_memory_refusals_ != nullptr ? flow_.transport_memory_refusals_->load() : 0;
+      transport_memory_refusals_ != nullptr ? transport_memory_refusals_->load() : 0;
   Sample(out, "ingot_rejected_requests_total", "reason=\"memory\"",
          Load(r.memory) + static_cast<double>(memory_elsewhere));
   Sample(out, "ingot_rejected_requests_total", "reason=\"disk\"", Load(r.disk));
@@ -209,7 +209,7 @@ void IngestFlow::AdmissionSection::RenderMetrics(std::string& out) const {
   Sample(out, "ingot_rejected_requests_total", "reason=\"wal\"", Load(r.wal));
   Sample(out, "ingot_rejected_requests_total", "reason=\"starting\"", Load(r.starting));
   Sample(out, "ingot_rejected_requests_total", "reason=\"auth\"", Load(r.auth));
-  if (const std::atomic<bool>* low = flow_.options_.disk_low) {
+  if (const std::atomic<bool>* low = options_.disk_low) {
     Help(out, "ingot_disk_low", "gauge", "1 while free disk space is below --min-free-disk.");
     Sample(out, "ingot_disk_low", "", low->load() ? 1 : 0);
   }

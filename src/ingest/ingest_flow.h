@@ -14,7 +14,6 @@
 #include <atomic>
 #include <chrono>
 #include <cstdint>
-#include <functional>
 #include <memory>
 #include <optional>
 #include <string>
@@ -175,23 +174,20 @@ class IngestFlow {
   }
 
  private:
-  class RequestsSection final : public MetricsSection {
+  // A /metrics section one of the flow's Render* functions writes.
+  class Section final : public MetricsSection {
    public:
-    explicit RequestsSection(const IngestFlow& flow) : flow_(flow) {}
-    void RenderMetrics(std::string& out) const override;
+    using Render = void (IngestFlow::*)(std::string& out) const;
+    Section(const IngestFlow& flow, Render render) : flow_(flow), render_(render) {}
+    void RenderMetrics(std::string& out) const override { (flow_.*render_)(out); }
 
    private:
     const IngestFlow& flow_;
-  };
-  class AdmissionSection final : public MetricsSection {
-   public:
-    explicit AdmissionSection(const IngestFlow& flow) : flow_(flow) {}
-    void RenderMetrics(std::string& out) const override;
-
-   private:
-    const IngestFlow& flow_;
+    const Render render_;
   };
 
+  void RenderRequests(std::string& out) const;
+  void RenderAdmission(std::string& out) const;
   // Admission, before the body is decoded: the ingester, or null with `refusal` set (503 while
   // starting, under disk or memory pressure; 413 if it can never fit). On success `charge` holds
   // the request's claim on the memory budget.
@@ -208,8 +204,8 @@ class IngestFlow {
   Rejections rejections_;
   IngestMetrics metrics_;
   const std::atomic<std::uint64_t>* transport_memory_refusals_ = nullptr;
-  const RequestsSection requests_section_{*this};
-  const AdmissionSection admission_section_{*this};
+  const Section requests_section_{*this, &IngestFlow::RenderRequests};
+  const Section admission_section_{*this, &IngestFlow::RenderAdmission};
 };
 
 }  // namespace ingot::ingest
