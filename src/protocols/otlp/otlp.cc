@@ -71,32 +71,6 @@ bool HasPartialSuccess(const ExportResult& r) {
 
 }  // namespace
 
-std::string_view SignalName(Signal signal) {
-  switch (signal) {
-    case Signal::kLogs: return "logs";
-    case Signal::kMetrics: return "metrics";
-    case Signal::kTraces: return "traces";
-  }
-  return "logs";
-}
-
-ExportResult ExportResultOf(const ExportResult& result, const Decoded& decoded) {
-  ExportResult out = result;
-  const auto failed = static_cast<std::int64_t>(decoded.failed());
-  if (failed > out.rejected) {
-    out.rejected = failed;
-    if (out.error_message.empty()) {
-      for (const auto& s : decoded.streams()) {
-        if (s->failed > 0) {
-          out.error_message = s->first_error;
-          break;
-        }
-      }
-    }
-  }
-  return out;
-}
-
 Status DecodeProtobuf(Signal signal, std::string_view body, StreamRecords& out,
                       ExportResult& result) {
   WireSource source(body);

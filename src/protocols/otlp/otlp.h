@@ -22,7 +22,14 @@ enum class Signal : std::uint8_t { kLogs, kMetrics, kTraces };
 enum class Encoding : std::uint8_t { kProtobuf = 0, kJson = 1 };
 
 // "logs", "metrics" or "traces": the OTLP/HTTP path segment (/v1/logs), the gRPC service label.
-std::string_view SignalName(Signal signal);
+constexpr std::string_view SignalName(Signal signal) {
+  switch (signal) {
+    case Signal::kLogs: return "logs";
+    case Signal::kMetrics: return "metrics";
+    case Signal::kTraces: return "traces";
+  }
+  return "logs";
+}
 
 // What the answer to an export says: records rejected (rejected_log_records, rejected_data_points,
 // rejected_spans) and why (the first rejection).
