@@ -52,11 +52,10 @@ Status DecodeOtlp(std::string_view body, std::string_view stream, Decoded& decod
 // One OTLP protocol: protobuf is read in place, JSON is one document simdjson indexes whole; one
 // stream (the request's).
 template <Signal kSignal, Encoding kEncoding>
-constexpr ProtocolSpec Otlp(Protocol id, std::string_view name, model::StreamType type,
-                            std::string_view endpoint) {
+constexpr ProtocolSpec Otlp(Protocol id, std::string_view name, std::string_view endpoint) {
   return {.id = id,
           .name = name,
-          .type = type,
+          .type = otlp::StreamTypeOf(kSignal),
           .decode = DecodeOtlp<kSignal, kEncoding>,
           .document_index_cap = kEncoding == Encoding::kJson ? kWholeBody : 0,
           .otlp = OtlpBody{kSignal, kEncoding},
@@ -89,22 +88,22 @@ constexpr ProtocolSpec kProtocols[] = {
      .document_index_cap = 16 << 20,
      .endpoint = "POST /api/{org}/_hec"},
     Otlp<Signal::kLogs, Encoding::kProtobuf>(
-        Protocol::kOtlpLogsProtobuf, "otlp_logs_protobuf", model::StreamType::kLogs,
+        Protocol::kOtlpLogsProtobuf, "otlp_logs_protobuf",
         "POST /api/{org}/v1/logs, Content-Type: application/x-protobuf, stream-name: {stream}"),
     Otlp<Signal::kLogs, Encoding::kJson>(
-        Protocol::kOtlpLogsJson, "otlp_logs_json", model::StreamType::kLogs,
+        Protocol::kOtlpLogsJson, "otlp_logs_json",
         "POST /api/{org}/v1/logs, Content-Type: application/json, stream-name: {stream}"),
     Otlp<Signal::kMetrics, Encoding::kProtobuf>(
-        Protocol::kOtlpMetricsProtobuf, "otlp_metrics_protobuf", model::StreamType::kMetrics,
+        Protocol::kOtlpMetricsProtobuf, "otlp_metrics_protobuf",
         "POST /api/{org}/v1/metrics, Content-Type: application/x-protobuf, stream-name: {stream}"),
     Otlp<Signal::kMetrics, Encoding::kJson>(
-        Protocol::kOtlpMetricsJson, "otlp_metrics_json", model::StreamType::kMetrics,
+        Protocol::kOtlpMetricsJson, "otlp_metrics_json",
         "POST /api/{org}/v1/metrics, Content-Type: application/json, stream-name: {stream}"),
     Otlp<Signal::kTraces, Encoding::kProtobuf>(
-        Protocol::kOtlpTracesProtobuf, "otlp_traces_protobuf", model::StreamType::kTraces,
+        Protocol::kOtlpTracesProtobuf, "otlp_traces_protobuf",
         "POST /api/{org}/v1/traces, Content-Type: application/x-protobuf, stream-name: {stream}"),
     Otlp<Signal::kTraces, Encoding::kJson>(
-        Protocol::kOtlpTracesJson, "otlp_traces_json", model::StreamType::kTraces,
+        Protocol::kOtlpTracesJson, "otlp_traces_json",
         "POST /api/{org}/v1/traces, Content-Type: application/json, stream-name: {stream}"),
 };
 

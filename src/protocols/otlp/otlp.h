@@ -13,6 +13,7 @@
 #include <string_view>
 
 #include "common/status.h"
+#include "model/stream_key.h"
 #include "protocols/decoded.h"
 
 namespace ingot::protocols::otlp {
@@ -21,14 +22,19 @@ enum class Signal : std::uint8_t { kLogs, kMetrics, kTraces };
 // How a request body is encoded (protocols/registry.h: the Content-Types of each).
 enum class Encoding : std::uint8_t { kProtobuf = 0, kJson = 1 };
 
+// The type of the streams `signal`'s rows go to.
+constexpr model::StreamType StreamTypeOf(Signal signal) {
+  switch (signal) {
+    case Signal::kLogs: return model::StreamType::kLogs;
+    case Signal::kMetrics: return model::StreamType::kMetrics;
+    case Signal::kTraces: return model::StreamType::kTraces;
+  }
+  return model::StreamType::kLogs;
+}
+
 // "logs", "metrics" or "traces": the OTLP/HTTP path segment (/v1/logs), the gRPC service label.
 constexpr std::string_view SignalName(Signal signal) {
-  switch (signal) {
-    case Signal::kLogs: return "logs";
-    case Signal::kMetrics: return "metrics";
-    case Signal::kTraces: return "traces";
-  }
-  return "logs";
+  return model::StreamTypeName(StreamTypeOf(signal));
 }
 
 // What the answer to an export says: records rejected (rejected_log_records, rejected_data_points,
