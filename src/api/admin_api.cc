@@ -120,7 +120,7 @@ std::string AdminApi::RenderMetrics() const {
     Help(out, "ingot_memtable_partitions", "gauge", "Open memtable partitions (stream and hour).");
     Sample(out, "ingot_memtable_partitions", "", static_cast<double>(memtable->partitions()));
   }
-  if (const memtable::Persister* persister = sources_.persister) {
+  if (const persist::Persister* persister = sources_.persister) {
     const auto& s = persister->stats();
     Help(out, "ingot_persist_backlog_partitions", "gauge",
          "Sealed partitions waiting for Parquet.");

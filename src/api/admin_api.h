@@ -14,7 +14,7 @@
 #include "http/server.h"
 #include "ingest/ingester.h"
 #include "memtable/memtable.h"
-#include "memtable/persister.h"
+#include "persist/persister.h"
 #include "wal/wal_stats.h"
 
 namespace ingot::api {
@@ -32,7 +32,7 @@ struct MetricsSources {
   const http::Server* server = nullptr;
   const ingest::Ingester* ingester = nullptr;
   const memtable::Memtable* memtable = nullptr;
-  const memtable::Persister* persister = nullptr;
+  const persist::Persister* persister = nullptr;
   const wal::WalStats* wal = nullptr;
   const MemoryBudget* memory_budget = nullptr;
   const Rejections* rejections = nullptr;

@@ -21,17 +21,17 @@
 #include "auth/authenticator.h"
 #include "auth/exposure.h"
 #include "common/memory_budget.h"
+#include "fs/file_system.h"
 #include "grpc/otlp_grpc_server.h"
 #include "http/server.h"
 #include "ingest/ingester.h"
 #include "ingest/persisted_watermark.h"
 #include "ingest/recovery.h"
 #include "memtable/memtable.h"
-#include "memtable/persister.h"
 #include "model/timestamp.h"
 #include "parquet/codec.h"
-#include "storage/file_system.h"
-#include "storage/parquet_file.h"
+#include "persist/parquet_file.h"
+#include "persist/persister.h"
 #include "wal/wal_writer.h"
 
 namespace ingot::app {
@@ -264,13 +264,13 @@ int RunServe(const ServeConfig& config) {
                  config.http_addr, config.grpc_addr.empty() ? "" : " or ", config.grpc_addr);
   }
 
-  storage::FileSystem& fs = storage::PosixFileSystem();
+  fs::FileSystem& fs = fs::PosixFileSystem();
   const std::string files_dir = config.data_dir + "/files";
   if (Status st = fs.CreateDirs(files_dir); !st.ok()) {
     spdlog::critical("cannot create {}: {}", files_dir, st.ToString());
     return 1;
   }
-  if (std::size_t n = storage::RemoveTemporaryFiles(fs, files_dir); n > 0) {
+  if (std::size_t n = persist::RemoveTemporaryFiles(fs, files_dir); n > 0) {
     spdlog::warn("removed {} partial Parquet files left by an interrupted run", n);
   }
 
@@ -279,7 +279,7 @@ int RunServe(const ServeConfig& config) {
   UpdateDiskLow(config, disk_low);
 
   ingest::PersistedWatermark watermark;
-  memtable::PersisterOptions persist_options;
+  persist::PersisterOptions persist_options;
   persist_options.memory_budget = &budget;
   persist_options.test_delay = std::chrono::microseconds(config.test_persist_delay_us);
   persist_options.data_dir = config.data_dir;
@@ -290,7 +290,7 @@ int RunServe(const ServeConfig& config) {
   persist_options.on_persisted = [&watermark](const memtable::SealedPartition& p) {
     watermark.Persisted(p.seqs);
   };
-  memtable::Persister persister(persist_options, fs);
+  persist::Persister persister(persist_options, fs);
 
   memtable::MemtableOptions memtable_options;
   memtable_options.max_partition_rows = config.max_file_rows;

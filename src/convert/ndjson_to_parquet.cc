@@ -13,12 +13,12 @@
 #include <thread>
 #include <vector>
 
+#include "fs/file_system.h"
 #include "parquet/file_writer.h"
 #include "parquet/write_batch.h"
 #include "protocols/decoded.h"
 #include "protocols/json/json_walker.h"
 #include "protocols/json/multi.h"
-#include "storage/file_system.h"
 
 namespace ingot::convert {
 
@@ -153,17 +153,17 @@ parquet::FileSchema UnifiedSchema(std::vector<Chunk>& chunks) {
 
 class FileStream final : public parquet::OutputStream {
  public:
-  explicit FileStream(storage::WritableFile& file) : file_(file) {}
+  explicit FileStream(fs::WritableFile& file) : file_(file) {}
   Status Write(const void* data, std::size_t n) override { return file_.Append(data, n); }
 
  private:
-  storage::WritableFile& file_;
+  fs::WritableFile& file_;
 };
 
 Status WriteFile(const std::string& path, const parquet::FileSchema& schema,
                  const parquet::WriterOptions& writer_options, std::vector<Chunk>& chunks,
                  ConvertStats& stats) {
-  storage::FileSystem& fs = storage::PosixFileSystem();
+  fs::FileSystem& fs = fs::PosixFileSystem();
   const std::string tmp = path + ".tmp";
   (void)fs.Remove(tmp);  // a leftover of an interrupted run
   auto file = fs.NewWritableFile(tmp);

@@ -1,4 +1,4 @@
-#include "memtable/seq_ranges.h"
+#include "wal/seq_ranges.h"
 
 #include <gtest/gtest.h>
 
@@ -6,7 +6,7 @@
 #include <random>
 #include <set>
 
-namespace ingot::memtable {
+namespace ingot::wal {
 namespace {
 
 TEST(SeqRanges, InOrderAddsMergeIntoRanges) {
@@ -75,4 +75,4 @@ TEST(SeqRanges, AddAndRemoveSetsMatchASet) {
 }
 
 }  // namespace
-}  // namespace ingot::memtable
+}  // namespace ingot::wal

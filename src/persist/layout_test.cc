@@ -1,10 +1,10 @@
-#include "storage/layout.h"
+#include "persist/layout.h"
 
 #include <gtest/gtest.h>
 
 #include "model/timestamp.h"
 
-namespace ingot::storage {
+namespace ingot::persist {
 namespace {
 
 TEST(Layout, HivePartitionDirectories) {
@@ -24,4 +24,4 @@ TEST(Layout, HourOfFloorsNegativeTimes) {
 }
 
 }  // namespace
-}  // namespace ingot::storage
+}  // namespace ingot::persist

@@ -1,9 +1,9 @@
-#include "storage/fault_injection.h"
+#include "fs/fault_injection.h"
 
 #include <algorithm>
 #include <random>
 
-namespace ingot::storage {
+namespace ingot::fs {
 
 namespace {
 
@@ -349,4 +349,4 @@ void FaultInjectingFileSystem::Restart() {
   down_ = false;
 }
 
-}  // namespace ingot::storage
+}  // namespace ingot::fs

@@ -1,5 +1,5 @@
 // Fuzzes the one check every org and stream name goes through (model::StreamName) together with
-// the directory layout built from its result (storage::PartitionDir): whatever bytes a client
+// the directory layout built from its result (persist::PartitionDir): whatever bytes a client
 // sends, a name is either refused with kInvalidInput, or it is a stored name (1 to 128 bytes of
 // [a-z0-9_:], the same when checked again) and every partition directory made from it is a path
 // of exactly the layout's components below <data-dir>/files, none empty, "." or "..", none over
@@ -17,7 +17,7 @@
 #include "model/names.h"
 #include "model/stream_key.h"
 #include "model/timestamp.h"
-#include "storage/layout.h"
+#include "persist/layout.h"
 
 namespace {
 
@@ -96,7 +96,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   const std::int64_t hour =
       first + static_cast<std::int64_t>(seed % static_cast<std::uint64_t>(last - first + 1));
   const std::string data_dir = "/data";
-  const std::string dir = ingot::storage::PartitionDir(data_dir, {org, type, stream}, hour);
+  const std::string dir = ingot::persist::PartitionDir(data_dir, {org, type, stream}, hour);
   Require(dir.starts_with(data_dir + "/files/"));
   const std::vector<std::string_view> parts =
       Split(std::string_view(dir).substr(data_dir.size() + 7));

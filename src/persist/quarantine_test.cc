@@ -1,4 +1,4 @@
-#include "memtable/quarantine.h"
+#include "persist/quarantine.h"
 
 #include <gtest/gtest.h>
 #include <simdjson.h>
@@ -10,12 +10,12 @@
 
 #include "model/batch_builder.h"
 
-namespace ingot::memtable {
+namespace ingot::persist {
 namespace {
 
-namespace fs = std::filesystem;
+namespace stdfs = std::filesystem;
 
-std::string ReadFile(const fs::path& p) {
+std::string ReadFile(const stdfs::path& p) {
   std::ifstream in(p);
   std::stringstream s;
   s << in.rdbuf();
@@ -77,19 +77,19 @@ TEST(NdjsonRows, NonFiniteNumbersBecomeText) {
 class QuarantineTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    root_ =
-        fs::temp_directory_path() / ("ingot_quarantine_" + std::to_string(::getpid()) + "_" +
-                                     testing::UnitTest::GetInstance()->current_test_info()->name());
-    fs::remove_all(root_);
+    root_ = stdfs::temp_directory_path() /
+            ("ingot_quarantine_" + std::to_string(::getpid()) + "_" +
+             testing::UnitTest::GetInstance()->current_test_info()->name());
+    stdfs::remove_all(root_);
   }
-  void TearDown() override { fs::remove_all(root_); }
-  fs::path root_;
+  void TearDown() override { stdfs::remove_all(root_); }
+  stdfs::path root_;
 };
 
 TEST_F(QuarantineTest, WritesRowsAndANoteThatTheIndexReadsBack) {
-  Quarantine quarantine(storage::PosixFileSystem(), root_.string());
+  Quarantine quarantine(fs::PosixFileSystem(), root_.string());
   const model::StreamKey key{"org", model::StreamType::kLogs, std::string(300, 'x')};
-  SeqRanges seqs;
+  wal::SeqRanges seqs;
   seqs.Add(5);
   seqs.Add(6);
   seqs.Add(9);
@@ -98,8 +98,8 @@ TEST_F(QuarantineTest, WritesRowsAndANoteThatTheIndexReadsBack) {
   EXPECT_EQ(quarantine.stats().batches.load(), 1u);
   EXPECT_EQ(quarantine.stats().rows.load(), 2u);
 
-  std::vector<fs::path> notes, rows;
-  for (const auto& e : fs::directory_iterator(root_ / "quarantine")) {
+  std::vector<stdfs::path> notes, rows;
+  for (const auto& e : stdfs::directory_iterator(root_ / "quarantine")) {
     (e.path().extension() == ".json" ? notes : rows).push_back(e.path());
   }
   ASSERT_EQ(notes.size(), 1u);
@@ -119,7 +119,7 @@ TEST_F(QuarantineTest, WritesRowsAndANoteThatTheIndexReadsBack) {
   EXPECT_EQ(std::string_view(note["reason"]), "mkdir: File name too long");
   EXPECT_EQ(std::string_view(note["rows_file"]), rows[0].filename().string());
 
-  const QuarantineIndex index = QuarantineIndex::Load(storage::PosixFileSystem(), root_.string());
+  const QuarantineIndex index = QuarantineIndex::Load(fs::PosixFileSystem(), root_.string());
   EXPECT_EQ(index.notes(), 1u);
   EXPECT_TRUE(index.Contains(key, 472'222, 5));
   EXPECT_TRUE(index.Contains(key, 472'222, 9));
@@ -130,10 +130,10 @@ TEST_F(QuarantineTest, WritesRowsAndANoteThatTheIndexReadsBack) {
 }
 
 TEST_F(QuarantineTest, AnEmptyOrMissingFolderIsAnEmptyIndex) {
-  const QuarantineIndex index = QuarantineIndex::Load(storage::PosixFileSystem(), root_.string());
+  const QuarantineIndex index = QuarantineIndex::Load(fs::PosixFileSystem(), root_.string());
   EXPECT_EQ(index.notes(), 0u);
   EXPECT_FALSE(index.Contains({"o", model::StreamType::kLogs, "s"}, 0, 1));
 }
 
 }  // namespace
-}  // namespace ingot::memtable
+}  // namespace ingot::persist

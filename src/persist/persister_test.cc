@@ -1,4 +1,4 @@
-#include "memtable/persister.h"
+#include "persist/persister.h"
 
 #include <gtest/gtest.h>
 #include <sys/resource.h>
@@ -10,18 +10,19 @@
 #include <mutex>
 #include <vector>
 
+#include "fs/fault_injection.h"
 #include "model/batch_builder.h"
 #include "parquet/metadata_reader.h"
-#include "storage/fault_injection.h"
 
-namespace ingot::memtable {
+namespace ingot::persist {
 namespace {
 
-namespace fs = std::filesystem;
+namespace stdfs = std::filesystem;
 using namespace std::chrono_literals;
 
-SealedPartition MakePartition(int rows, bool as_string = false,
-                              model::StreamKey key = {"org", model::StreamType::kLogs, "app"}) {
+memtable::SealedPartition MakePartition(int rows, bool as_string = false,
+                                        model::StreamKey key = {"org", model::StreamType::kLogs,
+                                                                "app"}) {
   model::BatchBuilder b;
   model::BuilderOptions o;
   o.now_us = 1'700'000'000'000'000;
@@ -37,7 +38,7 @@ SealedPartition MakePartition(int rows, bool as_string = false,
     }
     EXPECT_TRUE(b.EndRecord(&err));
   }
-  SealedPartition p;
+  memtable::SealedPartition p;
   p.key = std::move(key);
   p.hour = model::HourOf(o.now_us);
   p.chunks.push_back(std::move(b.Finish()));
@@ -46,37 +47,37 @@ SealedPartition MakePartition(int rows, bool as_string = false,
   return p;
 }
 
-std::vector<fs::path> FilesWithExtension(const fs::path& root, std::string_view extension) {
-  std::vector<fs::path> files;
-  if (!fs::exists(root)) return files;
-  for (const auto& e : fs::recursive_directory_iterator(root)) {
+std::vector<stdfs::path> FilesWithExtension(const stdfs::path& root, std::string_view extension) {
+  std::vector<stdfs::path> files;
+  if (!stdfs::exists(root)) return files;
+  for (const auto& e : stdfs::recursive_directory_iterator(root)) {
     if (e.is_regular_file() && e.path().extension() == extension) files.push_back(e.path());
   }
   return files;
 }
 
-std::vector<fs::path> ParquetFiles(const fs::path& root) {
+std::vector<stdfs::path> ParquetFiles(const stdfs::path& root) {
   return FilesWithExtension(root, ".parquet");
 }
 
 class PersisterTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    root_ = fs::temp_directory_path() /
+    root_ = stdfs::temp_directory_path() /
             ("ingot_persister_" + std::to_string(::getpid()) + "_" +
              ::testing::UnitTest::GetInstance()->current_test_info()->name());
-    fs::remove_all(root_);
+    stdfs::remove_all(root_);
     options_.data_dir = root_.string();
     options_.threads = 2;
     options_.retry_delay_ms = 1;
   }
-  void TearDown() override { fs::remove_all(root_); }
-  fs::path root_;
+  void TearDown() override { stdfs::remove_all(root_); }
+  stdfs::path root_;
   PersisterOptions options_;
 };
 
 TEST_F(PersisterTest, WritesEachPartitionToItsHourDirectory) {
-  Persister persister(options_, storage::PosixFileSystem());
+  Persister persister(options_, fs::PosixFileSystem());
   for (int i = 0; i < 5; ++i) persister.Submit(MakePartition(10 + i));
   persister.Drain();
   const auto files = ParquetFiles(root_);
@@ -98,13 +99,13 @@ TEST_F(PersisterTest, WorkersRunAtTheConfiguredNiceValue) {
   std::mutex mu;
   std::vector<int> seen;
   options_.nice = 5;
-  options_.on_persisted = [&](const SealedPartition&) {
+  options_.on_persisted = [&](const memtable::SealedPartition&) {
     const int nice = getpriority(PRIO_PROCESS, static_cast<id_t>(gettid()));
     std::lock_guard lock(mu);
     seen.push_back(nice);
   };
   {
-    Persister persister(options_, storage::PosixFileSystem());
+    Persister persister(options_, fs::PosixFileSystem());
     for (int i = 0; i < 4; ++i) persister.Submit(MakePartition(3));
     persister.Drain();
   }
@@ -120,9 +121,9 @@ TEST_F(PersisterTest, KeepsTheLastFilesColumnsChargedToTheBudget) {
   options_.threads = 1;
   options_.memory_budget = &budget;
   {
-    Persister persister(options_, storage::PosixFileSystem());
+    Persister persister(options_, fs::PosixFileSystem());
     for (int i = 0; i < 3; ++i) {
-      SealedPartition p = MakePartition(100 + i);
+      memtable::SealedPartition p = MakePartition(100 + i);
       budget.Charge(p.memory_bytes);  // as the memtable does
       persister.Submit(std::move(p));
       persister.Drain();
@@ -139,8 +140,8 @@ TEST_F(PersisterTest, KeepsTheLastFilesColumnsChargedToTheBudget) {
   MemoryBudget tiny(1024);
   options_.memory_budget = &tiny;
   {
-    Persister persister(options_, storage::PosixFileSystem());
-    SealedPartition p = MakePartition(1000);
+    Persister persister(options_, fs::PosixFileSystem());
+    memtable::SealedPartition p = MakePartition(1000);
     tiny.Charge(p.memory_bytes);
     persister.Submit(std::move(p));
     persister.Drain();
@@ -149,8 +150,8 @@ TEST_F(PersisterTest, KeepsTheLastFilesColumnsChargedToTheBudget) {
 }
 
 TEST_F(PersisterTest, RetriesUntilTheDiskAcceptsTheFile) {
-  storage::FaultInjectingFileSystem faulty(storage::PosixFileSystem());
-  faulty.FailNext(storage::FaultInjectingFileSystem::kAppend,
+  fs::FaultInjectingFileSystem faulty(fs::PosixFileSystem());
+  faulty.FailNext(fs::FaultInjectingFileSystem::kAppend,
                   Status::ResourceExhausted("injected ENOSPC"), 3);
   Persister persister(options_, faulty);
   persister.Submit(MakePartition(7));
@@ -163,21 +164,22 @@ TEST_F(PersisterTest, RetriesUntilTheDiskAcceptsTheFile) {
 // An error retrying cannot fix (here ENAMETOOLONG from mkdir) puts the rows in the quarantine,
 // reports the partition persisted (so the WAL moves on) and releases its memory.
 TEST_F(PersisterTest, QuarantinesWhatCanNeverBeWritten) {
-  storage::FaultInjectingFileSystem faulty(storage::PosixFileSystem());
+  fs::FaultInjectingFileSystem faulty(fs::PosixFileSystem());
   faulty.FailPathsContaining("/bad/", Status::InvalidInput("mkdir: File name too long"));
   MemoryBudget budget(64 << 20);
   options_.memory_budget = &budget;
   options_.reuse_bytes = 0;
   std::vector<model::StreamKey> persisted;
   std::mutex mu;
-  options_.on_persisted = [&](const SealedPartition& p) {
+  options_.on_persisted = [&](const memtable::SealedPartition& p) {
     std::lock_guard lock(mu);
     persisted.push_back(p.key);
   };
   {
     Persister persister(options_, faulty);
     for (const char* stream : {"bad", "good"}) {
-      SealedPartition p = MakePartition(4, false, {"org", model::StreamType::kLogs, stream});
+      memtable::SealedPartition p =
+          MakePartition(4, false, {"org", model::StreamType::kLogs, stream});
       p.seqs.Add(stream[0] == 'b' ? 1 : 2);
       budget.Charge(p.memory_bytes);
       persister.Submit(std::move(p));
@@ -198,7 +200,7 @@ TEST_F(PersisterTest, QuarantinesWhatCanNeverBeWritten) {
 // Names that cannot be stored (a WAL record of an earlier version) are quarantined too, without
 // reaching the file system.
 TEST_F(PersisterTest, QuarantinesPartitionsWhoseNamesCannotBeStored) {
-  Persister persister(options_, storage::PosixFileSystem());
+  Persister persister(options_, fs::PosixFileSystem());
   persister.Submit(
       MakePartition(3, false, {"org", model::StreamType::kLogs, std::string(300, 'x')}));
   persister.Submit(MakePartition(3, false, {"", model::StreamType::kLogs, "s"}));
@@ -210,7 +212,7 @@ TEST_F(PersisterTest, QuarantinesPartitionsWhoseNamesCannotBeStored) {
 // A stream whose writes keep failing with an error that may heal waits for its retry without
 // holding a persist thread: with one thread, other streams are written meanwhile.
 TEST_F(PersisterTest, ARetryingPartitionDoesNotHoldUpOthers) {
-  storage::FaultInjectingFileSystem faulty(storage::PosixFileSystem());
+  fs::FaultInjectingFileSystem faulty(fs::PosixFileSystem());
   faulty.FailPathsContaining("/full/", Status::ResourceExhausted("injected ENOSPC"));
   options_.threads = 1;
   options_.retry_delay_ms = 50;
@@ -233,16 +235,17 @@ TEST_F(PersisterTest, ARetryingPartitionDoesNotHoldUpOthers) {
 // Stopping gives up partitions still failing: they stay in the WAL, their memory is released,
 // and the destructor does not wait for them.
 TEST_F(PersisterTest, StoppingGivesUpWhatStillFails) {
-  storage::FaultInjectingFileSystem faulty(storage::PosixFileSystem());
+  fs::FaultInjectingFileSystem faulty(fs::PosixFileSystem());
   faulty.FailPathsContaining("/full/", Status::ResourceExhausted("injected ENOSPC"));
   MemoryBudget budget(64 << 20);
   options_.memory_budget = &budget;
   options_.retry_delay_ms = 60'000;
   std::atomic<int> persisted{0};
-  options_.on_persisted = [&](const SealedPartition&) { ++persisted; };
+  options_.on_persisted = [&](const memtable::SealedPartition&) { ++persisted; };
   {
     Persister persister(options_, faulty);
-    SealedPartition p = MakePartition(2, false, {"org", model::StreamType::kLogs, "full"});
+    memtable::SealedPartition p =
+        MakePartition(2, false, {"org", model::StreamType::kLogs, "full"});
     budget.Charge(p.memory_bytes);
     persister.Submit(std::move(p));
     persister.WaitTried();
@@ -256,7 +259,7 @@ TEST_F(PersisterTest, StoppingGivesUpWhatStillFails) {
 TEST_F(PersisterTest, RemembersColumnTypesWithinABound) {
   options_.threads = 1;
   options_.column_types_bytes = 4096;
-  Persister persister(options_, storage::PosixFileSystem());
+  Persister persister(options_, fs::PosixFileSystem());
   persister.Submit(MakePartition(2, /*as_string=*/true, {"org", model::StreamType::kLogs, "a"}));
   persister.Drain();
   // Many other streams push "a" out of the remembered types.
@@ -281,7 +284,7 @@ TEST_F(PersisterTest, RemembersColumnTypesWithinABound) {
 
 TEST_F(PersisterTest, ColumnTypesNeverNarrowAcrossFilesOfAStream) {
   options_.threads = 1;
-  Persister persister(options_, storage::PosixFileSystem());
+  Persister persister(options_, fs::PosixFileSystem());
   persister.Submit(MakePartition(2, /*as_string=*/true));
   persister.Drain();
   persister.Submit(MakePartition(2));
@@ -298,4 +301,4 @@ TEST_F(PersisterTest, ColumnTypesNeverNarrowAcrossFilesOfAStream) {
 }
 
 }  // namespace
-}  // namespace ingot::memtable
+}  // namespace ingot::persist

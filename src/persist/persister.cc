@@ -1,4 +1,4 @@
-#include "memtable/persister.h"
+#include "persist/persister.h"
 
 #include <spdlog/spdlog.h>
 #include <sys/resource.h>
@@ -12,10 +12,10 @@
 #include "common/json_escape.h"
 #include "model/names.h"
 #include "model/timestamp.h"
-#include "storage/layout.h"
-#include "storage/parquet_file.h"
+#include "persist/layout.h"
+#include "persist/parquet_file.h"
 
-namespace ingot::memtable {
+namespace ingot::persist {
 
 namespace {
 
@@ -64,7 +64,7 @@ std::size_t ReuseLimit(const PersisterOptions& options) {
 
 }  // namespace
 
-Persister::Persister(const PersisterOptions& options, storage::FileSystem& fs)
+Persister::Persister(const PersisterOptions& options, fs::FileSystem& fs)
     : options_(options),
       reuse_limit_(ReuseLimit(options)),
       fs_(fs),
@@ -86,7 +86,7 @@ Persister::~Persister() {
   work_cv_.notify_all();
   for (auto& t : workers_) t.join();
   for (Job& job : retries_) GiveUp(job.partition, job.batch.num_rows());
-  for (SealedPartition& partition : queue_) GiveUp(partition, partition.rows);
+  for (memtable::SealedPartition& partition : queue_) GiveUp(partition, partition.rows);
 }
 
 void Persister::Abandon() {
@@ -98,13 +98,13 @@ void Persister::Abandon() {
   work_cv_.notify_all();
 }
 
-void Persister::GiveUp(const SealedPartition& partition, std::size_t rows) {
+void Persister::GiveUp(const memtable::SealedPartition& partition, std::size_t rows) {
   spdlog::critical("{} rows of {} not written to Parquet by this run; they stay in the WAL", rows,
-                   storage::PartitionDir(options_.data_dir, partition.key, partition.hour));
+                   PartitionDir(options_.data_dir, partition.key, partition.hour));
   ReleaseJob(partition);
 }
 
-void Persister::Submit(SealedPartition&& partition) {
+void Persister::Submit(memtable::SealedPartition&& partition) {
   stats_.queued_partitions.fetch_add(1, std::memory_order_relaxed);
   stats_.queued_bytes.fetch_add(partition.memory_bytes, std::memory_order_relaxed);
   {
@@ -177,7 +177,7 @@ bool Persister::NextJob(Job& job) {
 }
 
 void Persister::Work() {
-  ColumnSpares spares;
+  memtable::ColumnSpares spares;
   BudgetCharge spares_charge;
   Job job;
   while (NextJob(job)) {
@@ -186,16 +186,15 @@ void Persister::Work() {
       outcome = Attempt(job, spares, spares_charge);
     } catch (const std::bad_alloc&) {
       // Out of memory now is not out of memory later.
-      spdlog::error(
-          "persisting {} rows to {}: out of memory, retrying", job.partition.rows,
-          storage::PartitionDir(options_.data_dir, job.partition.key, job.partition.hour));
+      spdlog::error("persisting {} rows to {}: out of memory, retrying", job.partition.rows,
+                    PartitionDir(options_.data_dir, job.partition.key, job.partition.hour));
       outcome = Outcome::kRetry;
     }
     Finish(std::move(job), outcome);
   }
 }
 
-void Persister::ReleaseJob(const SealedPartition& partition) {
+void Persister::ReleaseJob(const memtable::SealedPartition& partition) {
   stats_.queued_partitions.fetch_sub(1, std::memory_order_relaxed);
   stats_.queued_bytes.fetch_sub(partition.memory_bytes, std::memory_order_relaxed);
   if (options_.memory_budget != nullptr) options_.memory_budget->Release(partition.memory_bytes);
@@ -205,7 +204,7 @@ void Persister::Finish(Job&& job, Outcome outcome) {
   if (outcome != Outcome::kRetry) {
     if (job.attempts > 1) {
       spdlog::info("{} rows of {} written after {} attempts", job.batch.num_rows(),
-                   storage::PartitionDir(options_.data_dir, job.partition.key, job.partition.hour),
+                   PartitionDir(options_.data_dir, job.partition.key, job.partition.hour),
                    job.attempts);
     }
     ReleaseJob(job.partition);
@@ -236,7 +235,7 @@ void Persister::Finish(Job&& job, Outcome outcome) {
   work_cv_.notify_one();  // a waiting thread recomputes when the next retry is due
 }
 
-std::string Persister::NextFileName(const SeqRanges& seqs) {
+std::string Persister::NextFileName(const wal::SeqRanges& seqs) {
   // Creation time first so that names sort by age; then the WAL sequences the file holds (so
   // recovery can skip files older than the log without opening them); the counter keeps names of
   // one process unique, and RenameNoReplace guards against anything else.
@@ -287,7 +286,7 @@ void Persister::WidenToStreamTypes(const model::StreamKey& key, model::RecordBat
   }
 }
 
-void Persister::KeepForReuse(model::RecordBatch& batch, ColumnSpares& spares,
+void Persister::KeepForReuse(model::RecordBatch& batch, memtable::ColumnSpares& spares,
                              BudgetCharge& spares_charge) {
   spares_charge.Reset();
   spares.Reset(batch.TakeColumns());
@@ -310,10 +309,9 @@ Status Persister::WriteParquet(Job& job) {
   if (!job.partition.seqs.empty()) {
     writer.key_value_metadata.emplace_back(kWalSeqsKey, job.partition.seqs.ToString());
   }
-  const std::string dir =
-      storage::PartitionDir(options_.data_dir, job.partition.key, job.partition.hour);
+  const std::string dir = PartitionDir(options_.data_dir, job.partition.key, job.partition.hour);
   auto published =
-      storage::PublishParquetFile(fs_, dir, NextFileName(job.partition.seqs), job.batch, writer);
+      PublishParquetFile(fs_, dir, NextFileName(job.partition.seqs), job.batch, writer);
   if (!published.ok()) return published.status();
   stats_.files.fetch_add(1, std::memory_order_relaxed);
   stats_.bytes.fetch_add(published->bytes, std::memory_order_relaxed);
@@ -323,7 +321,8 @@ Status Persister::WriteParquet(Job& job) {
   return Status::Ok();
 }
 
-Persister::Outcome Persister::Attempt(Job& job, ColumnSpares& spares, BudgetCharge& spares_charge) {
+Persister::Outcome Persister::Attempt(Job& job, memtable::ColumnSpares& spares,
+                                      BudgetCharge& spares_charge) {
   if (options_.test_delay.count() > 0) std::this_thread::sleep_for(options_.test_delay);
   if (!job.merged) {
     job.batch = job.partition.Merge(&spares);
@@ -345,8 +344,7 @@ Persister::Outcome Persister::Attempt(Job& job, ColumnSpares& spares, BudgetChar
     return Outcome::kWritten;
   }
   stats_.failures.fetch_add(1, std::memory_order_relaxed);
-  const std::string dir =
-      storage::PartitionDir(options_.data_dir, job.partition.key, job.partition.hour);
+  const std::string dir = PartitionDir(options_.data_dir, job.partition.key, job.partition.hour);
   if (Retryable(st)) {
     // Logged at the first failures and then at every doubling, not at every retry.
     if ((job.attempts & (job.attempts - 1)) == 0) {
@@ -369,4 +367,4 @@ Persister::Outcome Persister::Attempt(Job& job, ColumnSpares& spares, BudgetChar
   return Outcome::kQuarantined;
 }
 
-}  // namespace ingot::memtable
+}  // namespace ingot::persist

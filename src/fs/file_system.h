@@ -14,7 +14,7 @@
 
 #include "common/status.h"
 
-namespace ingot::storage {
+namespace ingot::fs {
 
 // A file opened for appending. Not thread-safe.
 class WritableFile {
@@ -82,4 +82,4 @@ class FileSystem {
 // The real thing (POSIX calls).
 FileSystem& PosixFileSystem();
 
-}  // namespace ingot::storage
+}  // namespace ingot::fs

@@ -10,9 +10,9 @@
 #include <cerrno>
 #include <cstring>
 
-#include "storage/file_system.h"
+#include "fs/file_system.h"
 
-namespace ingot::storage {
+namespace ingot::fs {
 
 namespace {
 
@@ -244,4 +244,4 @@ FileSystem& PosixFileSystem() {
   return fs;
 }
 
-}  // namespace ingot::storage
+}  // namespace ingot::fs

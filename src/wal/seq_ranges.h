@@ -1,7 +1,8 @@
 // SeqRanges: a set of WAL sequence numbers kept as sorted, disjoint, inclusive ranges. A memtable
 // partition records which WAL records it holds rows of; the Parquet file it becomes stores the
-// set in its metadata ("ingot.wal"), which is how recovery knows what is already persisted.
-// Appends come in increasing order, so the set is usually a handful of ranges.
+// set as text in its key-value metadata under "ingot.wal_seqs" (persist::kWalSeqsKey), which is
+// how recovery knows what is already persisted. Appends come in increasing order, so the set is
+// usually a handful of ranges.
 #pragma once
 
 #include <cstdint>
@@ -12,7 +13,7 @@
 
 #include "common/status.h"
 
-namespace ingot::memtable {
+namespace ingot::wal {
 
 class SeqRanges {
  public:
@@ -40,4 +41,4 @@ class SeqRanges {
   std::vector<Range> ranges_;
 };
 
-}  // namespace ingot::memtable
+}  // namespace ingot::wal

@@ -1,18 +1,18 @@
-#include "storage/parquet_file.h"
+#include "persist/parquet_file.h"
 
 #include <filesystem>
 
 #include "parquet/output_stream.h"
 #include "parquet/write_batch.h"
 
-namespace ingot::storage {
+namespace ingot::persist {
 
 namespace {
 
-// Feeds the Parquet writer's output to a WritableFile, counting bytes.
+// Feeds the Parquet writer's output to an fs::WritableFile, counting bytes.
 class FileOutputStream final : public parquet::OutputStream {
  public:
-  explicit FileOutputStream(WritableFile& file) : file_(file) {}
+  explicit FileOutputStream(fs::WritableFile& file) : file_(file) {}
   Status Write(const void* data, std::size_t n) override {
     bytes_ += n;
     return file_.Append(data, n);
@@ -20,11 +20,11 @@ class FileOutputStream final : public parquet::OutputStream {
   std::uint64_t bytes() const { return bytes_; }
 
  private:
-  WritableFile& file_;
+  fs::WritableFile& file_;
   std::uint64_t bytes_ = 0;
 };
 
-Status WriteAndSync(WritableFile& file, const model::RecordBatch& batch,
+Status WriteAndSync(fs::WritableFile& file, const model::RecordBatch& batch,
                     const parquet::WriterOptions& options, std::uint64_t& bytes) {
   FileOutputStream out(file);
   INGOT_RETURN_IF_ERROR(parquet::WriteBatch(batch, options, out));
@@ -35,7 +35,7 @@ Status WriteAndSync(WritableFile& file, const model::RecordBatch& batch,
 
 }  // namespace
 
-Result<PublishedFile> PublishParquetFile(FileSystem& fs, const std::string& dir,
+Result<PublishedFile> PublishParquetFile(fs::FileSystem& fs, const std::string& dir,
                                          const std::string& name, const model::RecordBatch& batch,
                                          const parquet::WriterOptions& options) {
   INGOT_RETURN_IF_ERROR(fs.CreateDirs(dir));
@@ -55,7 +55,7 @@ Result<PublishedFile> PublishParquetFile(FileSystem& fs, const std::string& dir,
   return PublishedFile{path, bytes};
 }
 
-std::size_t RemoveTemporaryFiles(FileSystem& fs, const std::string& root) {
+std::size_t RemoveTemporaryFiles(fs::FileSystem& fs, const std::string& root) {
   std::size_t removed = 0;
   std::error_code ec;
   for (auto it = std::filesystem::recursive_directory_iterator(root, ec);
@@ -69,4 +69,4 @@ std::size_t RemoveTemporaryFiles(FileSystem& fs, const std::string& root) {
   return removed;
 }
 
-}  // namespace ingot::storage
+}  // namespace ingot::persist

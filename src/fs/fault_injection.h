@@ -15,9 +15,9 @@
 #include <utility>
 #include <vector>
 
-#include "storage/file_system.h"
+#include "fs/file_system.h"
 
-namespace ingot::storage {
+namespace ingot::fs {
 
 class FaultInjectingFileSystem final : public FileSystem {
  public:
@@ -119,4 +119,4 @@ class FaultInjectingFileSystem final : public FileSystem {
   std::map<std::string, std::string> unsynced_entries_;  // GUARDED_BY(mu_)
 };
 
-}  // namespace ingot::storage
+}  // namespace ingot::fs

@@ -24,22 +24,22 @@
 #include <vector>
 
 #include "common/memory_budget.h"
+#include "fs/file_system.h"
 #include "memtable/memtable.h"
-#include "memtable/quarantine.h"
 #include "parquet/writer_options.h"
-#include "storage/file_system.h"
+#include "persist/quarantine.h"
 
-namespace ingot::memtable {
+namespace ingot::persist {
 
 // Key of the Parquet key-value metadata entry that lists the WAL sequences a file holds rows of
-// (SeqRanges text, "3-7,9"). Recovery reads it to replay only what no file holds yet.
+// (wal::SeqRanges text, "3-7,9"). Recovery reads it to replay only what no file holds yet.
 inline constexpr const char* kWalSeqsKey = "ingot.wal_seqs";
 
 struct PersisterOptions {
   std::string data_dir = "data";
   // Called on a persist thread after each file is published (durably), or the partition's rows
   // are in quarantine, with the partition; the WAL watermark uses it. May be empty.
-  std::function<void(const SealedPartition&)> on_persisted;
+  std::function<void(const memtable::SealedPartition&)> on_persisted;
   std::size_t threads = 1;
   // Nice value of the worker threads (Linux; 0 = as the process). Persisting is throughput work
   // that can catch up in idle time (the memory budget bounds how far it may fall behind), while
@@ -52,9 +52,9 @@ struct PersisterOptions {
   // First delay before retrying a failed write; doubles up to max_retry_delay_ms.
   int retry_delay_ms = 100;
   int max_retry_delay_ms = 5000;
-  // Most bytes of column buffers a persist thread keeps from one file for the next (ColumnSpares),
-  // charged to the memory budget while kept; with a budget, at most a quarter of it over all
-  // threads. 0 = keep none.
+  // Most bytes of column buffers a persist thread keeps from one file for the next
+  // (memtable::ColumnSpares), charged to the memory budget while kept; with a budget, at most a
+  // quarter of it over all threads. 0 = keep none.
   std::size_t reuse_bytes = 256 << 20;
   // Bytes of column names the persister remembers the types of (for streams written most
   // recently), so that a column's type never narrows from one file of a stream to the next.
@@ -77,7 +77,7 @@ struct PersisterStats {
 
 class Persister {
  public:
-  Persister(const PersisterOptions& options, storage::FileSystem& fs);
+  Persister(const PersisterOptions& options, fs::FileSystem& fs);
   // Persists what is queued, then stops the workers. A partition waiting for a retry, or failing
   // again, is given up: its rows stay in the WAL, which replays them at the next start.
   ~Persister();
@@ -85,7 +85,7 @@ class Persister {
   Persister& operator=(const Persister&) = delete;
 
   // Queues a partition. Thread-safe; never blocks on I/O.
-  void Submit(SealedPartition&& partition);
+  void Submit(memtable::SealedPartition&& partition);
   // Blocks until every partition submitted so far is in a file or in quarantine.
   void Drain();
   // The same, until `deadline` at most; false if some partition was still queued, being written
@@ -109,7 +109,7 @@ class Persister {
   using Clock = std::chrono::steady_clock;
   // A partition on its way: merged into one batch at its first attempt, kept as such for retries.
   struct Job {
-    SealedPartition partition;
+    memtable::SealedPartition partition;
     model::RecordBatch batch;
     bool merged = false;
     int attempts = 0;
@@ -124,25 +124,26 @@ class Persister {
   bool NextJob(Job& job);
   // One attempt at writing `job`. Merges into `spares`, and leaves a written file's columns there
   // for the next partition.
-  Outcome Attempt(Job& job, ColumnSpares& spares, BudgetCharge& spares_charge);
+  Outcome Attempt(Job& job, memtable::ColumnSpares& spares, BudgetCharge& spares_charge);
   // Writes `job`'s batch as a Parquet file.
   Status WriteParquet(Job& job);
   // After an attempt: counts the partition done (written or quarantined), schedules its retry,
   // or gives it up when the persister stops.
   void Finish(Job&& job, Outcome outcome);
-  void ReleaseJob(const SealedPartition& partition);
+  void ReleaseJob(const memtable::SealedPartition& partition);
   // Logs and releases a partition that will not be written by this process.
-  void GiveUp(const SealedPartition& partition, std::size_t rows);
+  void GiveUp(const memtable::SealedPartition& partition, std::size_t rows);
   // Keeps `batch`'s columns as the spares if the limit and the budget allow, else frees them.
-  void KeepForReuse(model::RecordBatch& batch, ColumnSpares& spares, BudgetCharge& spares_charge);
+  void KeepForReuse(model::RecordBatch& batch, memtable::ColumnSpares& spares,
+                    BudgetCharge& spares_charge);
   // Widens the columns of `batch` to the widest type the stream's earlier files used (and
   // remembers wider ones), so that a column never narrows from one file of a stream to the next.
   void WidenToStreamTypes(const model::StreamKey& key, model::RecordBatch& batch);
-  std::string NextFileName(const SeqRanges& seqs);
+  std::string NextFileName(const wal::SeqRanges& seqs);
 
   const PersisterOptions options_;
   const std::size_t reuse_limit_;  // per thread (reuse_bytes, bounded by the budget)
-  storage::FileSystem& fs_;
+  fs::FileSystem& fs_;
   PersisterStats stats_;
   std::atomic<std::uint64_t> file_sequence_{0};
 
@@ -163,13 +164,13 @@ class Persister {
   std::mutex mu_;
   std::condition_variable work_cv_;
   std::condition_variable idle_cv_;
-  std::deque<SealedPartition> queue_;  // GUARDED_BY(mu_)
-  std::vector<Job> retries_;           // GUARDED_BY(mu_): waiting for their `due` time
-  std::size_t in_flight_ = 0;          // GUARDED_BY(mu_)
-  std::uint64_t done_ = 0;             // GUARDED_BY(mu_): partitions written or quarantined
-  bool stopping_ = false;              // GUARDED_BY(mu_)
-  bool abandoning_ = false;            // GUARDED_BY(mu_)
+  std::deque<memtable::SealedPartition> queue_;  // GUARDED_BY(mu_)
+  std::vector<Job> retries_;                     // GUARDED_BY(mu_): waiting for their `due` time
+  std::size_t in_flight_ = 0;                    // GUARDED_BY(mu_)
+  std::uint64_t done_ = 0;   // GUARDED_BY(mu_): partitions written or quarantined
+  bool stopping_ = false;    // GUARDED_BY(mu_)
+  bool abandoning_ = false;  // GUARDED_BY(mu_)
   std::vector<std::thread> workers_;
 };
 
-}  // namespace ingot::memtable
+}  // namespace ingot::persist

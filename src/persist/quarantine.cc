@@ -1,4 +1,4 @@
-#include "memtable/quarantine.h"
+#include "persist/quarantine.h"
 
 #include <xxhash.h>
 
@@ -9,7 +9,7 @@
 #include "model/column.h"
 #include "model/timestamp.h"
 
-namespace ingot::memtable {
+namespace ingot::persist {
 
 namespace {
 
@@ -53,7 +53,7 @@ std::string_view ObjectMembers(std::string_view text) {
 }
 
 // Writes `out` (then empties it) to `file`.
-Status Flush(storage::WritableFile& file, std::string& out) {
+Status Flush(fs::WritableFile& file, std::string& out) {
   Status st = file.Append(out.data(), out.size());
   out.clear();
   return st;
@@ -61,8 +61,7 @@ Status Flush(storage::WritableFile& file, std::string& out) {
 
 // Writes `text` to `dir`/`name` through a fsynced temporary file renamed into place.
 template <typename Fill>
-Status Publish(storage::FileSystem& fs, const std::string& dir, const std::string& name,
-               Fill&& fill) {
+Status Publish(fs::FileSystem& fs, const std::string& dir, const std::string& name, Fill&& fill) {
   const std::string tmp = dir + "/." + name + ".tmp";
   auto file = fs.NewWritableFile(tmp);
   if (!file.ok()) return file.status();
@@ -145,10 +144,10 @@ void NdjsonRows::AppendNext(std::string& out) {
   out += "}\n";
 }
 
-Quarantine::Quarantine(storage::FileSystem& fs, std::string data_dir)
+Quarantine::Quarantine(fs::FileSystem& fs, std::string data_dir)
     : fs_(fs), dir_(std::move(data_dir) + "/" + std::string(kQuarantineDir)) {}
 
-Status Quarantine::Put(const model::StreamKey& key, std::int64_t hour, const SeqRanges& seqs,
+Status Quarantine::Put(const model::StreamKey& key, std::int64_t hour, const wal::SeqRanges& seqs,
                        const model::RecordBatch& batch, std::string_view reason) {
   INGOT_RETURN_IF_ERROR(fs_.CreateDirs(dir_));
   std::string name = std::to_string(model::NowMicros());
@@ -158,7 +157,7 @@ Status Quarantine::Put(const model::StreamKey& key, std::int64_t hour, const Seq
           std::to_string(seqs.max()) + "_" +
           std::to_string(sequence_.fetch_add(1, std::memory_order_relaxed));
 
-  INGOT_RETURN_IF_ERROR(Publish(fs_, dir_, name + ".ndjson", [&](storage::WritableFile& file) {
+  INGOT_RETURN_IF_ERROR(Publish(fs_, dir_, name + ".ndjson", [&](fs::WritableFile& file) {
     std::string out;
     out.reserve(kFlushBytes + 4096);
     NdjsonRows rows(batch);
@@ -196,7 +195,7 @@ Status Quarantine::PutRequest(std::uint64_t seq, std::string_view endpoint, std:
   INGOT_RETURN_IF_ERROR(fs_.CreateDirs(dir_));
   const std::string name = std::to_string(model::NowMicros()) + "_r" + std::to_string(seq) + "_" +
                            std::to_string(sequence_.fetch_add(1, std::memory_order_relaxed));
-  INGOT_RETURN_IF_ERROR(Publish(fs_, dir_, name + ".body", [&](storage::WritableFile& file) {
+  INGOT_RETURN_IF_ERROR(Publish(fs_, dir_, name + ".body", [&](fs::WritableFile& file) {
     return file.Append(body.data(), body.size());
   }));
   std::string note = "{\"org\":";
@@ -214,7 +213,7 @@ Status Quarantine::PutRequest(std::uint64_t seq, std::string_view endpoint, std:
 }
 
 Status Quarantine::PublishNote(const std::string& name, const std::string& note) {
-  INGOT_RETURN_IF_ERROR(Publish(fs_, dir_, name + ".json", [&](storage::WritableFile& file) {
+  INGOT_RETURN_IF_ERROR(Publish(fs_, dir_, name + ".json", [&](fs::WritableFile& file) {
     return file.Append(note.data(), note.size());
   }));
   INGOT_RETURN_IF_ERROR(fs_.SyncDir(dir_));
@@ -222,7 +221,7 @@ Status Quarantine::PublishNote(const std::string& name, const std::string& note)
   return Status::Ok();
 }
 
-QuarantineIndex QuarantineIndex::Load(storage::FileSystem& fs, const std::string& data_dir) {
+QuarantineIndex QuarantineIndex::Load(fs::FileSystem& fs, const std::string& data_dir) {
   QuarantineIndex index;
   auto names = fs.ListDir(data_dir + "/" + std::string(kQuarantineDir));
   if (!names.ok()) return index;
@@ -252,4 +251,4 @@ bool QuarantineIndex::Contains(const model::StreamKey& key, std::int64_t hour,
   return false;
 }
 
-}  // namespace ingot::memtable
+}  // namespace ingot::persist

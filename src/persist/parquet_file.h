@@ -6,11 +6,11 @@
 #include <string>
 
 #include "common/status.h"
+#include "fs/file_system.h"
 #include "model/record_batch.h"
 #include "parquet/writer_options.h"
-#include "storage/file_system.h"
 
-namespace ingot::storage {
+namespace ingot::persist {
 
 struct PublishedFile {
   std::string path;
@@ -19,12 +19,12 @@ struct PublishedFile {
 
 // Encodes `batch` and publishes it as `dir`/`name` (creating `dir` as needed). On failure the
 // temporary file is removed and nothing is published.
-Result<PublishedFile> PublishParquetFile(FileSystem& fs, const std::string& dir,
+Result<PublishedFile> PublishParquetFile(fs::FileSystem& fs, const std::string& dir,
                                          const std::string& name, const model::RecordBatch& batch,
                                          const parquet::WriterOptions& options);
 
 // Removes leftover "<dir>/.*.tmp" files of an interrupted publish, recursively below `root`.
 // Returns how many were removed.
-std::size_t RemoveTemporaryFiles(FileSystem& fs, const std::string& root);
+std::size_t RemoveTemporaryFiles(fs::FileSystem& fs, const std::string& root);
 
-}  // namespace ingot::storage
+}  // namespace ingot::persist

@@ -26,12 +26,12 @@
 #include <vector>
 
 #include "common/status.h"
-#include "memtable/seq_ranges.h"
+#include "fs/file_system.h"
 #include "model/record_batch.h"
 #include "model/stream_key.h"
-#include "storage/file_system.h"
+#include "wal/seq_ranges.h"
 
-namespace ingot::memtable {
+namespace ingot::persist {
 
 // The folder of quarantined rows below the data directory.
 inline constexpr std::string_view kQuarantineDir = "quarantine";
@@ -43,13 +43,13 @@ struct QuarantineStats {
 
 class Quarantine {
  public:
-  Quarantine(storage::FileSystem& fs, std::string data_dir);
+  Quarantine(fs::FileSystem& fs, std::string data_dir);
 
   // Writes the rows of `batch` (partition `key` / `hour`, holding WAL records `seqs`) and the
   // note saying why, both fsynced: rows first, then the note, so a note never names rows that
   // are not there. kResourceExhausted / kIoError when the disk cannot take them now (the caller
   // retries later, as for a Parquet file).
-  Status Put(const model::StreamKey& key, std::int64_t hour, const SeqRanges& seqs,
+  Status Put(const model::StreamKey& key, std::int64_t hour, const wal::SeqRanges& seqs,
              const model::RecordBatch& batch, std::string_view reason);
 
   // A WAL record that could not be decoded again at replay (written by an earlier version whose
@@ -66,7 +66,7 @@ class Quarantine {
   // Publishes `note` as <name>.json after the data file was published, and counts it.
   Status PublishNote(const std::string& name, const std::string& note);
 
-  storage::FileSystem& fs_;
+  fs::FileSystem& fs_;
   const std::string dir_;
   std::atomic<std::uint64_t> sequence_{0};
   QuarantineStats stats_;
@@ -92,7 +92,7 @@ class NdjsonRows {
 class QuarantineIndex {
  public:
   // Reads the names in <data_dir>/quarantine (none: an empty index).
-  static QuarantineIndex Load(storage::FileSystem& fs, const std::string& data_dir);
+  static QuarantineIndex Load(fs::FileSystem& fs, const std::string& data_dir);
 
   bool Contains(const model::StreamKey& key, std::int64_t hour, std::uint64_t seq) const;
   // Whether the request of WAL record `seq` is here (PutRequest).
@@ -112,4 +112,4 @@ class QuarantineIndex {
 // The partition id in quarantine names: a stable hash (XXH3-64) of org, type and stream.
 std::uint64_t QuarantinePartitionId(const model::StreamKey& key);
 
-}  // namespace ingot::memtable
+}  // namespace ingot::persist

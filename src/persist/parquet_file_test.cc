@@ -1,25 +1,25 @@
-#include "storage/parquet_file.h"
+#include "persist/parquet_file.h"
 
 #include <gtest/gtest.h>
 
 #include <filesystem>
 #include <fstream>
 
+#include "fs/fault_injection.h"
 #include "model/batch_builder.h"
-#include "storage/fault_injection.h"
 
-namespace ingot::storage {
+namespace ingot::persist {
 namespace {
 
-namespace fs = std::filesystem;
+namespace stdfs = std::filesystem;
 
 class PublishTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    root_ = fs::temp_directory_path() /
+    root_ = stdfs::temp_directory_path() /
             ("ingot_publish_" + std::to_string(::getpid()) + "_" +
              ::testing::UnitTest::GetInstance()->current_test_info()->name());
-    fs::remove_all(root_);
+    stdfs::remove_all(root_);
     model::BuilderOptions o;
     o.now_us = 1'700'000'000'000'000;
     builder_.Reset(o);
@@ -31,25 +31,26 @@ class PublishTest : public ::testing::Test {
     }
     builder_.Finish();
   }
-  void TearDown() override { fs::remove_all(root_); }
+  void TearDown() override { stdfs::remove_all(root_); }
 
   std::vector<std::string> Entries(const std::string& dir) {
     std::vector<std::string> names;
-    for (const auto& e : fs::directory_iterator(dir)) names.push_back(e.path().filename());
+    for (const auto& e : stdfs::directory_iterator(dir)) names.push_back(e.path().filename());
     return names;
   }
 
-  fs::path root_;
+  stdfs::path root_;
   model::BatchBuilder builder_;
 };
 
 TEST_F(PublishTest, PublishesACompleteFileAndNoTemporary) {
   const std::string dir = (root_ / "a" / "b").string();
-  auto published = PublishParquetFile(PosixFileSystem(), dir, "f.parquet", builder_.batch(), {});
+  auto published =
+      PublishParquetFile(fs::PosixFileSystem(), dir, "f.parquet", builder_.batch(), {});
   ASSERT_TRUE(published.ok()) << published.status().ToString();
   EXPECT_EQ(published->path, dir + "/f.parquet");
   EXPECT_EQ(Entries(dir), std::vector<std::string>{"f.parquet"});
-  EXPECT_EQ(fs::file_size(published->path), published->bytes);
+  EXPECT_EQ(stdfs::file_size(published->path), published->bytes);
   std::ifstream in(published->path, std::ios::binary);
   char magic[4];
   in.read(magic, 4);
@@ -58,16 +59,17 @@ TEST_F(PublishTest, PublishesACompleteFileAndNoTemporary) {
 
 TEST_F(PublishTest, NeverReplacesAnExistingFile) {
   const std::string dir = root_.string();
-  ASSERT_TRUE(PublishParquetFile(PosixFileSystem(), dir, "f.parquet", builder_.batch(), {}).ok());
-  auto again = PublishParquetFile(PosixFileSystem(), dir, "f.parquet", builder_.batch(), {});
+  ASSERT_TRUE(
+      PublishParquetFile(fs::PosixFileSystem(), dir, "f.parquet", builder_.batch(), {}).ok());
+  auto again = PublishParquetFile(fs::PosixFileSystem(), dir, "f.parquet", builder_.batch(), {});
   EXPECT_FALSE(again.ok());
   EXPECT_EQ(Entries(dir), std::vector<std::string>{"f.parquet"});
 }
 
 TEST_F(PublishTest, AFailedWriteSyncOrRenamePublishesNothing) {
-  using F = FaultInjectingFileSystem;
+  using F = fs::FaultInjectingFileSystem;
   for (F::Op op : {F::kAppend, F::kSync, F::kRename}) {
-    FaultInjectingFileSystem faulty(PosixFileSystem());
+    fs::FaultInjectingFileSystem faulty(fs::PosixFileSystem());
     faulty.FailNext(op, Status::ResourceExhausted("injected: no space left on device"));
     const std::string dir = (root_ / std::to_string(op)).string();
     auto published = PublishParquetFile(faulty, dir, "f.parquet", builder_.batch(), {});
@@ -80,13 +82,13 @@ TEST_F(PublishTest, AFailedWriteSyncOrRenamePublishesNothing) {
 }
 
 TEST_F(PublishTest, RemovesLeftoverTemporaries) {
-  const fs::path dir = root_ / "x" / "y";
-  fs::create_directories(dir);
+  const stdfs::path dir = root_ / "x" / "y";
+  stdfs::create_directories(dir);
   std::ofstream(dir / ".f.parquet.tmp") << "partial";
   std::ofstream(dir / "keep.parquet") << "x";
-  EXPECT_EQ(RemoveTemporaryFiles(PosixFileSystem(), root_.string()), 1u);
+  EXPECT_EQ(RemoveTemporaryFiles(fs::PosixFileSystem(), root_.string()), 1u);
   EXPECT_EQ(Entries(dir.string()), std::vector<std::string>{"keep.parquet"});
 }
 
 }  // namespace
-}  // namespace ingot::storage
+}  // namespace ingot::persist

@@ -9,10 +9,10 @@
 
 #include "model/stream_key.h"
 
-namespace ingot::storage {
+namespace ingot::persist {
 
 // "<data_dir>/files/<org>/<type>/<stream>/date=2024-01-02/hour=03"
 std::string PartitionDir(const std::string& data_dir, const model::StreamKey& key,
                          std::int64_t hour);
 
-}  // namespace ingot::storage
+}  // namespace ingot::persist

@@ -1,8 +1,8 @@
-#include "storage/layout.h"
+#include "persist/layout.h"
 
 #include "model/timestamp.h"
 
-namespace ingot::storage {
+namespace ingot::persist {
 
 std::string PartitionDir(const std::string& data_dir, const model::StreamKey& key,
                          std::int64_t hour) {
@@ -22,4 +22,4 @@ std::string PartitionDir(const std::string& data_dir, const model::StreamKey& ke
   return dir;
 }
 
-}  // namespace ingot::storage
+}  // namespace ingot::persist

@@ -1,10 +1,10 @@
-#include "memtable/seq_ranges.h"
+#include "wal/seq_ranges.h"
 
 #include <algorithm>
 #include <charconv>
 #include <iterator>
 
-namespace ingot::memtable {
+namespace ingot::wal {
 
 void SeqRanges::Add(std::uint64_t seq) {
   if (ranges_.empty() || seq > ranges_.back().second + 1) {
@@ -111,4 +111,4 @@ Result<SeqRanges> SeqRanges::Parse(std::string_view text) {
   return out;
 }
 
-}  // namespace ingot::memtable
+}  // namespace ingot::wal

@@ -1,4 +1,4 @@
-#include "storage/file_system.h"
+#include "fs/file_system.h"
 
 #include <gtest/gtest.h>
 #include <unistd.h>
@@ -7,24 +7,24 @@
 #include <fstream>
 #include <sstream>
 
-#include "storage/fault_injection.h"
+#include "fs/fault_injection.h"
 
-namespace ingot::storage {
+namespace ingot::fs {
 namespace {
 
-namespace fs = std::filesystem;
+namespace stdfs = std::filesystem;
 
 class FileSystemTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    root_ = (fs::temp_directory_path() /
+    root_ = (stdfs::temp_directory_path() /
              ("ingot_fs_" + std::to_string(::getpid()) + "_" +
               ::testing::UnitTest::GetInstance()->current_test_info()->name()))
                 .string();
-    fs::remove_all(root_);
-    fs::create_directories(root_);
+    stdfs::remove_all(root_);
+    stdfs::create_directories(root_);
   }
-  void TearDown() override { fs::remove_all(root_); }
+  void TearDown() override { stdfs::remove_all(root_); }
 
   static std::string Contents(const std::string& path) {
     std::ifstream in(path, std::ios::binary);
@@ -104,7 +104,7 @@ TEST_F(FileSystemTest, PowerLossDropsEverythingNotSynced) {
   EXPECT_FALSE((*file)->Sync().ok()) << "a file opened before the crash stays dead";
 
   EXPECT_EQ(Contents(a), "durable" + std::string(8192 - 7, '\0'));
-  EXPECT_FALSE(fs::exists(b));
+  EXPECT_FALSE(stdfs::exists(b));
   auto again = faulty.OpenRandomRWFile(a, OpenMode::kReadWrite);
   ASSERT_TRUE(again.ok());
   ASSERT_TRUE(Write(**again, 0, "after").ok());
@@ -125,7 +125,7 @@ TEST_F(FileSystemTest, PowerLossUndoesUnsyncedRenamesAndAppends) {
   ASSERT_TRUE(faulty.RenameNoReplace(root_ + "/tmp", root_ + "/final").ok());
   ASSERT_TRUE(faulty.SimulatePowerLoss().ok());
   faulty.Restart();
-  EXPECT_FALSE(fs::exists(root_ + "/final"));
+  EXPECT_FALSE(stdfs::exists(root_ + "/final"));
   EXPECT_EQ(Contents(root_ + "/tmp"), "synced");
 }
 
@@ -166,4 +166,4 @@ TEST_F(FileSystemTest, FailedWriteCanLeaveAPrefix) {
 }
 
 }  // namespace
-}  // namespace ingot::storage
+}  // namespace ingot::fs
