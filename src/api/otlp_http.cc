@@ -2,18 +2,17 @@
 
 #include <string>
 
-#include "http/ascii.h"
+#include "common/ascii.h"
 
 namespace ingot::api {
 
 std::optional<OtlpEncoding> ParseOtlpContentType(std::string_view content_type) {
-  const std::string_view media =
-      http::TrimWhitespace(content_type.substr(0, content_type.find(';')));
-  if (http::EqualsIgnoreCase(media, "application/x-protobuf") ||
-      http::EqualsIgnoreCase(media, "application/protobuf")) {
+  const std::string_view media = TrimWhitespace(content_type.substr(0, content_type.find(';')));
+  if (EqualsIgnoreCase(media, "application/x-protobuf") ||
+      EqualsIgnoreCase(media, "application/protobuf")) {
     return OtlpEncoding::kProtobuf;
   }
-  if (http::EqualsIgnoreCase(media, "application/json")) return OtlpEncoding::kJson;
+  if (EqualsIgnoreCase(media, "application/json")) return OtlpEncoding::kJson;
   return std::nullopt;
 }
 

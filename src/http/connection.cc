@@ -11,7 +11,7 @@
 #include <exception>
 #include <string>
 
-#include "http/ascii.h"
+#include "common/ascii.h"
 #include "http/io_worker.h"
 #include "http/server_context.h"
 

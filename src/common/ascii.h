@@ -1,11 +1,11 @@
-// Small ASCII helpers for HTTP tokens, which are case-insensitive and padded with optional
-// whitespace (RFC 9110 §5.5).
+// Small ASCII helpers for protocol tokens (HTTP header names and values, auth schemes), which are
+// case-insensitive and padded with optional whitespace (RFC 9110 §5.5).
 #pragma once
 
 #include <algorithm>
 #include <string_view>
 
-namespace ingot::http {
+namespace ingot {
 
 inline char AsciiLower(char c) { return (c >= 'A' && c <= 'Z') ? static_cast<char>(c | 0x20) : c; }
 
@@ -21,4 +21,4 @@ inline std::string_view TrimWhitespace(std::string_view s) {
   return s;
 }
 
-}  // namespace ingot::http
+}  // namespace ingot
