@@ -129,11 +129,11 @@ class ServerTest : public ::testing::Test {
       resp.headers.emplace_back("X-Wire-Bytes", std::to_string(r.wire_body_bytes));
       ex->Respond(std::move(resp));
     }));
-    // Answers "ok" when the body is followed by kBodyPadding readable zero bytes.
+    // Answers "ok" when the body is followed by kInputPadding readable zero bytes.
     ok(router.Add("POST", "/padding", [](ExchangePtr ex) {
       const std::string_view body = ex->request().body;
       bool zero = body.data() != nullptr;
-      for (std::size_t i = 0; zero && i < kBodyPadding; ++i)
+      for (std::size_t i = 0; zero && i < kInputPadding; ++i)
         zero = body.data()[body.size() + i] == 0;
       Response resp;
       resp.body = zero ? "ok" : "bad";

@@ -8,12 +8,12 @@
 #include <memory>
 #include <vector>
 
+#include "common/input_padding.h"
 #include "ingest/request_record.h"
 #include "parquet/metadata_reader.h"
 #include "persist/layout.h"
 #include "persist/persister.h"
 #include "persist/quarantine.h"
-#include "protocols/json/json_walker.h"
 
 namespace ingot::ingest {
 
@@ -159,7 +159,7 @@ Result<ReplayReport> ReplayWal(const std::string& data_dir, fs::FileSystem& fs,
         }
         if (make_room) INGOT_RETURN_IF_ERROR(make_room());
         padded.assign(body);
-        padded.append(protocols::json::kPadding, '\0');
+        padded.append(kInputPadding, '\0');
         protocols::Decoded decoded(header.options);
         if (st.ok()) st = DecodeRequestBody(header, {padded.data(), body.size()}, decoded);
         if (!st.ok()) {

@@ -8,11 +8,11 @@
 #include <future>
 #include <thread>
 
+#include "common/input_padding.h"
 #include "fs/fault_injection.h"
 #include "ingest/ingester.h"
 #include "parquet/metadata_reader.h"
 #include "persist/persister.h"
-#include "protocols/json/json_walker.h"
 #include "protocols/json/multi.h"
 
 namespace ingot::ingest {
@@ -62,7 +62,7 @@ struct Life {
     header.stream = stream;
     header.options.now_us = kBase;
     std::string body = ndjson;
-    body.append(protocols::json::kPadding, '\0');
+    body.append(kInputPadding, '\0');
     protocols::Decoded decoded(header.options);
     EXPECT_TRUE(
         protocols::json::DecodeNdjson({body.data(), ndjson.size()}, decoded.Stream(stream)).ok());
@@ -254,7 +254,7 @@ TEST_F(ReplayTest, ARecordThatCannotBeDecodedAgainIsQuarantinedAsItsRequest) {
     header.stream = "s";
     header.options.now_us = kBase;
     const std::string good = Records(0, 2, kBase / 1000);
-    std::string body = good + std::string(protocols::json::kPadding, '\0');
+    std::string body = good + std::string(kInputPadding, '\0');
     protocols::Decoded decoded(header.options);
     ASSERT_TRUE(
         protocols::json::DecodeNdjson({body.data(), good.size()}, decoded.Stream("s")).ok());

@@ -69,7 +69,7 @@ void EncodeRequestHeader(const RequestHeader& header, std::string& out);
 Status DecodeRequestRecord(std::string_view payload, RequestHeader& header, std::string_view& body);
 
 // Decodes `body` the way `header` says into `decoded` (made with header.options), then finishes
-// it. REQUIRES: protocols::json::kPadding readable bytes after `body`.
+// it. REQUIRES: kInputPadding readable bytes after `body`.
 Status DecodeRequestBody(const RequestHeader& header, std::string_view body,
                          protocols::Decoded& decoded);
 
