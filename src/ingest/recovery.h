@@ -6,7 +6,7 @@
 // one stream and hour always go to one file. Whatever moment the process died -- before the
 // answer, while writing Parquet, between the file's rename and the WAL segment's removal -- a
 // record is then in Parquet exactly once after the replayed partitions are persisted. Rows the
-// persist stage put in the quarantine (memtable/quarantine.h) are left out the same way, so they
+// persist stage put in the quarantine (persist/quarantine.h) are left out the same way, so they
 // are not quarantined twice.
 #pragma once
 
