@@ -12,11 +12,13 @@ other.
 
 The folders outside the pipeline, and what they may include:
 
-    app/       everything: it wires the stages together (flags, config, signals). Nothing
-               includes it.
+    app/       everything: flags, config, signals, process-wide limits. Nothing includes it.
+    engine/    everything but app/: it wires a node's stages together and runs their periodic
+               tasks. Only app/ includes it.
     convert/   common, model, protocols, parquet, fs: `ingot convert` reuses the server's decoder
                and writer, offline. Only app/ includes it.
-    auth/      common, model. Included by the request flow (http, grpc, api, ingest) and app/.
+    auth/      common, model. Included by the request flow (http, grpc, api, ingest), engine/ and
+               app/.
     workload/  common. Included by tools/, and by benchmarks, tests and fuzzers anywhere.
     tools/     common, workload (its tests also http, to run a scripted server). Nothing
                includes it.
@@ -41,8 +43,10 @@ BASE = "common"
 # Outside the chain: what each may include (besides itself and common/), and who may include it.
 OUTSIDE = {
     "app": {"may_include": "*", "included_by": set()},
+    "engine": {"may_include": "*", "included_by": {"app"}},
     "convert": {"may_include": {"model", "protocols", "parquet", "fs"}, "included_by": {"app"}},
-    "auth": {"may_include": {"model"}, "included_by": {"http", "grpc", "api", "ingest", "app"}},
+    "auth": {"may_include": {"model"},
+             "included_by": {"http", "grpc", "api", "ingest", "engine", "app"}},
     "workload": {"may_include": set(), "included_by": {"tools", "app"}},
     "tools": {"may_include": {"workload"}, "included_by": set()},
 }
