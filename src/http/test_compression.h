@@ -11,22 +11,25 @@
 
 namespace ingot::http::testing {
 
-// One gzip member (libdeflate, level 6).
-inline std::string Gzip(std::string_view in) {
+// `in` compressed by libdeflate at level 6, in the format of `bound` and `compress`
+// (libdeflate_gzip_compress_bound and libdeflate_gzip_compress, say).
+template <typename Bound, typename Compress>
+std::string Deflate(std::string_view in, Bound bound, Compress compress) {
   libdeflate_compressor* c = libdeflate_alloc_compressor(6);
-  std::string out(libdeflate_gzip_compress_bound(c, in.size()), '\0');
-  out.resize(libdeflate_gzip_compress(c, in.data(), in.size(), out.data(), out.size()));
+  std::string out(bound(c, in.size()), '\0');
+  out.resize(compress(c, in.data(), in.size(), out.data(), out.size()));
   libdeflate_free_compressor(c);
   return out;
 }
 
+// One gzip member.
+inline std::string Gzip(std::string_view in) {
+  return Deflate(in, libdeflate_gzip_compress_bound, libdeflate_gzip_compress);
+}
+
 // The zlib format (gRPC's "deflate").
 inline std::string Zlib(std::string_view in) {
-  libdeflate_compressor* c = libdeflate_alloc_compressor(6);
-  std::string out(libdeflate_zlib_compress_bound(c, in.size()), '\0');
-  out.resize(libdeflate_zlib_compress(c, in.data(), in.size(), out.data(), out.size()));
-  libdeflate_free_compressor(c);
-  return out;
+  return Deflate(in, libdeflate_zlib_compress_bound, libdeflate_zlib_compress);
 }
 
 // One zstd frame (level 3) that declares its content size.
