@@ -319,8 +319,7 @@ void Engine::Start() {
                     [&n] { n.memtable->SealExpired(model::NowMicros()); });
   n.maintenance.Add("memory relief", seal_period,
                     [&n] { RelieveMemoryPressure(n.budget, *n.memtable, n.last_trim); });
-  n.maintenance.Add("free disk", std::chrono::seconds(1),
-                    [&n, &o] { UpdateDiskLow(o, n.disk_low); });
+  n.maintenance.Add("free disk", seal_period, [&n, &o] { UpdateDiskLow(o, n.disk_low); });
   n.maintenance.Add("abort records", seal_period, [&n] { n.ingester->FlushAborts(); });
   n.maintenance.Add("WAL cleanup", seal_period,
                     [&n] { RemovePersistedSegments(*n.wal, n.watermark); });
