@@ -1,8 +1,7 @@
 #!/usr/bin/env bash
-# Builds ingot with warnings as errors and runs every test: unit tests (ctest), the benchmark
-# tools' Python tests, end-to-end tests
-# against the real server and DuckDB (tests/e2e), a bounded run of every fuzzer, and the format
-# check. Exits non-zero on the first failure.
+# Builds ingot with warnings as errors and runs every test: the format check, the layer check,
+# unit tests (ctest), the benchmark tools' Python tests, end-to-end tests against the real server
+# and DuckDB (tests/e2e), and a bounded run of every fuzzer. Exits non-zero on the first failure.
 #   FUZZ_SECONDS=N   seconds per fuzzer (default 20)
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -10,6 +9,9 @@ step() { printf '\n=== %s\n' "$*" >&2; }
 
 step "format check"
 git ls-files '*.h' '*.cc' | xargs clang-format --dry-run --Werror
+
+step "layer check (no folder of src/ includes one above it in the data flow)"
+/usr/bin/python3 scripts/check-layers.py
 
 step "build (warnings are errors: INGOT_WERROR is on by default)"
 scripts/build.sh -DINGOT_WERROR=ON

@@ -269,7 +269,7 @@ class ParserTest(unittest.TestCase):
         k = "[kernel.kallsyms]"
         frames = [("copy_folio_from_iter_atomic", k), ("do_syscall_64", k),
                   ("entry_SYSCALL_64", k), ("__GI_pwritev64", "libc.so.6"),
-                  ("ingot::storage::File::Write", "ingot"), ("ingot::wal::WalWriter::Run", "ingot")]
+                  ("ingot::fs::File::Write", "ingot"), ("ingot::wal::WalWriter::Run", "ingot")]
         self.assertEqual(profile.self_stage(frames), "kernel: syscalls")
         self.assertEqual(profile.kernel_category(frames), ("syscalls", "pwritev"))
         self.assertEqual(profile.owner_stage(frames), "wal")

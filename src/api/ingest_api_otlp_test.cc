@@ -1,7 +1,6 @@
 // The OTLP/HTTP routes end to end inside the process: an http::Server with IngestApi's routes over
 // an Ingester without WAL, real HTTP requests (libcurl), the memtable's sealed partitions checked.
 #include <gtest/gtest.h>
-#include <libdeflate.h>
 
 #include <mutex>
 #include <string>
@@ -10,6 +9,7 @@
 #include "api/ingest_api.h"
 #include "http/server.h"
 #include "http/test_client.h"
+#include "http/test_compression.h"
 #include "ingest/ingest_flow.h"
 #include "ingest/ingester.h"
 #include "memtable/memtable.h"
@@ -23,6 +23,7 @@ namespace logs_v1 = opentelemetry::proto::collector::logs::v1;
 namespace trace_v1 = opentelemetry::proto::collector::trace::v1;
 using http::testing::CurlClient;
 using http::testing::CurlResult;
+using http::testing::Gzip;
 
 constexpr std::uint64_t kNow2020Ns = 1'600'000'000'000'000'000ULL;
 
@@ -39,14 +40,6 @@ std::string LogsRequest(int records, std::uint64_t time_ns) {
     record->mutable_body()->set_string_value("hello " + std::to_string(i));
   }
   return request.SerializeAsString();
-}
-
-std::string Gzip(std::string_view in) {
-  libdeflate_compressor* c = libdeflate_alloc_compressor(6);
-  std::string out(libdeflate_gzip_compress_bound(c, in.size()), '\0');
-  out.resize(libdeflate_gzip_compress(c, in.data(), in.size(), out.data(), out.size()));
-  libdeflate_free_compressor(c);
-  return out;
 }
 
 bool HasHeader(const CurlResult& r, std::string_view line) {

@@ -2,18 +2,17 @@
 
 #include <string>
 
-#include "http/ascii.h"
+#include "common/ascii.h"
 #include "protocols/registry.h"
 
 namespace ingot::api {
 
 std::optional<OtlpEncoding> ParseOtlpContentType(std::string_view content_type) {
-  const std::string_view media =
-      http::TrimWhitespace(content_type.substr(0, content_type.find(';')));
+  const std::string_view media = TrimWhitespace(content_type.substr(0, content_type.find(';')));
   for (const protocols::ProtocolSpec& protocol : protocols::Protocols()) {
     if (!protocol.otlp) continue;
     for (std::string_view type : protocol.content_types) {
-      if (!type.empty() && http::EqualsIgnoreCase(media, type)) return protocol.otlp->encoding;
+      if (!type.empty() && EqualsIgnoreCase(media, type)) return protocol.otlp->encoding;
     }
   }
   return std::nullopt;

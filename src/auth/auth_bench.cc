@@ -1,6 +1,6 @@
-// Cost of Authenticator::Check() per request, for each way a client authenticates. Users have
-// the default 600,000 PBKDF2 iterations, as `ingot hash-password` writes them, so the miss shows
-// what a wrong password (or a first request) really costs.
+// Cost of Authenticator::CheckAuthorization() per request, for each way a client authenticates.
+// Users have the default 600,000 PBKDF2 iterations, as `ingot hash-password` writes them, so the
+// miss shows what a wrong password (or a first request) really costs.
 #include <benchmark/benchmark.h>
 
 #include <cstdlib>

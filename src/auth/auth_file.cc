@@ -9,7 +9,7 @@
 #include <toml.hpp>
 #include <utility>
 
-#include "http/ascii.h"
+#include "common/ascii.h"
 #include "model/names.h"
 
 namespace ingot::auth {
@@ -18,7 +18,7 @@ namespace {
 
 std::string Lower(std::string_view s) {
   std::string out(s);
-  std::transform(out.begin(), out.end(), out.begin(), http::AsciiLower);
+  std::transform(out.begin(), out.end(), out.begin(), AsciiLower);
   return out;
 }
 

@@ -7,7 +7,7 @@
 #include <span>
 
 #include "auth/base64.h"
-#include "http/ascii.h"
+#include "common/ascii.h"
 
 namespace ingot::auth {
 
@@ -18,12 +18,9 @@ namespace {
 constexpr std::size_t kMaxBasicCredentials = 1024;
 constexpr std::size_t kCacheSecretBytes = 32;
 
-using http::EqualsIgnoreCase;
-using http::TrimWhitespace;
-
 std::string Lower(std::string_view s) {
   std::string out(s);
-  std::transform(out.begin(), out.end(), out.begin(), http::AsciiLower);
+  std::transform(out.begin(), out.end(), out.begin(), AsciiLower);
   return out;
 }
 
@@ -141,11 +138,6 @@ Result<Authenticator> Authenticator::Create(AuthFile file, const AuthConfig& con
 
 std::uint64_t Authenticator::slow_verifications() const {
   return shared_->slow_verifications.load(std::memory_order_relaxed);
-}
-
-Decision Authenticator::Check(const http::Request& request, std::string_view org,
-                              bool hec_path) const {
-  return CheckAuthorization(request.header("Authorization"), org, hec_path);
 }
 
 Decision Authenticator::CheckAuthorization(std::string_view authorization, std::string_view org,

@@ -32,7 +32,6 @@
 #include "auth/secret_hash.h"
 #include "auth/verification_cache.h"
 #include "common/status.h"
-#include "http/request.h"
 
 namespace ingot::auth {
 
@@ -94,22 +93,22 @@ class Authenticator {
   Authenticator& operator=(Authenticator&&) noexcept;
   ~Authenticator();
 
-  // Whether any credential is configured. When not, Check() allows every request: the server runs
+  // Whether any credential is configured. When not, CheckAuthorization() allows every
+  // request: the server runs
   // open, which CheckExposure() (exposure.h) permits only on loopback or with --no-auth.
   bool enabled() const { return !principals_.empty(); }
 
-  // Whether `request` may write to `org`: its Authorization header checked against the
-  // configured credentials. `org` is the org as stored (model::SanitizeStreamName of the path
-  // parameter, "default" for paths without one); `hec_path` is true on the Splunk HEC endpoints,
-  // the only ones that accept the Splunk scheme. May run PBKDF2 on a cache miss (see above).
-  Decision Check(const http::Request& request, std::string_view org, bool hec_path) const;
-  // The same from the value of an Authorization header (or gRPC `authorization` metadata).
+  // Whether a request whose Authorization header (or gRPC `authorization` metadata) is
+  // `authorization` ("" when absent) may write to `org`, checked against the configured
+  // credentials. `org` is the org as stored (model::SanitizeStreamName of the path parameter,
+  // "default" for paths without one); `hec_path` is true on the Splunk HEC endpoints, the only
+  // ones that accept the Splunk scheme. May run PBKDF2 on a cache miss (see above).
   Decision CheckAuthorization(std::string_view authorization, std::string_view org,
                               bool hec_path) const;
 
   std::size_t user_count() const { return users_.size(); }
   std::size_t token_count() const { return token_count_; }
-  // PBKDF2 verifications run by Check() so far (cache misses), for tests and metrics.
+  // PBKDF2 verifications run by CheckAuthorization() so far (cache misses), for tests and metrics.
   std::uint64_t slow_verifications() const;
 
  private:

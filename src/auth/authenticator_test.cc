@@ -196,21 +196,6 @@ TEST(AuthenticatorTest, MessagesSayWhatToDo) {
   EXPECT_EQ(kWwwAuthenticate, "Basic realm=\"ingot\"");
 }
 
-TEST(AuthenticatorTest, ChecksTheRequestsAuthorizationHeader) {
-  const Authenticator auth = Make(TestFile());
-  const std::string bearer = "Bearer " + kFluentToken;
-  const std::vector<http::Header> headers = {{"Content-Type", "application/json"},
-                                             {"authorization", bearer}};
-  http::Request request;
-  request.method = "POST";
-  request.path = "/api/acme/app/_json";
-  request.headers = headers;
-  EXPECT_TRUE(auth.Check(request, "acme", false).allowed());
-  EXPECT_EQ(auth.Check(request, "default", false).status, 403);
-  request.headers = std::span(headers).first(1);
-  EXPECT_EQ(auth.Check(request, "acme", false).failure, Failure::kMissing);
-}
-
 TEST(AuthenticatorTest, CachesSuccessfulBasicVerifications) {
   const Authenticator auth = Make(TestFile());
   const std::string alice = Basic("alice@example.com:alice-password");

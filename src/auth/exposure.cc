@@ -6,7 +6,7 @@
 #include <array>
 #include <string>
 
-#include "http/ascii.h"
+#include "common/ascii.h"
 
 namespace ingot::auth {
 
@@ -18,7 +18,7 @@ bool IsLoopbackAddress(std::string_view host_port) {
   if (host.size() >= 2 && host.front() == '[' && host.back() == ']') {
     host = host.substr(1, host.size() - 2);
   }
-  if (http::EqualsIgnoreCase(host, "localhost")) return true;
+  if (EqualsIgnoreCase(host, "localhost")) return true;
   const std::string text(host);  // inet_pton needs a terminated string
   std::array<unsigned char, 16> addr{};
   if (inet_pton(AF_INET, text.c_str(), addr.data()) == 1) return addr[0] == 127;

@@ -13,19 +13,19 @@
 #include <thread>
 #include <vector>
 
+#include "common/input_padding.h"
+#include "fs/file_system.h"
 #include "parquet/file_writer.h"
 #include "parquet/write_batch.h"
 #include "protocols/decoded.h"
-#include "protocols/json/json_walker.h"
 #include "protocols/json/multi.h"
-#include "storage/file_system.h"
 
 namespace ingot::convert {
 
 namespace {
 
 // The input file, mapped read-only. The last chunk is decoded from a padded copy, because the
-// parser reads up to kPadding bytes past the end of what it parses and the mapping ends there.
+// parser reads up to kInputPadding bytes past the end of what it parses and the mapping ends there.
 class MappedInput {
  public:
   ~MappedInput() {
@@ -88,8 +88,8 @@ std::vector<Chunk> PlanChunks(std::string_view input, std::size_t target) {
           static_cast<const char*>(std::memchr(input.data() + end, '\n', input.size() - end));
       end = nl ? static_cast<std::size_t>(nl - input.data()) + 1 : input.size();
     }
-    // A chunk must leave kPadding readable bytes after it: fold a short tail into this chunk.
-    if (input.size() - end < protocols::json::kPadding) end = input.size();
+    // A chunk must leave kInputPadding readable bytes after it: fold a short tail into this chunk.
+    if (input.size() - end < kInputPadding) end = input.size();
     Chunk& c = chunks.emplace_back();
     c.begin = begin;
     c.end = end;
@@ -98,7 +98,7 @@ std::vector<Chunk> PlanChunks(std::string_view input, std::size_t target) {
   if (!chunks.empty()) {
     Chunk& last = chunks.back();
     last.padded_copy.assign(input.data() + last.begin, last.end - last.begin);
-    last.padded_copy.append(protocols::json::kPadding, '\0');
+    last.padded_copy.append(kInputPadding, '\0');
   }
   return chunks;
 }
@@ -153,17 +153,17 @@ parquet::FileSchema UnifiedSchema(std::vector<Chunk>& chunks) {
 
 class FileStream final : public parquet::OutputStream {
  public:
-  explicit FileStream(storage::WritableFile& file) : file_(file) {}
+  explicit FileStream(fs::WritableFile& file) : file_(file) {}
   Status Write(const void* data, std::size_t n) override { return file_.Append(data, n); }
 
  private:
-  storage::WritableFile& file_;
+  fs::WritableFile& file_;
 };
 
 Status WriteFile(const std::string& path, const parquet::FileSchema& schema,
                  const parquet::WriterOptions& writer_options, std::vector<Chunk>& chunks,
                  ConvertStats& stats) {
-  storage::FileSystem& fs = storage::PosixFileSystem();
+  fs::FileSystem& fs = fs::PosixFileSystem();
   const std::string tmp = path + ".tmp";
   (void)fs.Remove(tmp);  // a leftover of an interrupted run
   auto file = fs.NewWritableFile(tmp);

@@ -15,6 +15,7 @@
 #include "auth/exposure.h"
 #include "common/memory_budget.h"
 #include "engine/maintenance.h"
+#include "fs/file_system.h"
 #include "grpc/otlp_grpc_server.h"
 #include "http/server.h"
 #include "ingest/ingest_flow.h"
@@ -22,11 +23,10 @@
 #include "ingest/persisted_watermark.h"
 #include "ingest/recovery.h"
 #include "memtable/memtable.h"
-#include "memtable/persister.h"
 #include "model/timestamp.h"
 #include "parquet/codec.h"
-#include "storage/file_system.h"
-#include "storage/parquet_file.h"
+#include "persist/parquet_file.h"
+#include "persist/persister.h"
 #include "wal/wal_writer.h"
 
 namespace ingot::engine {
@@ -107,7 +107,7 @@ struct Engine::Node {
   MemoryBudget budget;
   std::atomic<bool> disk_low{false};
   ingest::PersistedWatermark watermark;
-  std::unique_ptr<memtable::Persister> persister;
+  std::unique_ptr<persist::Persister> persister;
   std::unique_ptr<memtable::Memtable> memtable;
   wal::WalStats wal_stats;
   std::unique_ptr<ingest::IngestFlow> flow;
@@ -165,17 +165,17 @@ Status Engine::Open() {
                  o.http_addr, o.grpc_addr.empty() ? "" : " or ", o.grpc_addr);
   }
 
-  storage::FileSystem& fs = storage::PosixFileSystem();
+  fs::FileSystem& fs = fs::PosixFileSystem();
   const std::string files_dir = o.data_dir + "/files";
   if (Status st = fs.CreateDirs(files_dir); !st.ok()) {
     return Status(st.code(), "cannot create " + files_dir + ": " + st.message());
   }
-  if (std::size_t removed = storage::RemoveTemporaryFiles(fs, files_dir); removed > 0) {
+  if (std::size_t removed = persist::RemoveTemporaryFiles(fs, files_dir); removed > 0) {
     spdlog::warn("removed {} partial Parquet files left by an interrupted run", removed);
   }
   UpdateDiskLow(o, n.disk_low);
 
-  memtable::PersisterOptions persist;
+  persist::PersisterOptions persist;
   persist.memory_budget = &n.budget;
   persist.test_delay = std::chrono::microseconds(o.test_persist_delay_us);
   persist.data_dir = o.data_dir;
@@ -188,7 +188,7 @@ Status Engine::Open() {
   persist.on_persisted = [&n](const memtable::SealedPartition& p) {
     n.watermark.Persisted(p.seqs);
   };
-  n.persister = std::make_unique<memtable::Persister>(persist, fs);
+  n.persister = std::make_unique<persist::Persister>(persist, fs);
 
   memtable::MemtableOptions memtable;
   memtable.max_partition_rows = o.max_file_rows;
@@ -260,7 +260,7 @@ Status Engine::Open() {
 Status Engine::Recover(const std::atomic<bool>* stop) {
   Node& n = *node_;
   const EngineOptions& o = options_;
-  storage::FileSystem& fs = storage::PosixFileSystem();
+  fs::FileSystem& fs = fs::PosixFileSystem();
   LoggingReporter reporter;
   const auto started = std::chrono::steady_clock::now();
   auto replay = ingest::ReplayWal(
@@ -318,8 +318,7 @@ void Engine::Start() {
                     [&n] { n.memtable->SealExpired(model::NowMicros()); });
   n.maintenance.Add("memory relief", seal_period,
                     [&n] { RelieveMemoryPressure(n.budget, *n.memtable, n.last_trim); });
-  n.maintenance.Add("free disk", std::chrono::seconds(1),
-                    [&n, &o] { UpdateDiskLow(o, n.disk_low); });
+  n.maintenance.Add("free disk", seal_period, [&n, &o] { UpdateDiskLow(o, n.disk_low); });
   n.maintenance.Add("abort records", seal_period, [&n] { n.ingester->FlushAborts(); });
   n.maintenance.Add("WAL cleanup", seal_period,
                     [&n] { RemovePersistedSegments(*n.wal, n.watermark); });

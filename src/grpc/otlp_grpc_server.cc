@@ -10,11 +10,11 @@
 #include <cstring>
 #include <vector>
 
+#include "common/input_padding.h"
 #include "grpc/status_details.h"
 #include "http/content_decoder.h"
 #include "http/padded_buffer.h"
 #include "model/names.h"
-#include "protocols/json/json_walker.h"
 #include "protocols/registry.h"
 
 namespace ingot::grpc_server {
@@ -56,9 +56,6 @@ std::string_view Metadata(const grpc::CallbackServerContext* ctx, std::string_vi
   if (it == md.end()) return {};
   return std::string_view(it->second.data(), it->second.size());
 }
-
-// The decoders read up to this many bytes past the body; the padded buffer guarantees them.
-static_assert(http::kBodyPadding >= protocols::json::kPadding);
 
 // The compression a message arrived with. gRPC's own per-message decompression is switched off
 // (it inflates a message whole, without a bound, before any size check): ingot decompresses

@@ -11,7 +11,7 @@
 #include <exception>
 #include <string>
 
-#include "http/ascii.h"
+#include "common/ascii.h"
 #include "http/io_worker.h"
 #include "http/server_context.h"
 
@@ -109,8 +109,8 @@ void Connection::Start() {
 }
 
 template <typename Handler>
-AllocatingHandler<Handler> Connection::OpHandler(Handler h) {
-  return AllocatingHandler<Handler>(op_memory_, std::move(h));
+MemoryBoundHandler<Connection::OpMemory, Handler> Connection::OpHandler(Handler h) {
+  return BindMemory(op_memory_, std::move(h));
 }
 
 void Connection::BeginRequest() {
@@ -462,7 +462,7 @@ void Connection::SubmitResponse(Response&& response) {
     return;
   }
   pending_ = std::move(response);
-  gate_->Post(AllocatingHandler(post_memory_, [self = shared_from_this()] {
+  gate_->Post(BindMemory(post_memory_, [self = shared_from_this()] {
     self->WriteResponse(std::move(self->pending_));
   }));
 }

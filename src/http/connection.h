@@ -22,9 +22,9 @@
 #include <string_view>
 #include <vector>
 
+#include "common/handler_memory.h"
 #include "http/content_decoder.h"
 #include "http/exchange.h"
-#include "http/handler_memory.h"
 #include "http/padded_buffer.h"
 #include "http/request.h"
 #include "http/request_parser.h"
@@ -66,6 +66,10 @@ class Connection : public std::enable_shared_from_this<Connection> {
   void set_registry_index(std::size_t i) { registry_index_ = i; }
 
  private:
+  // Room for one operation (common/handler_memory.h): 512 bytes hold Asio's largest one here (a
+  // composed async_write over a socket op with its type-erased executor).
+  using OpMemory = HandlerMemory<512>;
+
   enum class State : unsigned char {
     kReadingHeader,
     kReadingBody,
@@ -107,7 +111,7 @@ class Connection : public std::enable_shared_from_this<Connection> {
   // most operations would otherwise hit malloc (measured: ~0.45 allocations per request with 4
   // connections on 2 threads, 0 with this).
   template <typename Handler>
-  AllocatingHandler<Handler> OpHandler(Handler h);
+  MemoryBoundHandler<OpMemory, Handler> OpHandler(Handler h);
   PaddedBuffer& BodySink() { return encoding_ == ContentEncoding::kIdentity ? decoded_ : wire_; }
   bool stop_requested() const;
 
@@ -146,8 +150,8 @@ class Connection : public std::enable_shared_from_this<Connection> {
   Response pending_;   // written by a foreign thread before its post, read by the worker after
   Response response_;  // being written
   std::string response_head_;
-  HandlerMemory op_memory_;    // socket operations: at most one is pending at a time
-  HandlerMemory post_memory_;  // the response posted by a foreign thread
+  OpMemory op_memory_;    // socket operations: at most one is pending at a time
+  OpMemory post_memory_;  // the response posted by a foreign thread
 };
 
 }  // namespace ingot::http::internal

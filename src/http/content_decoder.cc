@@ -9,7 +9,7 @@
 #include <cstdint>
 #include <string>
 
-#include "http/ascii.h"
+#include "common/ascii.h"
 
 namespace ingot::http {
 namespace {

@@ -1,51 +1,19 @@
 #include "http/content_decoder.h"
 
 #include <gtest/gtest.h>
-#include <libdeflate.h>
-#include <zstd.h>
 
 #include <string>
 
 #include "common/memory_budget.h"
+#include "http/test_compression.h"
 
 namespace ingot::http {
 namespace {
 
-std::string Gzip(std::string_view in) {
-  libdeflate_compressor* c = libdeflate_alloc_compressor(6);
-  std::string out(libdeflate_gzip_compress_bound(c, in.size()), '\0');
-  out.resize(libdeflate_gzip_compress(c, in.data(), in.size(), out.data(), out.size()));
-  libdeflate_free_compressor(c);
-  return out;
-}
-
-std::string Zstd(std::string_view in) {
-  std::string out(ZSTD_compressBound(in.size()), '\0');
-  out.resize(ZSTD_compress(out.data(), out.size(), in.data(), in.size(), 3));
-  return out;
-}
-
-// A zstd frame without a declared content size, as streaming encoders write it.
-std::string ZstdStreamed(std::string_view in) {
-  ZSTD_CCtx* c = ZSTD_createCCtx();
-  std::string out(ZSTD_compressBound(in.size()) + 64, '\0');
-  ZSTD_inBuffer src{in.data(), in.size(), 0};
-  ZSTD_outBuffer dst{out.data(), out.size(), 0};
-  while (ZSTD_compressStream2(c, &dst, &src, ZSTD_e_end) != 0) {
-  }
-  out.resize(dst.pos);
-  ZSTD_freeCCtx(c);
-  return out;
-}
-
-// The zlib format (gRPC's "deflate").
-std::string Zlib(std::string_view in) {
-  libdeflate_compressor* c = libdeflate_alloc_compressor(6);
-  std::string out(libdeflate_zlib_compress_bound(c, in.size()), '\0');
-  out.resize(libdeflate_zlib_compress(c, in.data(), in.size(), out.data(), out.size()));
-  libdeflate_free_compressor(c);
-  return out;
-}
+using testing::Gzip;
+using testing::Zlib;
+using testing::Zstd;
+using testing::ZstdStreamed;
 
 // A 17-byte zstd frame that declares `declared` bytes of content and holds one RLE block of
 // 128 KiB: more than zstd can expand to from 17 bytes when `declared` is large.

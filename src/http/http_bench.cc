@@ -9,7 +9,6 @@
 // is the server's allocations per request.
 #include <arpa/inet.h>
 #include <benchmark/benchmark.h>
-#include <libdeflate.h>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
 #include <sys/socket.h>
@@ -26,6 +25,7 @@
 #include <thread>
 
 #include "http/server.h"
+#include "http/test_compression.h"
 
 namespace {
 
@@ -215,10 +215,7 @@ BENCHMARK(BM_KeepAlivePostJson4KiB)->Threads(1)->Threads(4)->UseRealTime();
 void BM_KeepAlivePostGzip64KiB(benchmark::State& state) {
   const std::string json = JsonRequest(64 << 10);
   const std::string body = json.substr(json.find("\r\n\r\n") + 4);
-  libdeflate_compressor* c = libdeflate_alloc_compressor(6);
-  std::string gz(libdeflate_gzip_compress_bound(c, body.size()), '\0');
-  gz.resize(libdeflate_gzip_compress(c, body.data(), body.size(), gz.data(), gz.size()));
-  libdeflate_free_compressor(c);
+  const std::string gz = testing::Gzip(body);
   const std::string request =
       "POST /api/default/app/_json HTTP/1.1\r\nHost: bench\r\nContent-Encoding: gzip\r\n"
       "Content-Length: " +

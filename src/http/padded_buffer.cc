@@ -14,13 +14,13 @@ constexpr std::size_t kPage = 4096;
 
 std::size_t PaddedBuffer::MaxSizeWithin(std::size_t bytes) {
   const std::size_t pages = bytes / kPage * kPage;
-  return pages < kBodyPadding ? 0 : pages - kBodyPadding;
+  return pages < kInputPadding ? 0 : pages - kInputPadding;
 }
 
 bool PaddedBuffer::Reserve(std::size_t n, std::size_t cap) {
   if (capacity_ > 0 && n <= capacity()) return true;
   std::size_t want = std::max(n, std::min(capacity() * 2, std::max(n, cap)));
-  want = (want + kBodyPadding + kPage - 1) / kPage * kPage;
+  want = (want + kInputPadding + kPage - 1) / kPage * kPage;
   if (budget_ != nullptr && !budget_->TryCharge(want - capacity_)) return false;
   // make_unique_for_overwrite: zero-filling would touch every page up front, which is exactly the
   // first-touch cost reuse is meant to avoid.
@@ -45,7 +45,7 @@ void PaddedBuffer::SealPadding() {
     budget_ = budget;
     if (budget_ != nullptr) budget_->Charge(capacity_);
   }
-  std::memset(data_.get() + size_, 0, kBodyPadding);
+  std::memset(data_.get() + size_, 0, kInputPadding);
 }
 
 void PaddedBuffer::ShrinkTo(std::size_t retain) {

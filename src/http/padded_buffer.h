@@ -1,5 +1,5 @@
-// PaddedBuffer: a growable byte buffer that always keeps kBodyPadding zero bytes readable after its
-// contents, so simdjson can parse it in place (padded_string_view(data, size, size + padding)).
+// PaddedBuffer: a growable byte buffer that always keeps kInputPadding zero bytes readable after
+// its contents, so simdjson can parse it in place (padded_string_view(data, size, size + padding)).
 //
 // A connection owns its buffers and reuses them for every request: the memory stays mapped, so a
 // steady stream of similar bodies costs no allocation and no first-touch page faults (the seeds
@@ -11,12 +11,10 @@
 #include <memory>
 #include <string_view>
 
+#include "common/input_padding.h"
 #include "common/memory_budget.h"
 
 namespace ingot::http {
-
-// Zero bytes guaranteed readable after every request body handed to a handler. simdjson needs 64.
-inline constexpr std::size_t kBodyPadding = 64;
 
 class PaddedBuffer {
  public:
@@ -32,8 +30,8 @@ class PaddedBuffer {
   char* data() { return data_.get(); }
   const char* data() const { return data_.get(); }
   std::size_t size() const { return size_; }
-  // Bytes that may be written at data() before padding is needed: capacity minus kBodyPadding.
-  std::size_t capacity() const { return capacity_ == 0 ? 0 : capacity_ - kBodyPadding; }
+  // Bytes that may be written at data() before padding is needed: capacity minus kInputPadding.
+  std::size_t capacity() const { return capacity_ == 0 ? 0 : capacity_ - kInputPadding; }
   std::string_view view() const { return {data_.get(), size_}; }
   // Bytes allocated (and charged to the budget), padding and page rounding included.
   std::size_t allocated() const { return capacity_; }
@@ -50,7 +48,7 @@ class PaddedBuffer {
   void Resize(std::size_t n) { size_ = n; }
   // REQUIRES: size() + n <= capacity().
   void Append(const char* p, std::size_t n);
-  // Writes kBodyPadding zeros after size(); call once the contents are final.
+  // Writes kInputPadding zeros after size(); call once the contents are final.
   void SealPadding();
   // Frees the memory when capacity() exceeds `retain`, so one huge request does not pin memory
   // on an idle connection forever.

@@ -11,13 +11,13 @@ TEST(PaddedBuffer, PaddingIsZeroAfterSeal) {
   PaddedBuffer b;
   b.SealPadding();
   ASSERT_NE(b.data(), nullptr);  // even an empty body has readable padding
-  for (std::size_t i = 0; i < kBodyPadding; ++i) EXPECT_EQ(b.data()[i], 0);
+  for (std::size_t i = 0; i < kInputPadding; ++i) EXPECT_EQ(b.data()[i], 0);
 
   ASSERT_TRUE(b.Reserve(1000, 1000));
-  std::memset(b.data(), 'x', b.capacity() + kBodyPadding);  // dirty everything, padding included
+  std::memset(b.data(), 'x', b.capacity() + kInputPadding);  // dirty everything, padding included
   b.Resize(10);
   b.SealPadding();
-  for (std::size_t i = 0; i < kBodyPadding; ++i) EXPECT_EQ(b.data()[10 + i], 0) << i;
+  for (std::size_t i = 0; i < kInputPadding; ++i) EXPECT_EQ(b.data()[10 + i], 0) << i;
 }
 
 TEST(PaddedBuffer, ReserveKeepsContentsAndReusesMemory) {

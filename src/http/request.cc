@@ -2,7 +2,7 @@
 
 #include <algorithm>
 
-#include "http/ascii.h"
+#include "common/ascii.h"
 
 namespace ingot::http {
 

@@ -28,9 +28,9 @@ struct Request {
   std::span<const Header> headers;
   std::span<const PathParam> params;
   std::string_view route;  // the matched pattern, e.g. "/api/{org}/_bulk"
-  // Decoded body (Content-Encoding undone). body.data()[body.size() .. + kBodyPadding) is readable
-  // and zero, so simdjson::padded_string_view(body.data(), body.size(), body.size() + kBodyPadding)
-  // parses it in place. Never null, even when empty.
+  // Decoded body (Content-Encoding undone). body.data()[body.size() .. + kInputPadding) is readable
+  // and zero, so simdjson::padded_string_view(body.data(), body.size(), body.size() +
+  // kInputPadding) parses it in place. Never null, even when empty.
   std::string_view body;
   std::size_t wire_body_bytes = 0;  // body size as received, before decoding
   // Memory the server holds for this body (received and decoded buffers) until Respond(), already

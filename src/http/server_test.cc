@@ -3,8 +3,6 @@
 #include "http/server.h"
 
 #include <gtest/gtest.h>
-#include <libdeflate.h>
-#include <zstd.h>
 
 #include <atomic>
 #include <chrono>
@@ -18,6 +16,7 @@
 
 #include "http/padded_buffer.h"
 #include "http/test_client.h"
+#include "http/test_compression.h"
 
 namespace ingot::http {
 namespace {
@@ -25,22 +24,11 @@ namespace {
 using namespace std::chrono_literals;
 using testing::BodyOf;
 using testing::CurlClient;
+using testing::Gzip;
 using testing::RawConnection;
 using testing::StatusOf;
-
-std::string Gzip(std::string_view in) {
-  libdeflate_compressor* c = libdeflate_alloc_compressor(6);
-  std::string out(libdeflate_gzip_compress_bound(c, in.size()), '\0');
-  out.resize(libdeflate_gzip_compress(c, in.data(), in.size(), out.data(), out.size()));
-  libdeflate_free_compressor(c);
-  return out;
-}
-
-std::string Zstd(std::string_view in) {
-  std::string out(ZSTD_compressBound(in.size()), '\0');
-  out.resize(ZSTD_compress(out.data(), out.size(), in.data(), in.size(), 3));
-  return out;
-}
+using testing::Zstd;
+using testing::ZstdStreamed;
 
 std::string Text(std::size_t n) {
   std::string s;
@@ -129,11 +117,11 @@ class ServerTest : public ::testing::Test {
       resp.headers.emplace_back("X-Wire-Bytes", std::to_string(r.wire_body_bytes));
       ex->Respond(std::move(resp));
     }));
-    // Answers "ok" when the body is followed by kBodyPadding readable zero bytes.
+    // Answers "ok" when the body is followed by kInputPadding readable zero bytes.
     ok(router.Add("POST", "/padding", [](ExchangePtr ex) {
       const std::string_view body = ex->request().body;
       bool zero = body.data() != nullptr;
-      for (std::size_t i = 0; zero && i < kBodyPadding; ++i)
+      for (std::size_t i = 0; zero && i < kInputPadding; ++i)
         zero = body.data()[body.size() + i] == 0;
       Response resp;
       resp.body = zero ? "ok" : "bad";
@@ -590,18 +578,7 @@ TEST_F(ServerTest, BodiesTheMemoryBudgetCanNeverHoldAre413) {
   EXPECT_EQ(r.status, 413) << r.body;
   r = c.Post(Url("/echo"), Zstd(std::string(1 << 20, '\0')), {"Content-Encoding: zstd"});
   EXPECT_EQ(r.status, 413) << r.body;
-  std::string streamed(ZSTD_compressBound(32 << 20), '\0');
-  {
-    const std::string zeros(32 << 20, '\0');
-    ZSTD_CCtx* cctx = ZSTD_createCCtx();
-    ZSTD_inBuffer src{zeros.data(), zeros.size(), 0};
-    ZSTD_outBuffer dst{streamed.data(), streamed.size(), 0};
-    while (ZSTD_compressStream2(cctx, &dst, &src, ZSTD_e_end) != 0) {
-    }
-    streamed.resize(dst.pos);
-    ZSTD_freeCCtx(cctx);
-  }
-  r = c.Post(Url("/echo"), streamed, {"Content-Encoding: zstd"});
+  r = c.Post(Url("/echo"), ZstdStreamed(std::string(32 << 20, '\0')), {"Content-Encoding: zstd"});
   EXPECT_EQ(r.status, 413) << r.body;
   EXPECT_EQ(server->stats().memory_refusals.load(), 0u);
   // What fits still goes through.

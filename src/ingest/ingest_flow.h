@@ -136,7 +136,7 @@ class IngestFlow {
   // thread), writing to `org` / `stream` as the client named them
   // (model::StreamName sanitizes and checks both, for every transport: a name that cannot be
   // stored is refused with 400 before anything is written; `stream` is only the default for
-  // endpoints whose bodies name streams). `body` (with protocols::json::kPadding readable bytes
+  // endpoints whose bodies name streams). `body` (with kInputPadding readable bytes
   // after it) must stay valid until the call is answered. `held_bytes`: memory the transport holds
   // for this request and has already charged to the memory budget (its body buffers); a request
   // whose decoding could never fit next to it is 413.

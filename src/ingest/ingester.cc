@@ -58,7 +58,7 @@ void Ingester::Commit(const RequestHeader& header, std::string_view body,
 void Ingester::FlushAborts() {
   if (wal_ == nullptr || !wal_->healthy()) return;
   auto record = std::make_shared<std::string>();
-  memtable::SeqRanges flushing;
+  wal::SeqRanges flushing;
   {
     std::lock_guard lock(aborts_mu_);
     if (aborted_.empty() || abort_in_flight_) return;

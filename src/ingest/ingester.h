@@ -69,7 +69,7 @@ class Ingester final : public MetricsSection {
   IngestStats stats_;
 
   mutable std::mutex aborts_mu_;
-  memtable::SeqRanges aborted_;   // GUARDED_BY(aborts_mu_): not yet in an abort record
+  wal::SeqRanges aborted_;        // GUARDED_BY(aborts_mu_): not yet in an abort record
   bool abort_in_flight_ = false;  // GUARDED_BY(aborts_mu_)
 };
 

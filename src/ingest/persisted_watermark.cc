@@ -19,7 +19,7 @@ void PersistedWatermark::Finish(std::uint64_t seq, std::size_t partitions) {
   EraseIfDone(it);
 }
 
-void PersistedWatermark::Persisted(const memtable::SeqRanges& seqs) {
+void PersistedWatermark::Persisted(const wal::SeqRanges& seqs) {
   std::lock_guard lock(mu_);
   for (const auto& [first, last] : seqs.ranges()) {
     // Walk the pending entries inside the range, not every number in it.

@@ -18,7 +18,7 @@
 #include <map>
 #include <mutex>
 
-#include "memtable/seq_ranges.h"
+#include "wal/seq_ranges.h"
 
 namespace ingot::ingest {
 
@@ -29,7 +29,7 @@ class PersistedWatermark {
 
   void Begin(std::uint64_t seq);
   void Finish(std::uint64_t seq, std::size_t partitions);
-  void Persisted(const memtable::SeqRanges& seqs);
+  void Persisted(const wal::SeqRanges& seqs);
 
   // Every record with a smaller sequence is persisted.
   std::uint64_t watermark() const;

@@ -5,8 +5,8 @@
 namespace ingot::ingest {
 namespace {
 
-memtable::SeqRanges Seqs(std::initializer_list<std::uint64_t> values) {
-  memtable::SeqRanges s;
+wal::SeqRanges Seqs(std::initializer_list<std::uint64_t> values) {
+  wal::SeqRanges s;
   for (auto v : values) s.Add(v);
   return s;
 }

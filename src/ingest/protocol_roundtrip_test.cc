@@ -20,6 +20,7 @@
 #include <string>
 #include <vector>
 
+#include "common/input_padding.h"
 #include "ingest/ingest_flow.h"
 #include "ingest/ingester.h"
 #include "ingest/request_record.h"
@@ -27,7 +28,6 @@
 #include "opentelemetry/proto/collector/logs/v1/logs_service.pb.h"
 #include "opentelemetry/proto/collector/metrics/v1/metrics_service.pb.h"
 #include "opentelemetry/proto/collector/trace/v1/trace_service.pb.h"
-#include "protocols/json/json_walker.h"
 #include "protocols/registry.h"
 
 namespace ingot::ingest {
@@ -174,7 +174,7 @@ std::map<Protocol, Sample> Samples() {
 
 std::string Padded(std::string_view body) {
   std::string s(body);
-  s.append(protocols::json::kPadding, '\0');
+  s.append(kInputPadding, '\0');
   return s;
 }
 

@@ -8,18 +8,18 @@
 #include <memory>
 #include <vector>
 
+#include "common/input_padding.h"
 #include "ingest/request_record.h"
-#include "memtable/persister.h"
-#include "memtable/quarantine.h"
 #include "parquet/metadata_reader.h"
-#include "protocols/json/json_walker.h"
-#include "storage/layout.h"
+#include "persist/layout.h"
+#include "persist/persister.h"
+#include "persist/quarantine.h"
 
 namespace ingot::ingest {
 
 namespace {
 
-// Parses "<created>_w<min>-<max>_<n>.parquet" (memtable::Persister::NextFileName). Files without
+// Parses "<created>_w<min>-<max>_<n>.parquet" (persist::Persister::NextFileName). Files without
 // the "_w" part hold no WAL records.
 bool WalRangeFromName(std::string_view name, std::uint64_t& min, std::uint64_t& max) {
   const std::size_t w = name.find("_w");
@@ -36,7 +36,7 @@ bool WalRangeFromName(std::string_view name, std::uint64_t& min, std::uint64_t& 
 // and only from files whose name says they may hold sequences still in the WAL.
 class PersistedIndex {
  public:
-  PersistedIndex(storage::FileSystem& fs, ReplayReport& report) : fs_(fs), report_(report) {}
+  PersistedIndex(fs::FileSystem& fs, ReplayReport& report) : fs_(fs), report_(report) {}
 
   // Called once, with the first sequence in the WAL: files below it cannot matter.
   void set_first_wal_seq(std::uint64_t seq) { first_wal_seq_ = seq; }
@@ -44,15 +44,15 @@ class PersistedIndex {
   bool Contains(const std::string& dir, std::uint64_t seq) {
     auto it = dirs_.find(dir);
     if (it == dirs_.end()) it = dirs_.emplace(dir, Load(dir)).first;
-    for (const memtable::SeqRanges& file : it->second) {
+    for (const wal::SeqRanges& file : it->second) {
       if (file.Contains(seq)) return true;
     }
     return false;
   }
 
  private:
-  std::vector<memtable::SeqRanges> Load(const std::string& dir) {
-    std::vector<memtable::SeqRanges> files;
+  std::vector<wal::SeqRanges> Load(const std::string& dir) {
+    std::vector<wal::SeqRanges> files;
     auto names = fs_.ListDir(dir);
     if (!names.ok()) return files;  // no directory: nothing persisted there
     for (const std::string& name : *names) {
@@ -71,7 +71,7 @@ class PersistedIndex {
                       footer.status().ToString());
         continue;
       }
-      auto seqs = memtable::SeqRanges::Parse(footer->Value(memtable::kWalSeqsKey));
+      auto seqs = wal::SeqRanges::Parse(footer->Value(persist::kWalSeqsKey));
       if (seqs.ok()) {
         files.push_back(std::move(*seqs));
       } else {
@@ -81,16 +81,16 @@ class PersistedIndex {
     return files;
   }
 
-  storage::FileSystem& fs_;
+  fs::FileSystem& fs_;
   ReplayReport& report_;
   std::uint64_t first_wal_seq_ = 0;
-  std::map<std::string, std::vector<memtable::SeqRanges>> dirs_;
+  std::map<std::string, std::vector<wal::SeqRanges>> dirs_;
 };
 
 }  // namespace
 
 Status MakeRoomForReplay(MemoryBudget& budget, memtable::Memtable& memtable,
-                         memtable::Persister& persister, const std::atomic<bool>* stop) {
+                         persist::Persister& persister, const std::atomic<bool>* stop) {
   const auto started = std::chrono::steady_clock::now();
   auto next_report = started + std::chrono::seconds(10);
   for (;;) {
@@ -113,15 +113,15 @@ Status MakeRoomForReplay(MemoryBudget& budget, memtable::Memtable& memtable,
   }
 }
 
-Result<ReplayReport> ReplayWal(const std::string& data_dir, storage::FileSystem& fs,
+Result<ReplayReport> ReplayWal(const std::string& data_dir, fs::FileSystem& fs,
                                memtable::Memtable& memtable, PersistedWatermark& watermark,
                                wal::Reporter* reporter, wal::WalStats* stats,
                                const std::function<Status()>& make_room) {
   ReplayReport report;
-  const memtable::QuarantineIndex quarantined = memtable::QuarantineIndex::Load(fs, data_dir);
-  memtable::Quarantine quarantine(fs, data_dir);
+  const persist::QuarantineIndex quarantined = persist::QuarantineIndex::Load(fs, data_dir);
+  persist::Quarantine quarantine(fs, data_dir);
   // First pass: the abort records, which come after the records they cancel.
-  memtable::SeqRanges aborted;
+  wal::SeqRanges aborted;
   {
     wal::RecoveryOptions first_pass;
     first_pass.fs = &fs;
@@ -132,7 +132,7 @@ Result<ReplayReport> ReplayWal(const std::string& data_dir, storage::FileSystem&
                                   std::string_view body;
                                   if (DecodeRequestRecord(payload, header, body).ok() &&
                                       header.protocol == protocols::Protocol::kAbort) {
-                                    if (auto seqs = memtable::SeqRanges::Parse(body); seqs.ok()) {
+                                    if (auto seqs = wal::SeqRanges::Parse(body); seqs.ok()) {
                                       aborted.Add(*seqs);
                                     }
                                   }
@@ -159,7 +159,7 @@ Result<ReplayReport> ReplayWal(const std::string& data_dir, storage::FileSystem&
         }
         if (make_room) INGOT_RETURN_IF_ERROR(make_room());
         padded.assign(body);
-        padded.append(protocols::json::kPadding, '\0');
+        padded.append(kInputPadding, '\0');
         protocols::Decoded decoded(header.options);
         if (st.ok()) st = DecodeRequestBody(header, {padded.data(), body.size()}, decoded);
         if (!st.ok()) {
@@ -176,7 +176,7 @@ Result<ReplayReport> ReplayWal(const std::string& data_dir, storage::FileSystem&
           if (q.ok()) {
             ++report.requests_quarantined;
             spdlog::error("WAL record {} cannot be replayed ({}); its request is in {}/{}", seq,
-                          st.ToString(), data_dir, memtable::kQuarantineDir);
+                          st.ToString(), data_dir, persist::kQuarantineDir);
           } else {
             spdlog::error("WAL record {} cannot be replayed ({}) nor quarantined ({})", seq,
                           st.ToString(), q.ToString());
@@ -198,7 +198,7 @@ Result<ReplayReport> ReplayWal(const std::string& data_dir, storage::FileSystem&
                                   return true;
                                 }
                                 const bool persisted =
-                                    index.Contains(storage::PartitionDir(data_dir, key, hour), seq);
+                                    index.Contains(persist::PartitionDir(data_dir, key, hour), seq);
                                 report.parts_skipped += persisted;
                                 return persisted;
                               });

@@ -6,7 +6,7 @@
 // one stream and hour always go to one file. Whatever moment the process died -- before the
 // answer, while writing Parquet, between the file's rename and the WAL segment's removal -- a
 // record is then in Parquet exactly once after the replayed partitions are persisted. Rows the
-// persist stage put in the quarantine (memtable/quarantine.h) are left out the same way, so they
+// persist stage put in the quarantine (persist/quarantine.h) are left out the same way, so they
 // are not quarantined twice.
 #pragma once
 
@@ -17,10 +17,10 @@
 
 #include "common/memory_budget.h"
 #include "common/status.h"
+#include "fs/file_system.h"
 #include "ingest/persisted_watermark.h"
 #include "memtable/memtable.h"
-#include "memtable/persister.h"
-#include "storage/file_system.h"
+#include "persist/persister.h"
 #include "wal/recovery.h"
 
 namespace ingot::ingest {
@@ -44,7 +44,7 @@ struct ReplayReport {
 // MakeRoomForReplay): a WAL larger than the memory budget then replays within it. A non-OK
 // status from it ends the replay with that status (the server is stopping: what was not
 // replayed stays in the WAL).
-Result<ReplayReport> ReplayWal(const std::string& data_dir, storage::FileSystem& fs,
+Result<ReplayReport> ReplayWal(const std::string& data_dir, fs::FileSystem& fs,
                                memtable::Memtable& memtable, PersistedWatermark& watermark,
                                wal::Reporter* reporter, wal::WalStats* stats,
                                const std::function<Status()>& make_room = nullptr);
@@ -54,6 +54,6 @@ Result<ReplayReport> ReplayWal(const std::string& data_dir, storage::FileSystem&
 // full disk holds replay back, with an error logged every 10 seconds), since replaying further
 // would only grow memory; kUnavailable as soon as `stop` is set.
 Status MakeRoomForReplay(MemoryBudget& budget, memtable::Memtable& memtable,
-                         memtable::Persister& persister, const std::atomic<bool>* stop = nullptr);
+                         persist::Persister& persister, const std::atomic<bool>* stop = nullptr);
 
 }  // namespace ingot::ingest

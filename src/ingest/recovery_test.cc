@@ -8,12 +8,12 @@
 #include <future>
 #include <thread>
 
+#include "common/input_padding.h"
+#include "fs/fault_injection.h"
 #include "ingest/ingester.h"
-#include "memtable/persister.h"
 #include "parquet/metadata_reader.h"
-#include "protocols/json/json_walker.h"
+#include "persist/persister.h"
 #include "protocols/json/multi.h"
-#include "storage/fault_injection.h"
 
 namespace ingot::ingest {
 namespace {
@@ -27,13 +27,13 @@ constexpr std::int64_t kBase = 1'700'000'000'000'000 / kHourUs * kHourUs;
 // writer and ingester. Crash() drops whatever the memtable holds, as a killed process would.
 struct Life {
   Life(const std::string& data_dir, bool with_writer,
-       storage::FileSystem& wal_fs = storage::PosixFileSystem(), MemoryBudget* budget = nullptr)
+       ingot::fs::FileSystem& wal_fs = ingot::fs::PosixFileSystem(), MemoryBudget* budget = nullptr)
       : watermark(1) {
-    memtable::PersisterOptions po;
+    persist::PersisterOptions po;
     po.data_dir = data_dir;
     po.memory_budget = budget;
     po.on_persisted = [this](const memtable::SealedPartition& p) { watermark.Persisted(p.seqs); };
-    persister = std::make_unique<memtable::Persister>(po, storage::PosixFileSystem());
+    persister = std::make_unique<persist::Persister>(po, ingot::fs::PosixFileSystem());
     memtable::MemtableOptions mo;
     mo.memory_budget = budget;
     memtable = std::make_unique<memtable::Memtable>(
@@ -62,7 +62,7 @@ struct Life {
     header.stream = stream;
     header.options.now_us = kBase;
     std::string body = ndjson;
-    body.append(protocols::json::kPadding, '\0');
+    body.append(kInputPadding, '\0');
     protocols::Decoded decoded(header.options);
     EXPECT_TRUE(
         protocols::json::DecodeNdjson({body.data(), ndjson.size()}, decoded.Stream(stream)).ok());
@@ -86,7 +86,7 @@ struct Life {
   }
 
   PersistedWatermark watermark;
-  std::unique_ptr<memtable::Persister> persister;
+  std::unique_ptr<persist::Persister> persister;
   std::unique_ptr<memtable::Memtable> memtable;
   std::unique_ptr<wal::WalWriter> writer;
   std::unique_ptr<Ingester> ingester;
@@ -127,7 +127,7 @@ class ReplayTest : public ::testing::Test {
   }
 
   Result<ReplayReport> Replay(Life& life, const std::function<Status()>& make_room = nullptr) {
-    return ReplayWal(dir_, storage::PosixFileSystem(), *life.memtable, life.watermark, nullptr,
+    return ReplayWal(dir_, ingot::fs::PosixFileSystem(), *life.memtable, life.watermark, nullptr,
                      nullptr, make_room);
   }
 
@@ -191,13 +191,13 @@ TEST_F(ReplayTest, PartsAlreadyInParquetAreNotReplayedTwice) {
 }
 
 TEST_F(ReplayTest, RecordsAnsweredWithAnErrorAreNeverReplayed) {
-  storage::FaultInjectingFileSystem faulty(storage::PosixFileSystem());
+  ingot::fs::FaultInjectingFileSystem faulty(ingot::fs::PosixFileSystem());
   {
     Life first(dir_, true, faulty);
     first.Ingest("s", Records(0, 10, kBase / 1000));  // seq 1
     // The next group is written, then its fsync fails: the client gets an error, yet the
     // record's bytes are in the segment and a plain replay would store them.
-    faulty.FailNext(storage::FaultInjectingFileSystem::kSync, Status::IoError("injected EIO"));
+    faulty.FailNext(ingot::fs::FaultInjectingFileSystem::kSync, Status::IoError("injected EIO"));
     EXPECT_FALSE(first.TryIngest("s", Records(100, 5, kBase / 1000)).ok());
     EXPECT_EQ(first.ingester->pending_aborts(), 1u);
     // The WAL heals itself (a probe writes a fresh segment); the abort record goes out.
@@ -254,7 +254,7 @@ TEST_F(ReplayTest, ARecordThatCannotBeDecodedAgainIsQuarantinedAsItsRequest) {
     header.stream = "s";
     header.options.now_us = kBase;
     const std::string good = Records(0, 2, kBase / 1000);
-    std::string body = good + std::string(protocols::json::kPadding, '\0');
+    std::string body = good + std::string(kInputPadding, '\0');
     protocols::Decoded decoded(header.options);
     ASSERT_TRUE(
         protocols::json::DecodeNdjson({body.data(), good.size()}, decoded.Stream("s")).ok());
@@ -306,7 +306,7 @@ TEST_F(ReplayTest, ReplayStaysWithinTheMemoryBudget) {
     first.Crash();
   }
   MemoryBudget budget(256 << 10);  // the WAL holds ~3 MB of columns
-  Life life(dir_, false, storage::PosixFileSystem(), &budget);
+  Life life(dir_, false, ingot::fs::PosixFileSystem(), &budget);
   std::uint64_t peak = 0;  // memory used after each record was appended
   int calls = 0;
   auto report = Replay(life, [&] {
@@ -332,7 +332,7 @@ TEST_F(ReplayTest, AStopEndsTheReplayAndTheNextStartFinishesIt) {
   }
   {
     MemoryBudget budget(64 << 20);
-    Life life(dir_, false, storage::PosixFileSystem(), &budget);
+    Life life(dir_, false, ingot::fs::PosixFileSystem(), &budget);
     std::atomic<bool> stop{false};
     int calls = 0;
     auto report = Replay(life, [&] {

@@ -56,7 +56,7 @@ Status DecodeRequestRecord(std::string_view payload, RequestHeader& header, std:
 
 // Decodes `body` the way `header` says (with the registered protocol's decoder, as the request
 // was) into `decoded` (made with header.options), then finishes it.
-// REQUIRES: protocols::json::kPadding readable bytes after `body`.
+// REQUIRES: kInputPadding readable bytes after `body`.
 Status DecodeRequestBody(const RequestHeader& header, std::string_view body,
                          protocols::Decoded& decoded);
 

@@ -2,9 +2,9 @@
 
 #include <gtest/gtest.h>
 
+#include "common/input_padding.h"
 #include "opentelemetry/proto/collector/logs/v1/logs_service.pb.h"
 #include "opentelemetry/proto/collector/trace/v1/trace_service.pb.h"
-#include "protocols/json/json_walker.h"
 
 namespace ingot::ingest {
 namespace {
@@ -13,7 +13,7 @@ using protocols::Protocol;
 
 std::string Padded(std::string_view body) {
   std::string s(body);
-  s.append(protocols::json::kPadding, '\0');
+  s.append(kInputPadding, '\0');
   return s;
 }
 

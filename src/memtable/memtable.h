@@ -22,9 +22,9 @@
 
 #include "common/memory_budget.h"
 #include "common/prometheus_text.h"
-#include "memtable/seq_ranges.h"
 #include "model/record_batch.h"
 #include "model/stream_key.h"
+#include "wal/seq_ranges.h"
 
 namespace ingot::memtable {
 
@@ -71,7 +71,7 @@ struct SealedPartition {
   std::vector<model::RecordBatch> chunks;
   std::size_t rows = 0;
   std::size_t memory_bytes = 0;  // what the memtable accounted for it
-  SeqRanges seqs;                // WAL records with rows here (empty without a WAL)
+  wal::SeqRanges seqs;           // WAL records with rows here (empty without a WAL)
 
   // The chunks as one batch (columns unified by name, types widened); empties `chunks`. Merged
   // columns are taken from `spares` while it has some.
@@ -123,7 +123,7 @@ class Memtable final : public MetricsSection {
     std::vector<model::RecordBatch> chunks;
     std::size_t rows = 0;
     std::size_t memory_bytes = 0;
-    SeqRanges seqs;
+    wal::SeqRanges seqs;
     // Names of the columns the chunks have between them, for the column cap.
     std::unordered_set<std::string> columns;
   };

@@ -40,7 +40,7 @@ inline constexpr std::string_view kTimestampColumn = "_timestamp";
 // Holds, as a JSON object text, the fields of a record that could not get their own column: over
 // the per-stream column cap, or a second value for a column the record already filled.
 inline constexpr std::string_view kExtraColumn = "_extra";
-// The Hive partition keys of the directories files are written in (storage/layout.cc): readers
+// The Hive partition keys of the directories files are written in (persist/layout.cc): readers
 // with hive_partitioning see them as columns, so no record column may have these names (a record's
 // own top-level `date` / `hour` is stored as `date_` / `hour_`).
 inline constexpr std::string_view kDatePartition = "date";

@@ -8,17 +8,10 @@
 #include <memory>
 #include <string>
 
+#include "common/ascii.h"
+
 namespace ingot::parquet {
 namespace {
-
-bool EqualsIgnoreCase(std::string_view a, std::string_view b) {
-  if (a.size() != b.size()) return false;
-  for (std::size_t i = 0; i < a.size(); ++i) {
-    char x = a[i] >= 'A' && a[i] <= 'Z' ? static_cast<char>(a[i] - 'A' + 'a') : a[i];
-    if (x != b[i]) return false;
-  }
-  return true;
-}
 
 struct ZstdContextDeleter {
   void operator()(ZSTD_CCtx* c) const { ZSTD_freeCCtx(c); }

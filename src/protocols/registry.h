@@ -50,7 +50,7 @@ struct DecodeOutcome {
 // request's stream (sanitized), or for protocols whose bodies name streams the default one (may
 // be empty for _bulk). A malformed body is kInvalidInput (400), a body too large kTooLarge (413):
 // nothing of it is kept. The caller finishes `decoded` (Decoded::Finish) on success.
-// REQUIRES: json::kPadding readable bytes after `body`.
+// REQUIRES: kInputPadding (common/input_padding.h) readable bytes after `body`.
 using Decoder = Status (*)(std::string_view body, std::string_view stream, Decoded& decoded,
                            DecodeOutcome& outcome);
 

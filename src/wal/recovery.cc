@@ -36,7 +36,7 @@ std::string_view FileName(const std::string& path) {
 
 Result<RecoveryResult> Recover(const std::string& dir, const RecoveryOptions& options,
                                const RecordVisitor& visit) {
-  storage::FileSystem& fs = options.fs != nullptr ? *options.fs : storage::PosixFileSystem();
+  fs::FileSystem& fs = options.fs != nullptr ? *options.fs : fs::PosixFileSystem();
   CountingReporter reporter(options.reporter, options.stats);
   auto segments = ListSegments(fs, dir);
   if (!segments.ok()) return segments.status();
@@ -48,7 +48,7 @@ Result<RecoveryResult> Recover(const std::string& dir, const RecoveryOptions& op
     // A segment is named after the next sequence when it was created: sequences below it are
     // spoken for even if none of their records survived.
     result.next_seq = std::max(result.next_seq, segment.first_seq);
-    auto file = fs.OpenRandomRWFile(segment.path, storage::OpenMode::kReadOnly);
+    auto file = fs.OpenRandomRWFile(segment.path, fs::OpenMode::kReadOnly);
     if (!file.ok()) return file.status();
     SegmentReader reader(**file, std::string(FileName(segment.path)), &reporter);
     Record record;
@@ -80,7 +80,7 @@ Result<RecoveryResult> Recover(const std::string& dir, const RecoveryOptions& op
       INGOT_RETURN_IF_ERROR(fs.SyncDir(dir));
       result.truncated_bytes += reader.file_size();
     } else if (reader.tail_bytes() > 0) {
-      auto rw = fs.OpenRandomRWFile(segment.path, storage::OpenMode::kReadWrite);
+      auto rw = fs.OpenRandomRWFile(segment.path, fs::OpenMode::kReadWrite);
       if (!rw.ok()) return rw.status();
       INGOT_RETURN_IF_ERROR((*rw)->Truncate(reader.valid_end()));
       INGOT_RETURN_IF_ERROR((*rw)->Sync());

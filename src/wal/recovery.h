@@ -8,16 +8,16 @@
 #include <string_view>
 
 #include "common/status.h"
-#include "storage/file_system.h"
+#include "fs/file_system.h"
 #include "wal/reporter.h"
 #include "wal/wal_stats.h"
 
 namespace ingot::wal {
 
 struct RecoveryOptions {
-  storage::FileSystem* fs = nullptr;  // null: the POSIX file system
-  Reporter* reporter = nullptr;       // told about every dropped byte range; may be null
-  WalStats* stats = nullptr;          // recovered_records, corruptions, torn tails; may be null
+  fs::FileSystem* fs = nullptr;  // null: the POSIX file system
+  Reporter* reporter = nullptr;  // told about every dropped byte range; may be null
+  WalStats* stats = nullptr;     // recovered_records, corruptions, torn tails; may be null
   // Records with a smaller sequence (already persisted elsewhere: the caller's watermark) are
   // read and checked but not passed to the visitor.
   std::uint64_t skip_before = 0;

@@ -3,7 +3,7 @@
 #include <string>
 #include <vector>
 
-#include "storage/file_system.h"
+#include "fs/file_system.h"
 #include "wal/crc32c.h"
 #include "wal/format.h"
 #include "wal/group_encoder.h"
@@ -18,7 +18,7 @@ void Require(bool condition) {
 }
 
 // A read-only segment in memory.
-class MemoryFile final : public storage::RandomRWFile {
+class MemoryFile final : public fs::RandomRWFile {
  public:
   explicit MemoryFile(std::string_view bytes) : bytes_(bytes) {}
   Result<std::size_t> ReadAt(std::uint64_t offset, void* buf, std::size_t n) override {

@@ -12,7 +12,7 @@ std::string JoinPath(const std::string& dir, std::string_view name) {
   return path.append(name);
 }
 
-Result<std::vector<SegmentFile>> ListSegments(storage::FileSystem& fs, const std::string& dir) {
+Result<std::vector<SegmentFile>> ListSegments(fs::FileSystem& fs, const std::string& dir) {
   std::vector<SegmentFile> segments;
   if (!fs.Exists(dir)) return segments;
   auto names = fs.ListDir(dir);

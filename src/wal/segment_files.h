@@ -6,7 +6,7 @@
 #include <vector>
 
 #include "common/status.h"
-#include "storage/file_system.h"
+#include "fs/file_system.h"
 
 namespace ingot::wal {
 
@@ -17,7 +17,7 @@ struct SegmentFile {
 
 // The files of `dir` named like segments, sorted by first sequence; other names are ignored. A
 // directory that does not exist has no segments.
-Result<std::vector<SegmentFile>> ListSegments(storage::FileSystem& fs, const std::string& dir);
+Result<std::vector<SegmentFile>> ListSegments(fs::FileSystem& fs, const std::string& dir);
 
 std::string JoinPath(const std::string& dir, std::string_view name);
 

@@ -17,7 +17,7 @@ bool AllZero(const char* p, std::size_t n) {
 
 }  // namespace
 
-SegmentReader::SegmentReader(storage::RandomRWFile& file, std::string name, Reporter* reporter)
+SegmentReader::SegmentReader(fs::RandomRWFile& file, std::string name, Reporter* reporter)
     : file_(file), name_(std::move(name)), reporter_(reporter) {}
 
 Status SegmentReader::LoadBlock(std::uint64_t offset) {

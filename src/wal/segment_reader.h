@@ -9,7 +9,7 @@
 #include <string_view>
 
 #include "common/status.h"
-#include "storage/file_system.h"
+#include "fs/file_system.h"
 #include "wal/reporter.h"
 
 namespace ingot::wal {
@@ -24,7 +24,7 @@ struct Record {
 class SegmentReader {
  public:
   // `file` and `reporter` (may be null) must outlive the reader; `name` is used in reports.
-  SegmentReader(storage::RandomRWFile& file, std::string name, Reporter* reporter);
+  SegmentReader(fs::RandomRWFile& file, std::string name, Reporter* reporter);
 
   // Reads the next intact record into `*record` and returns true, or returns false at the end of
   // the segment. Fails only when the file cannot be read or holds a fragment of a format version
@@ -53,7 +53,7 @@ class SegmentReader {
   void Report(std::uint64_t begin, std::uint64_t end, DropKind kind, const char* reason);
   void Finish();
 
-  storage::RandomRWFile& file_;
+  fs::RandomRWFile& file_;
   const std::string name_;
   Reporter* const reporter_;
 

@@ -56,8 +56,8 @@ class SegmentSurgery : public ::testing::Test {
     std::vector<std::string> payloads;
     for (std::size_t i = 0; i < count; ++i) payloads.push_back(Payload(first_seq + i, size));
     WriteRaw(first_seq, EncodeSegment(payloads, first_seq));
-    auto file = storage::PosixFileSystem().OpenRandomRWFile(SegmentPath(first_seq),
-                                                            storage::OpenMode::kReadOnly);
+    auto file =
+        fs::PosixFileSystem().OpenRandomRWFile(SegmentPath(first_seq), fs::OpenMode::kReadOnly);
     ASSERT_TRUE(file.ok());
     SegmentReader reader(**file, "clean", nullptr);
     Record record;
@@ -258,8 +258,7 @@ TEST_F(SegmentSurgery, LostFirstFragmentDropsTheWholeRecordOnce) {
   WriteRaw(1, EncodeSegment(payloads, 1));
   WriteSegment(100, 1, 10);  // placed_ for a second segment, unused
   placed_.clear();
-  auto file =
-      storage::PosixFileSystem().OpenRandomRWFile(SegmentPath(1), storage::OpenMode::kReadOnly);
+  auto file = fs::PosixFileSystem().OpenRandomRWFile(SegmentPath(1), fs::OpenMode::kReadOnly);
   ASSERT_TRUE(file.ok());
   SegmentReader clean(**file, "clean", nullptr);
   Record record;

@@ -59,8 +59,7 @@ struct ReadBack {
   Status status;
 };
 
-inline ReadBack ReadWal(const std::string& dir, storage::FileSystem* fs = nullptr,
-                        bool repair = true) {
+inline ReadBack ReadWal(const std::string& dir, fs::FileSystem* fs = nullptr, bool repair = true) {
   ReadBack back;
   RecordingReporter reporter;
   RecoveryOptions options;

@@ -29,7 +29,7 @@ Result<std::unique_ptr<WalWriter>> WalWriter::Open(WalOptions options, std::uint
   if (options.dir.empty()) return Status::InvalidInput("no WAL directory given");
   options.max_record_size = std::min(options.max_record_size, kMaxRecordSize);
   std::unique_ptr<WalWriter> writer(new WalWriter(std::move(options), next_seq));
-  storage::FileSystem& fs = writer->fs_;
+  fs::FileSystem& fs = writer->fs_;
   const std::string& dir = writer->options_.dir;
   INGOT_RETURN_IF_ERROR(fs.CreateDirs(dir));
   auto segments = ListSegments(fs, dir);
@@ -51,7 +51,7 @@ Result<std::unique_ptr<WalWriter>> WalWriter::Open(WalOptions options, std::uint
 
 WalWriter::WalWriter(WalOptions options, std::uint64_t next_seq)
     : options_(std::move(options)),
-      fs_(options_.fs != nullptr ? *options_.fs : storage::PosixFileSystem()),
+      fs_(options_.fs != nullptr ? *options_.fs : fs::PosixFileSystem()),
       stats_(options_.stats != nullptr ? options_.stats : &own_stats_),
       prepared_path_(JoinPath(options_.dir, kPreparedSegmentName)),
       next_seq_(next_seq),
@@ -221,7 +221,7 @@ Status WalWriter::SyncActive() {
 
 Status WalWriter::PrepareSegment() {
   if (fs_.Exists(prepared_path_)) INGOT_RETURN_IF_ERROR(fs_.Remove(prepared_path_));
-  auto file = fs_.OpenRandomRWFile(prepared_path_, storage::OpenMode::kCreateNew);
+  auto file = fs_.OpenRandomRWFile(prepared_path_, fs::OpenMode::kCreateNew);
   if (!file.ok()) return file.status();
   prepared_ = std::move(*file);
   if (options_.preallocate) {

@@ -26,7 +26,7 @@
 #include <vector>
 
 #include "common/status.h"
-#include "storage/file_system.h"
+#include "fs/file_system.h"
 #include "wal/group_encoder.h"
 #include "wal/sync_mode.h"
 #include "wal/wal_stats.h"
@@ -34,8 +34,8 @@
 namespace ingot::wal {
 
 struct WalOptions {
-  std::string dir;                    // the WAL directory, <data-dir>/wal; created if missing
-  storage::FileSystem* fs = nullptr;  // null: the POSIX file system
+  std::string dir;               // the WAL directory, <data-dir>/wal; created if missing
+  fs::FileSystem* fs = nullptr;  // null: the POSIX file system
   SyncMode sync = SyncMode::Always();
   // Target segment size: a group that would grow the segment past it goes to a new segment
   // (a single group larger than this makes a larger segment; records never span segments).
@@ -137,7 +137,7 @@ class WalWriter {
   void Shutdown();
 
   const WalOptions options_;
-  storage::FileSystem& fs_;
+  fs::FileSystem& fs_;
   WalStats own_stats_;
   WalStats* const stats_;
   const std::string prepared_path_;
@@ -157,11 +157,11 @@ class WalWriter {
 
   // WAL thread only.
   std::uint64_t next_seq_;
-  std::unique_ptr<storage::RandomRWFile> active_;
+  std::unique_ptr<fs::RandomRWFile> active_;
   std::uint64_t active_offset_ = 0;
   std::uint64_t active_records_ = 0;
   bool active_dirty_ = false;  // written since its last fdatasync
-  std::unique_ptr<storage::RandomRWFile> prepared_;
+  std::unique_ptr<fs::RandomRWFile> prepared_;
   Clock::time_point last_sync_;
   Clock::time_point next_probe_;
   Clock::time_point next_prepare_;  // after a failed preparation ahead of time

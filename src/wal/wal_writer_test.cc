@@ -8,7 +8,7 @@
 #include <set>
 #include <thread>
 
-#include "storage/fault_injection.h"
+#include "fs/fault_injection.h"
 #include "wal/format.h"
 #include "wal/segment_files.h"
 #include "wal/test_util.h"
@@ -17,7 +17,7 @@ namespace ingot::wal {
 namespace {
 
 using namespace std::chrono_literals;
-using storage::FaultInjectingFileSystem;
+using fs::FaultInjectingFileSystem;
 using testing::Payload;
 using testing::ReadWal;
 using testing::ScratchDir;
@@ -79,7 +79,7 @@ bool WaitUntil(const std::function<bool()>& condition) {
 
 class WalWriterTest : public ::testing::Test {
  protected:
-  WalOptions Options(storage::FileSystem* fs = nullptr) {
+  WalOptions Options(fs::FileSystem* fs = nullptr) {
     WalOptions options;
     options.dir = dir_.path() + "/wal";
     options.fs = fs;
@@ -109,7 +109,7 @@ class WalWriterTest : public ::testing::Test {
 
   std::vector<std::string> SegmentNames() {
     std::vector<std::string> names;
-    auto segments = ListSegments(storage::PosixFileSystem(), dir_.path() + "/wal");
+    auto segments = ListSegments(fs::PosixFileSystem(), dir_.path() + "/wal");
     for (const SegmentFile& s : *segments) names.push_back(SegmentFileName(s.first_seq));
     return names;
   }
@@ -118,7 +118,7 @@ class WalWriterTest : public ::testing::Test {
   // record read is one that was appended (acknowledged or not). Only torn tails are reported,
   // unless `holes` (a power loss that keeps random unsynced pages can leave a hole before
   // intact unacknowledged records, which the reader rightly reports as corruption).
-  void ExpectAcknowledgedRecordsRecovered(storage::FileSystem* fs = nullptr, bool holes = false) {
+  void ExpectAcknowledgedRecordsRecovered(fs::FileSystem* fs = nullptr, bool holes = false) {
     const auto back = ReadWal(dir_.path() + "/wal", fs);
     ASSERT_TRUE(back.status.ok()) << back.status.ToString();
     std::map<std::uint64_t, std::uint64_t> token_of_seq;
@@ -305,7 +305,7 @@ TEST_F(WalWriterTest, PowerLossKeepsEveryAcknowledgedRecord) {
       SCOPED_TRACE(::testing::Message() << "loss " << static_cast<int>(loss) << " seed " << seed);
       std::filesystem::remove_all(dir_.path() + "/wal");
       outcomes_.Clear();
-      FaultInjectingFileSystem faulty(storage::PosixFileSystem());
+      FaultInjectingFileSystem faulty(fs::PosixFileSystem());
       WalOptions options = Options(&faulty);
       options.segment_size = 256 * 1024;  // several rollovers per run
       auto writer = Open(options, 1);
@@ -343,7 +343,7 @@ TEST_F(WalWriterTest, PowerLossKeepsEveryAcknowledgedRecord) {
 }
 
 TEST_F(WalWriterTest, IntervalModeSyncsWithinTheInterval) {
-  FaultInjectingFileSystem faulty(storage::PosixFileSystem());
+  FaultInjectingFileSystem faulty(fs::PosixFileSystem());
   WalOptions options = Options(&faulty);
   options.sync = SyncMode::Interval(20ms);
   auto writer = Open(options);
@@ -360,7 +360,7 @@ TEST_F(WalWriterTest, IntervalModeSyncsWithinTheInterval) {
 
 // The documented risk of `none`: acknowledged data can be lost on power loss.
 TEST_F(WalWriterTest, NoneModeLosesAcknowledgedRecordsOnPowerLoss) {
-  FaultInjectingFileSystem faulty(storage::PosixFileSystem());
+  FaultInjectingFileSystem faulty(fs::PosixFileSystem());
   WalOptions options = Options(&faulty);
   options.sync = SyncMode::None();
   auto writer = Open(options);
@@ -385,7 +385,7 @@ class IoFaults : public WalWriterTest, public ::testing::WithParamInterface<Faul
 
 TEST_P(IoFaults, FailTheGroupThenFailFastUntilAProbeSucceedsInAFreshSegment) {
   const Fault fault = GetParam();
-  FaultInjectingFileSystem faulty(storage::PosixFileSystem());
+  FaultInjectingFileSystem faulty(fs::PosixFileSystem());
   auto writer = Open(Options(&faulty));
   ASSERT_NE(writer, nullptr);
   for (std::uint64_t token = 0; token < 10; ++token) {
@@ -430,7 +430,7 @@ INSTANTIATE_TEST_SUITE_P(
     [](const ::testing::TestParamInfo<Fault>& param) { return param.param.name; });
 
 TEST_F(WalWriterTest, FullDiskAtRolloverFailsTheGroupAndKeepsEarlierRecords) {
-  FaultInjectingFileSystem faulty(storage::PosixFileSystem());
+  FaultInjectingFileSystem faulty(fs::PosixFileSystem());
   WalOptions options = Options(&faulty);
   options.segment_size = 32 * 1024;
   auto writer = Open(options);
@@ -457,7 +457,7 @@ TEST_F(WalWriterTest, FullDiskAtRolloverFailsTheGroupAndKeepsEarlierRecords) {
 }
 
 TEST_F(WalWriterTest, ProbeCleansUpAfterItsOwnFailedAttempt) {
-  FaultInjectingFileSystem faulty(storage::PosixFileSystem());
+  FaultInjectingFileSystem faulty(fs::PosixFileSystem());
   auto writer = Open(Options(&faulty));
   ASSERT_NE(writer, nullptr);
   ASSERT_TRUE(Append(*writer, 0, 100).ok());

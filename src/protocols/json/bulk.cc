@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cstring>
 
+#include "common/input_padding.h"
 #include "common/json_escape.h"
 #include "model/names.h"
 #include "protocols/json/json_walker.h"
@@ -38,7 +39,7 @@ class LineReader {
   std::size_t number() const { return number_; }
   // Bytes readable from `line`'s start: up to the end of the body plus its padding.
   std::size_t CapacityFrom(std::string_view line) const {
-    return static_cast<std::size_t>(end_ - line.data()) + kPadding;
+    return static_cast<std::size_t>(end_ - line.data()) + kInputPadding;
   }
 
  private:

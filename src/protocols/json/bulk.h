@@ -60,7 +60,7 @@ class BulkItems {
 // Decodes `body` into `out` (one StreamRecords per `_index`) and one item per action, in order.
 // An unknown action or malformed line fails the whole request with InvalidInput naming the line.
 // `default_stream` (sanitized; may be empty) is used when an action has no `_index`.
-// REQUIRES: kPadding readable bytes after `body`.
+// REQUIRES: kInputPadding readable bytes after `body`.
 Status DecodeBulk(std::string_view body, std::string_view default_stream, Decoded& out,
                   BulkItems& items);
 

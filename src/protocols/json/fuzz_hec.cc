@@ -3,13 +3,13 @@
 #include <cstdlib>
 #include <string>
 
+#include "common/input_padding.h"
 #include "protocols/fuzz_invariants.h"
 #include "protocols/json/hec.h"
-#include "protocols/json/json_walker.h"
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
   std::string padded(reinterpret_cast<const char*>(data), size);
-  padded.append(ingot::protocols::json::kPadding, '\0');
+  padded.append(ingot::kInputPadding, '\0');
   ingot::model::BuilderOptions options;
   options.now_us = 1'700'000'000'000'000;
   options.max_columns = 64;

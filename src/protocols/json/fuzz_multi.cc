@@ -6,8 +6,8 @@
 #include <cstdlib>
 #include <string>
 
+#include "common/input_padding.h"
 #include "protocols/fuzz_invariants.h"
-#include "protocols/json/json_walker.h"
 #include "protocols/json/multi.h"
 
 namespace {
@@ -37,7 +37,7 @@ std::size_t Run(const std::string& padded, std::size_t size, bool array) {
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
   std::string padded(reinterpret_cast<const char*>(data), size);
-  padded.append(ingot::protocols::json::kPadding, '\0');
+  padded.append(ingot::kInputPadding, '\0');
   for (bool array : {false, true}) {
     if (Run(padded, size, array) != Run(padded, size, array)) std::abort();
   }

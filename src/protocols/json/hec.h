@@ -39,7 +39,7 @@ struct HecResult {
 // and so does an event the normalization rejects (code 6: Splunk's answer cannot tell a partly
 // stored request from a stored one).
 // `default_stream` (sanitized, non-empty) is used for events without `index`.
-// REQUIRES: kPadding readable bytes after `body`.
+// REQUIRES: kInputPadding readable bytes after `body`.
 HecResult DecodeHec(std::string_view body, std::string_view default_stream, Decoded& out);
 
 }  // namespace ingot::protocols::json

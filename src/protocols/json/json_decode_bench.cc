@@ -1,8 +1,8 @@
 // Decode throughput of the JSON protocols into columns (stage benchmark; see docs/benchmarks.md).
 #include <benchmark/benchmark.h>
 
+#include "common/input_padding.h"
 #include "protocols/json/bulk.h"
-#include "protocols/json/json_walker.h"
 #include "protocols/json/multi.h"
 #include "workload/log_generator.h"
 
@@ -26,7 +26,7 @@ void BM_DecodeNdjson(benchmark::State& state) {
   const auto records = static_cast<std::size_t>(state.range(0));
   std::string body = PaddedLogs(records);
   const std::size_t size = body.size();
-  body.append(kPadding, '\0');
+  body.append(kInputPadding, '\0');
   for (auto _ : state) {
     Decoded decoded(Options());
     Status st = DecodeNdjson(std::string_view(body.data(), size), decoded.Stream("s"));
@@ -50,7 +50,7 @@ void BM_DecodeBulk(benchmark::State& state) {
     pos = nl + 1;
   }
   const std::size_t size = body.size();
-  body.append(kPadding, '\0');
+  body.append(kInputPadding, '\0');
   for (auto _ : state) {
     Decoded decoded(Options());
     BulkItems items;

@@ -3,7 +3,13 @@
 #include <charconv>
 #include <cstring>
 
+#include "common/input_padding.h"
+
 namespace ingot::protocols::json {
+
+// Bodies reach the decoders with kInputPadding readable bytes after their end; simdjson reads up
+// to SIMDJSON_PADDING past it.
+static_assert(kInputPadding >= simdjson::SIMDJSON_PADDING);
 
 using simdjson::error_code;
 using simdjson::ondemand::json_type;

@@ -13,10 +13,6 @@
 
 namespace ingot::protocols::json {
 
-// Request bodies handed to the JSON decoders must have this many readable bytes after their end
-// (the HTTP layer guarantees it); simdjson reads ahead in 64-byte blocks.
-inline constexpr std::size_t kPadding = simdjson::SIMDJSON_PADDING;
-
 // Deepest nesting of objects and arrays a record may have, counting the record's own object as
 // level 1 (simdjson's DOM default, so OTLP/JSON has the same limit); a deeper record fails its
 // request with simdjson::DEPTH_ERROR, whose ErrorText names this limit, whatever the flattening

@@ -4,6 +4,7 @@
 #include <cstring>
 #include <string>
 
+#include "common/input_padding.h"
 #include "protocols/json/json_walker.h"
 
 namespace ingot::protocols::json {
@@ -68,7 +69,7 @@ Status DecodeNdjson(std::string_view body, StreamRecords& stream) {
       continue;
     }
     // Everything up to the body's padding is readable, so the line can be parsed in place.
-    const auto capacity = static_cast<std::size_t>(end - p) + kPadding;
+    const auto capacity = static_cast<std::size_t>(end - p) + kInputPadding;
     simdjson::ondemand::document doc;
     const Where where{"line", line_number};
     if (const auto bytes = static_cast<std::size_t>(line_end - p);
@@ -95,7 +96,7 @@ namespace {
 Status DecodeJsonDocument(std::string_view body, StreamRecords& stream) {
   auto& parser = ThreadParser();
   simdjson::ondemand::document doc;
-  if (auto e = parser.iterate(body.data(), body.size(), body.size() + kPadding).get(doc);
+  if (auto e = parser.iterate(body.data(), body.size(), body.size() + kInputPadding).get(doc);
       e != simdjson::SUCCESS) {
     return Status::InvalidInput("body: " + ErrorText(e));
   }

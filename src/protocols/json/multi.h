@@ -11,12 +11,12 @@ namespace ingot::protocols::json {
 // Decodes NDJSON: one JSON object per line, blank lines skipped. A malformed line fails the whole
 // request with InvalidInput naming the line; a record rejected by normalization (bad `_timestamp`)
 // is counted in `stream.failed` and the rest goes on.
-// REQUIRES: kPadding readable bytes after `body`.
+// REQUIRES: kInputPadding readable bytes after `body`.
 Status DecodeNdjson(std::string_view body, StreamRecords& stream);
 
 // Decodes a JSON array of objects, or a single object. Same error rules as DecodeNdjson, with the
 // array element's index in messages.
-// REQUIRES: kPadding readable bytes after `body`.
+// REQUIRES: kInputPadding readable bytes after `body`.
 Status DecodeJsonArray(std::string_view body, StreamRecords& stream);
 
 }  // namespace ingot::protocols::json

@@ -204,7 +204,7 @@ TEST(Ndjson, KeyPredictedFromAnEarlierRequestIsComparedWithinTheBody) {
   ASSERT_NE(map, MAP_FAILED);
   char* guard = static_cast<char*>(map) + page;
   ASSERT_EQ(mprotect(guard, static_cast<std::size_t>(page), PROT_NONE), 0);
-  char* body = guard - kPadding - text.size();  // zero padding up to the guard page
+  char* body = guard - kInputPadding - text.size();  // zero padding up to the guard page
   std::memcpy(body, text.data(), text.size());
   Decode second;
   second.status = DecodeNdjson(std::string_view(body, text.size()), second.stream());

@@ -4,14 +4,14 @@
 #include <string>
 #include <string_view>
 
-#include "protocols/json/json_walker.h"
+#include "common/input_padding.h"
 
 namespace ingot::protocols::json {
 
 class PaddedBody {
  public:
   explicit PaddedBody(std::string_view text) : storage_(text), size_(text.size()) {
-    storage_.append(kPadding, '\0');
+    storage_.append(kInputPadding, '\0');
   }
   std::string_view view() const { return {storage_.data(), size_}; }
 

@@ -10,12 +10,12 @@
 #include <string>
 #include <utility>
 
+#include "common/input_padding.h"
 #include "model/names.h"
 #include "model/timestamp.h"
 #include "opentelemetry/proto/collector/logs/v1/logs_service.pb.h"
 #include "opentelemetry/proto/collector/metrics/v1/metrics_service.pb.h"
 #include "opentelemetry/proto/collector/trace/v1/trace_service.pb.h"
-#include "protocols/json/json_walker.h"
 #include "protocols/otlp/otlp.h"
 #include "protocols/otlp/reference.h"
 #include "protocols/otlp/test_util.h"
@@ -76,7 +76,7 @@ struct Out {
 
 std::string Padded(std::string_view body) {
   std::string s(body);
-  s.append(json::kPadding, '\0');
+  s.append(kInputPadding, '\0');
   return s;
 }
 

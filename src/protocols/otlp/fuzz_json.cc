@@ -6,8 +6,8 @@
 #include <string>
 #include <vector>
 
+#include "common/input_padding.h"
 #include "protocols/fuzz_invariants.h"
-#include "protocols/json/json_walker.h"
 #include "protocols/otlp/otlp.h"
 #include "protocols/otlp/test_util.h"
 
@@ -47,7 +47,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   if (size == 0) return 0;
   const auto signal = static_cast<otlp::Signal>(data[0] % 3);
   std::string padded(reinterpret_cast<const char*>(data) + 1, size - 1);
-  padded.append(json::kPadding, '\0');
+  padded.append(ingot::kInputPadding, '\0');
   const std::string_view body(padded.data(), size - 1);
   if (Run(signal, body) != Run(signal, body)) std::abort();
   return 0;

@@ -11,8 +11,8 @@
 #include <memory>
 #include <string>
 
+#include "common/input_padding.h"
 #include "protocols/fuzz_invariants.h"
-#include "protocols/json/json_walker.h"
 #include "protocols/otlp/otlp.h"
 #include "protocols/otlp/reference.h"
 #include "protocols/otlp/test_util.h"
@@ -48,7 +48,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   if (size == 0) return 0;
   const auto signal = static_cast<otlp::Signal>(data[0] % 3);
   std::string padded(reinterpret_cast<const char*>(data) + 1, size - 1);
-  padded.append(json::kPadding, '\0');
+  padded.append(ingot::kInputPadding, '\0');
   const std::string_view body(padded.data(), size - 1);
 
   Decoded ours(Options());
@@ -95,7 +95,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   if (!message->ParseFromArray(body.data(), static_cast<int>(body.size()))) std::abort();
   std::string json_body = otlp::testing::ToOtlpJson(*message);
   const std::size_t json_size = json_body.size();
-  json_body.append(json::kPadding, '\0');
+  json_body.append(ingot::kInputPadding, '\0');
   Decoded from_json(Options());
   otlp::ExportResult json_result;
   const ingot::Status json_st = otlp::DecodeJson(

@@ -2,6 +2,7 @@
 
 #include <cstring>
 
+#include "common/input_padding.h"
 #include "common/json_escape.h"
 #include "protocols/otlp/emitter.h"
 #include "protocols/otlp/json_source.h"
@@ -10,6 +11,10 @@
 #include "protocols/otlp/wire_source.h"
 
 namespace ingot::protocols::otlp {
+
+// OTLP/JSON bodies reach the DOM parser with kInputPadding readable bytes after their end, which
+// it reads without copying them (realloc_if_needed = false).
+static_assert(kInputPadding >= simdjson::SIMDJSON_PADDING);
 
 namespace {
 

@@ -57,7 +57,7 @@ Status DecodeProtobuf(Signal signal, std::string_view body, StreamRecords& out,
                       ExportResult& result);
 
 // The same for OTLP/JSON (docs/schema-otlp.md, "OTLP/JSON").
-// REQUIRES: protocols::json::kPadding readable bytes after `body`.
+// REQUIRES: kInputPadding readable bytes after `body`.
 Status DecodeJson(Signal signal, std::string_view body, StreamRecords& out, ExportResult& result);
 
 // The Export*ServiceResponse of `signal`: empty, or with partial_success when result.rejected > 0

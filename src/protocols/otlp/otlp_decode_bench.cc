@@ -11,7 +11,7 @@
 
 #include <string>
 
-#include "protocols/json/json_walker.h"
+#include "common/input_padding.h"
 #include "protocols/otlp/otlp.h"
 #include "protocols/otlp/reference.h"
 #include "protocols/otlp/test_util.h"
@@ -100,7 +100,7 @@ model::BuilderOptions Options() {
 }
 
 std::string Padded(std::string s) {
-  s.append(json::kPadding, '\0');
+  s.append(kInputPadding, '\0');
   return s;
 }
 

@@ -28,8 +28,8 @@
 #include <string>
 #include <vector>
 
+#include "common/handler_memory.h"
 #include "tools/load/body_pool.h"
-#include "tools/load/handler_memory.h"
 #include "tools/load/load_options.h"
 #include "tools/load/load_report.h"
 #include "tools/load/response_parser.h"
@@ -37,6 +37,8 @@
 namespace ingot::load::internal {
 
 using Clock = std::chrono::steady_clock;
+// Room for one operation (common/handler_memory.h), Beast's composed read and write included.
+using OpMemory = HandlerMemory<1024>;
 
 // State every client thread reads; the atomics are the only parts written during the run.
 struct RunState {
@@ -98,7 +100,7 @@ class Connection {
   RunState& run_;
   // One slot per kind of operation that can be outstanding at the same time; declared before the
   // socket and timer so that they outlive them.
-  HandlerMemory write_memory_, read_memory_, wait_memory_;
+  OpMemory write_memory_, read_memory_, wait_memory_;
   boost::asio::ip::tcp::socket socket_;
   boost::asio::steady_timer timer_;
   boost::beast::flat_buffer read_buffer_;
@@ -161,7 +163,7 @@ class ClientThread {
 
   RunState& run_;
   boost::asio::io_context io_{1};
-  HandlerMemory sweep_memory_;
+  OpMemory sweep_memory_;
   boost::asio::steady_timer sweep_;
   std::vector<std::unique_ptr<Connection>> connections_;
   std::size_t active_ = 0;
