@@ -45,6 +45,19 @@ class EngineTest : public ::testing::Test {
     return "http://127.0.0.1:" + std::to_string(e.http_port()) + std::string(path);
   }
 
+  // A node whose every file takes 3 s acknowledges one record and is stopped with no time left:
+  // the record stays in the WAL only.
+  void AckOneRecordThenStopOutOfTime() {
+    options_.test_persist_delay_us = 3'000'000;
+    Engine engine(options_);
+    ASSERT_TRUE(engine.Open().ok());
+    ASSERT_TRUE(engine.Recover().ok());
+    engine.Start();
+    CurlClient client;
+    ASSERT_EQ(client.Post(Url(engine, "/api/o/s/_json"), R"([{"a":1}])").status, 200);
+    EXPECT_FALSE(engine.Stop(std::chrono::steady_clock::now()));
+  }
+
   fs::path dir_;
   EngineOptions options_;
 };
@@ -72,16 +85,7 @@ TEST_F(EngineTest, OpenRecoverStartIngestStop) {
 // whether the first node's persist thread still finished its file while stopping or not, there
 // is exactly one file with the record afterwards.
 TEST_F(EngineTest, WhatAStopCouldNotWriteTheNextStartWrites) {
-  {
-    options_.test_persist_delay_us = 3'000'000;  // every file takes 3 s
-    Engine engine(options_);
-    ASSERT_TRUE(engine.Open().ok());
-    ASSERT_TRUE(engine.Recover().ok());
-    engine.Start();
-    CurlClient client;
-    ASSERT_EQ(client.Post(Url(engine, "/api/o/s/_json"), R"([{"a":1}])").status, 200);
-    EXPECT_FALSE(engine.Stop(std::chrono::steady_clock::now()));
-  }
+  AckOneRecordThenStopOutOfTime();
   options_.test_persist_delay_us = 0;
   Engine engine(options_);
   ASSERT_TRUE(engine.Open().ok());
@@ -101,16 +105,7 @@ TEST_F(EngineTest, OpenReportsWhatStopsANodeFromStarting) {
 
 // A stop asked for during recovery ends it; the WAL keeps what was not replayed.
 TEST_F(EngineTest, RecoverEndsWhenAStopIsAsked) {
-  {
-    options_.test_persist_delay_us = 3'000'000;
-    Engine engine(options_);
-    ASSERT_TRUE(engine.Open().ok());
-    ASSERT_TRUE(engine.Recover().ok());
-    engine.Start();
-    CurlClient client;
-    ASSERT_EQ(client.Post(Url(engine, "/api/o/s/_json"), R"([{"a":1}])").status, 200);
-    EXPECT_FALSE(engine.Stop(std::chrono::steady_clock::now()));
-  }
+  AckOneRecordThenStopOutOfTime();
   options_.test_persist_delay_us = 0;
   {
     std::atomic<bool> stop{true};
