@@ -9,6 +9,8 @@
 //   POST /services/collector[/event]     Splunk HEC, org "default"
 //   POST /v1/{logs,metrics,traces}       OTLP/HTTP, org "default"     (otlp_http.h)
 //   POST /api/{org}/v1/{logs,metrics,traces}
+//   POST /api/v1/write                   Prometheus remote_write, org "default"
+//   (remote_write_http.h) POST /api/{org}/prometheus/api/v1/write
 #pragma once
 
 #include <array>
@@ -63,8 +65,14 @@ class IngestApi {
   void IngestOtlp(const http::ExchangePtr& exchange, protocols::otlp::Signal signal,
                   std::string_view org);
 
+  // Prometheus remote_write: picks the message (1.0 or 2.0) from the Content-Type (415 for any
+  // other) and the stream from the `stream-name` header ("prometheus" when absent).
+  void IngestRemoteWrite(const http::ExchangePtr& exchange, std::string_view org);
+
   ingest::IngestFlow& flow_;
   HttpEndpoint json_, multi_, bulk_, hec_;
+  // [protocols::prometheus::Version]
+  std::array<HttpEndpoint, 2> remote_write_;
   // [signal][OtlpEncoding]
   std::array<std::array<HttpEndpoint, 2>, 3> otlp_;
 };

@@ -29,9 +29,10 @@ std::string Decode(ingot::http::ContentDecoder& d, ingot::http::ContentEncoding 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
   if (size == 0) return 0;
   static ingot::http::ContentDecoder decoder;
-  const auto encoding = data[0] % 3 == 0   ? ingot::http::ContentEncoding::kGzip
-                        : data[0] % 3 == 1 ? ingot::http::ContentEncoding::kZstd
-                                           : ingot::http::ContentEncoding::kDeflate;
+  const auto encoding = data[0] % 4 == 0   ? ingot::http::ContentEncoding::kGzip
+                        : data[0] % 4 == 1 ? ingot::http::ContentEncoding::kZstd
+                        : data[0] % 4 == 2 ? ingot::http::ContentEncoding::kDeflate
+                                           : ingot::http::ContentEncoding::kSnappy;
   const std::string_view in(reinterpret_cast<const char*>(data + 1), size - 1);
   ingot::http::PaddedBuffer a;
   ingot::http::PaddedBuffer b;

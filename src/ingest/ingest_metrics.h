@@ -37,6 +37,7 @@ enum class Endpoint : std::uint8_t {
   kOtlpGrpcLogs,
   kOtlpGrpcMetrics,
   kOtlpGrpcTraces,
+  kPromRemoteWrite,  // 1.0 and 2.0, both paths
   kCount
 };
 std::string_view EndpointName(Endpoint e);

@@ -49,6 +49,12 @@ Status DecodeOtlp(std::string_view body, std::string_view stream, Decoded& decod
   }
 }
 
+template <prometheus::Version kVersion>
+Status DecodePromRemoteWrite(std::string_view body, std::string_view stream, Decoded& decoded,
+                             DecodeOutcome& outcome) {
+  return prometheus::Decode(kVersion, body, decoded.Stream(stream), outcome.prometheus);
+}
+
 // One OTLP protocol: protobuf is read in place, JSON is one document simdjson indexes whole; one
 // stream (the request's).
 template <Signal kSignal, Encoding kEncoding>
@@ -105,6 +111,21 @@ constexpr ProtocolSpec kProtocols[] = {
     Otlp<Signal::kTraces, Encoding::kJson>(
         Protocol::kOtlpTracesJson, "otlp_traces_json",
         "POST /api/{org}/v1/traces, Content-Type: application/json, stream-name: {stream}"),
+    // Prometheus remote_write: one stream (the `stream-name` header); the body as the HTTP layer
+    // handed it over, snappy undone (docs/wal.md).
+    {.id = Protocol::kPromRemoteWrite,
+     .name = "prom_remote_write",
+     .type = model::StreamType::kMetrics,
+     .decode = DecodePromRemoteWrite<prometheus::Version::kV1>,
+     .endpoint = "POST /api/{org}/prometheus/api/v1/write, Content-Type: application/x-protobuf, "
+                 "stream-name: {stream} (the body without Content-Encoding: snappy)"},
+    {.id = Protocol::kPromRemoteWriteV2,
+     .name = "prom_remote_write_v2",
+     .type = model::StreamType::kMetrics,
+     .decode = DecodePromRemoteWrite<prometheus::Version::kV2>,
+     .endpoint = "POST /api/{org}/prometheus/api/v1/write, "
+                 "Content-Type: application/x-protobuf;proto=io.prometheus.write.v2.Request, "
+                 "stream-name: {stream} (the body without Content-Encoding: snappy)"},
 };
 
 // Ids are what WAL records hold: unique, in range, never kAbort.

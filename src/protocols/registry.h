@@ -17,6 +17,7 @@
 #include "protocols/json/bulk.h"
 #include "protocols/json/hec.h"
 #include "protocols/otlp/otlp.h"
+#include "protocols/prometheus/remote_write.h"
 
 namespace ingot::protocols {
 
@@ -36,14 +37,19 @@ enum class Protocol : std::uint8_t {
   kOtlpMetricsJson = 9,
   kOtlpTracesProtobuf = 10,
   kOtlpTracesJson = 11,
+  // Prometheus remote_write bodies, stored after the HTTP layer undid their snappy encoding: 1.0
+  // (prometheus.WriteRequest) and 2.0 (io.prometheus.write.v2.Request).
+  kPromRemoteWrite = 14,
+  kPromRemoteWriteV2 = 15,
 };
-inline constexpr std::uint8_t kMaxProtocol = 11;
+inline constexpr std::uint8_t kMaxProtocol = 15;
 
 // What some decoders report besides rows; each protocol's answer is made from its part.
 struct DecodeOutcome {
-  json::BulkItems bulk_items;  // _bulk: each action's outcome
-  json::HecResult hec;         // HEC: the decoder's verdict
-  otlp::ExportResult otlp;     // OTLP: records rejected, for partial_success
+  json::BulkItems bulk_items;          // _bulk: each action's outcome
+  json::HecResult hec;                 // HEC: the decoder's verdict
+  otlp::ExportResult otlp;             // OTLP: records rejected, for partial_success
+  prometheus::WriteResult prometheus;  // remote_write: what the 2.0 answer's headers count
 };
 
 // Decodes `body` into `decoded` (made with the request's builder options); `stream` is the
