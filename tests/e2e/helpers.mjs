@@ -110,3 +110,14 @@ export function streamSource(dataDir, org, stream, type = 'logs') {
   const glob = path.join(dataDir, 'files', org, type, stream, '**', '*.parquet');
   return `read_parquet('${glob}', hive_partitioning=true, union_by_name=true)`;
 }
+
+// How many of the `acked` ids (numbers or strings) are not in column `id` of `src` (SQL of a
+// stream's files), compared as `type` (a DuckDB type); `dir` holds the id list DuckDB reads.
+export async function missingAcked(dir, src, acked, type = 'BIGINT') {
+  const ackFile = path.join(dir, 'acked.csv');
+  fs.writeFileSync(ackFile, acked.join('\n') + '\n');
+  const [missing] = await query(`
+    WITH acked AS (SELECT * FROM read_csv('${ackFile}', header=false, columns={'id': '${type}'}))
+    SELECT count(*)::BIGINT AS n FROM acked ANTI JOIN (SELECT id FROM ${src}) p USING (id)`);
+  return missing.n;
+}

@@ -15,7 +15,7 @@ import {setTimeout as sleep} from 'node:timers/promises';
 import protobuf from 'protobufjs';
 import snappy from 'snappyjs';
 
-import {parquetFiles, post, query, repoRoot, startServer, streamSource, tempDir} from './helpers.mjs';
+import {missingAcked, parquetFiles, post, query, repoRoot, startServer, streamSource, tempDir} from './helpers.mjs';
 
 const root = protobuf.parse(fs.readFileSync(
     path.join(repoRoot, 'src/protocols/prometheus/proto/remote_write.proto'), 'utf8')).root;
@@ -267,10 +267,6 @@ test('SIGKILL under remote_write load: every acknowledged sample exactly once', 
       count(*) FILTER (WHERE value <> id::DOUBLE)::BIGINT AS wrong FROM ${src}`);
   assert.equal(stats.rows, stats.ids, 'a sample appears twice');
   assert.equal(stats.wrong, 0n);
-  const ackFile = path.join(dataDir, 'acked.csv');
-  fs.writeFileSync(ackFile, acked.join('\n') + '\n');
-  const missing = await query(`
-    WITH acked AS (SELECT * FROM read_csv('${ackFile}', header=false, columns={'id': 'VARCHAR'}))
-    SELECT count(*)::BIGINT AS n FROM acked ANTI JOIN (SELECT id FROM ${src}) p USING (id)`);
-  assert.equal(missing[0].n, 0n, 'acknowledged samples are missing');
+  assert.equal(await missingAcked(dataDir, src, acked, 'VARCHAR'), 0n,
+               'acknowledged samples are missing');
 });
