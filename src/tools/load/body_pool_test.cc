@@ -93,6 +93,7 @@ std::vector<std::string> Records(Endpoint endpoint, const std::string& raw) {
       break;
     case Endpoint::kOtlpProto:
     case Endpoint::kOtlpJson: ADD_FAILURE() << "OTLP bodies are checked by otlp_body_test"; break;
+    case Endpoint::kPromRw: ADD_FAILURE() << "remote_write bodies: prom_rw_body_test"; break;
   }
   return records;
 }

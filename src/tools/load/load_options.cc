@@ -11,8 +11,9 @@ Result<Endpoint> ParseEndpoint(std::string_view name) {
   if (name == "hec") return Endpoint::kHec;
   if (name == "otlp-proto") return Endpoint::kOtlpProto;
   if (name == "otlp-json") return Endpoint::kOtlpJson;
+  if (name == "prom-rw") return Endpoint::kPromRw;
   return Status::InvalidInput("unknown endpoint '" + std::string(name) +
-                              "' (json, multi, bulk, hec, otlp-proto, otlp-json)");
+                              "' (json, multi, bulk, hec, otlp-proto, otlp-json, prom-rw)");
 }
 
 Result<Workload> ParseWorkload(std::string_view name) {
@@ -32,6 +33,7 @@ std::string_view EndpointName(Endpoint e) {
     case Endpoint::kHec: return "hec";
     case Endpoint::kOtlpProto: return "otlp-proto";
     case Endpoint::kOtlpJson: return "otlp-json";
+    case Endpoint::kPromRw: return "prom-rw";
   }
   return "?";
 }
@@ -54,6 +56,9 @@ Status Validate(const LoadOptions& o) {
   if (!(o.rate >= 0)) return Status::InvalidInput("--rate must be >= 0");
   if (o.duration.count() <= 0 && o.max_requests == 0 && o.max_records == 0) {
     return Status::InvalidInput("the run needs a bound: --duration, --requests or --records");
+  }
+  if (o.gzip && o.endpoint == Endpoint::kPromRw) {
+    return Status::InvalidInput("--gzip does not apply to prom-rw (remote_write is always snappy)");
   }
   if (o.gzip_level < 1 || o.gzip_level > 12) {
     return Status::InvalidInput("--gzip-level must be 1..12");

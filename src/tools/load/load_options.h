@@ -14,10 +14,13 @@ namespace ingot::load {
 
 // kOtlpProto / kOtlpJson: OTLP/HTTP logs (/api/{org}/v1/logs, stream in the stream-name header),
 // protobuf or JSON, the workload's records as log records (otlp_body.h).
-enum class Endpoint : std::uint8_t { kJson, kMulti, kBulk, kHec, kOtlpProto, kOtlpJson };
+// kPromRw: Prometheus remote_write 1.0 (/api/{org}/prometheus/api/v1/write, stream in the
+// stream-name header), snappy protobuf, the workload's records as series (prom_rw_body.h).
+enum class Endpoint : std::uint8_t { kJson, kMulti, kBulk, kHec, kOtlpProto, kOtlpJson, kPromRw };
 enum class Workload : std::uint8_t { kLogs, kWide, kNarrow, kMetrics };
 
-Result<Endpoint> ParseEndpoint(std::string_view name);  // "json", "multi", "bulk", "hec", "otlp-*"
+Result<Endpoint> ParseEndpoint(std::string_view name);  // "json", "multi", "bulk", "hec", "otlp-*",
+                                                        // "prom-rw"
 Result<Workload> ParseWorkload(std::string_view name);  // "logs", "wide", "narrow", "metrics"
 std::string_view EndpointName(Endpoint e);
 std::string_view WorkloadName(Workload w);
