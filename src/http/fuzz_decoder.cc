@@ -1,6 +1,7 @@
-// libFuzzer target for the Content-Encoding decoder: any input, as gzip, zstd or zlib, must decode
-// or fail with InvalidInput / TooLarge, never write past the limit, and give the same answer twice
-// (the decoder's contexts are reused between requests, so a leftover state would show up here).
+// libFuzzer target for the Content-Encoding decoder: any input, as gzip, zstd, zlib or snappy,
+// must decode or fail with InvalidInput / TooLarge, never write past the limit, and give the same
+// answer twice (the decoder's contexts are reused between requests, so a leftover state would show
+// up here).
 #include <cstdint>
 #include <cstdlib>
 #include <string>
