@@ -12,35 +12,10 @@ import path from 'node:path';
 import {test} from 'node:test';
 import {setTimeout as sleep} from 'node:timers/promises';
 
-import protobuf from 'protobufjs';
 import snappy from 'snappyjs';
 
-import {missingAcked, parquetFiles, post, query, repoRoot, startServer, streamSource, tempDir} from './helpers.mjs';
-
-const root = protobuf.parse(fs.readFileSync(
-    path.join(repoRoot, 'src/protocols/prometheus/proto/remote_write.proto'), 'utf8')).root;
-const WriteRequest = root.lookupType('ingot.promrw.WriteRequest');
-const RequestV2 = root.lookupType('ingot.promrw.RequestV2');
-
-const V1_TYPE = 'application/x-protobuf';
-const V2_TYPE = 'application/x-protobuf;proto=io.prometheus.write.v2.Request';
-
-// A snappy block of the encoded message, as Prometheus sends it.
-function body(type, message) {
-  const bytes = type.encode(type.fromObject(message)).finish();
-  return Buffer.from(snappy.compress(bytes));
-}
-
-function remoteWrite(url, payload, contentType = V1_TYPE, headers = {}) {
-  return post(url, payload, {
-    'Content-Type': contentType,
-    'Content-Encoding': 'snappy',
-    'X-Prometheus-Remote-Write-Version': contentType === V2_TYPE ? '2.0.0' : '0.1.0',
-    ...headers,
-  });
-}
-
-const labels = (obj) => Object.entries(obj).map(([name, value]) => ({name, value}));
+import {missingAcked, parquetFiles, query, startServer, streamSource, tempDir} from './helpers.mjs';
+import {labels, remoteWrite, remoteWriteBody as body, RequestV2, V2_TYPE, WriteRequest} from './remote_write_client.mjs';
 
 test('hand-made 1.0 and 2.0 bodies: every field, the answers, 415 and 400', async () => {
   const server = await startServer(['--max-past', '30d']);
