@@ -15,7 +15,8 @@ import {setTimeout as sleep} from 'node:timers/promises';
 import snappy from 'snappyjs';
 
 import {missingAcked, parquetFiles, query, startServer, streamSource, tempDir} from './helpers.mjs';
-import {labels, remoteWrite, remoteWriteBody as body, RequestV2, V2_TYPE, WriteRequest} from './remote_write_client.mjs';
+import {labels, remoteWrite, remoteWriteBody as body, RequestV2, V1_TYPE, V2_TYPE, WriteRequest}
+  from './remote_write_client.mjs';
 
 test('hand-made 1.0 and 2.0 bodies: every field, the answers, 415 and 400', async () => {
   const server = await startServer(['--max-past', '30d']);
