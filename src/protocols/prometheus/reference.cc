@@ -15,14 +15,15 @@ Status Rejected(std::string message) { return Status::InvalidInput(std::move(mes
 
 std::string SeriesText(int i) { return "timeseries[" + std::to_string(i) + "]"; }
 
-Status DecodeV1(const pb::WriteRequest& request, StreamRecords& out, WriteResult& result) {
+Status DecodeV1(const pb::WriteRequest& request, std::size_t body_bytes, StreamRecords& out,
+                WriteResult& result) {
   FamilyIndex families;
   for (const pb::MetricMetadata& m : request.metadata()) {
     families.Add(m.metric_family_name(),
                  SeriesMeta{.type = m.type(), .help = m.help(), .unit = m.unit()});
   }
   families.Seal();
-  RowWriter rows(out);
+  RowWriter rows(out, body_bytes);
   Labels labels;
   for (int i = 0; i < request.timeseries_size(); ++i) {
     const pb::TimeSeries& ts = request.timeseries(i);
@@ -36,11 +37,13 @@ Status DecodeV1(const pb::WriteRequest& request, StreamRecords& out, WriteResult
       rows.Sample(ts.samples(j).value(), ts.samples(j).timestamp(), i, j);
       ++result.samples;
     }
+    INGOT_RETURN_IF_ERROR(rows.CheckExpansion());
   }
   return Status::Ok();
 }
 
-Status DecodeV2(const pb::RequestV2& request, StreamRecords& out, WriteResult& result) {
+Status DecodeV2(const pb::RequestV2& request, std::size_t body_bytes, StreamRecords& out,
+                WriteResult& result) {
   auto symbol = [&](std::uint32_t ref, std::string_view& s) {
     if (ref < static_cast<std::uint32_t>(request.symbols_size())) {
       s = request.symbols(static_cast<int>(ref));
@@ -49,7 +52,7 @@ Status DecodeV2(const pb::RequestV2& request, StreamRecords& out, WriteResult& r
     s = {};
     return ref == 0;
   };
-  RowWriter rows(out);
+  RowWriter rows(out, body_bytes);
   Labels labels;
   for (int i = 0; i < request.timeseries_size(); ++i) {
     const pb::TimeSeriesV2& ts = request.timeseries(i);
@@ -76,6 +79,7 @@ Status DecodeV2(const pb::RequestV2& request, StreamRecords& out, WriteResult& r
       rows.Sample(ts.samples(j).value(), ts.samples(j).timestamp(), i, j);
       ++result.samples;
     }
+    INGOT_RETURN_IF_ERROR(rows.CheckExpansion());
   }
   return Status::Ok();
 }
@@ -89,13 +93,13 @@ Status DecodeReference(Version version, std::string_view body, StreamRecords& ou
     if (!request.ParseFromArray(body.data(), static_cast<int>(body.size()))) {
       return Rejected("libprotobuf: not a prometheus.WriteRequest");
     }
-    return DecodeV1(request, out, result);
+    return DecodeV1(request, body.size(), out, result);
   }
   pb::RequestV2 request;
   if (!request.ParseFromArray(body.data(), static_cast<int>(body.size()))) {
     return Rejected("libprotobuf: not an io.prometheus.write.v2.Request");
   }
-  return DecodeV2(request, out, result);
+  return DecodeV2(request, body.size(), out, result);
 }
 
 }  // namespace ingot::protocols::prometheus

@@ -70,7 +70,8 @@ bool ReadSample(std::string_view bytes, double& value, std::int64_t& timestamp, 
 // The common part of both versions: the request's top-level fields, each series' samples.
 class Decoder {
  public:
-  Decoder(StreamRecords& out, WriteResult& result) : rows_(out), result_(result) {}
+  Decoder(std::size_t body_bytes, StreamRecords& out, WriteResult& result)
+      : rows_(out, body_bytes), result_(result) {}
 
   // Calls `field(tag, reader)` for every top-level field: it returns false when it does not take
   // the field (which is then skipped) and sets `status` on failure.
@@ -115,7 +116,7 @@ class Decoder {
       rows_.Sample(value, timestamp, series, n++);
       ++result_.samples;
     }
-    return Status::Ok();
+    return rows_.CheckExpansion();
   }
 
  protected:
@@ -372,8 +373,8 @@ class V2 : public Decoder {
 }  // namespace
 
 Status Decode(Version version, std::string_view body, StreamRecords& out, WriteResult& result) {
-  if (version == Version::kV1) return V1(out, result).Run(body);
-  return V2(out, result).Run(body);
+  if (version == Version::kV1) return V1(body.size(), out, result).Run(body);
+  return V2(body.size(), out, result).Run(body);
 }
 
 }  // namespace ingot::protocols::prometheus

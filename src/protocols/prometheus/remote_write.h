@@ -31,7 +31,8 @@ struct WriteResult {
 // `out`'s batch is finished. Accepts and rejects exactly what libprotobuf would parse (for the
 // messages of proto/remote_write.proto), plus these rules of the mapping: a native histogram
 // (not stored yet) and, in 2.0, a symbol reference past the table or an odd `labels_refs` count
-// fail the request.
+// fail the request (kInvalidInput); so does a request whose rows would repeat too many label bytes
+// for its size (kTooLarge, RowWriter::kMaxExpansion).
 Status Decode(Version version, std::string_view body, StreamRecords& out, WriteResult& result);
 
 // The name of a metric type number (MetricMetadata.type, Metadata.type): "counter", "gauge",

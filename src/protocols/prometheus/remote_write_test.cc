@@ -237,6 +237,20 @@ TEST(RemoteWriteV1, MalformedBodiesNameWhere) {
   EXPECT_TRUE(DecodeBody(Version::kV1, "")->status.ok());  // an empty request: nothing to store
 }
 
+// A series of large labels with many samples (or many references to one large symbol) asks for
+// far more column bytes than the body has: refused whole, 413.
+TEST(RemoteWrite, LabelsRepeatedPastTheExpansionLimitAreTooLarge) {
+  pb::WriteRequest req;
+  pb::TimeSeries& ts = *req.add_timeseries();
+  AddLabel(ts, "__name__", "m");
+  AddLabel(ts, "big", std::string(64 << 10, 'x'));
+  for (int i = 0; i < 300; ++i) AddSample(ts, i, kMs + i);  // 300 x 64 KiB = 19 MiB of labels
+  auto out = DecodeBody(Version::kV1, req.SerializeAsString());
+  EXPECT_EQ(out->status.code(), StatusCode::kTooLarge) << out->status.ToString();
+  ts.mutable_samples()->DeleteSubrange(200, 100);  // 12.5 MiB: within 32 x 72 KiB + 16 MiB
+  EXPECT_TRUE(DecodeBody(Version::kV1, req.SerializeAsString())->status.ok());
+}
+
 // 2.0 requests.
 struct V2Builder {
   pb::RequestV2 req;

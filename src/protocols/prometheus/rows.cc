@@ -59,7 +59,7 @@ const SeriesMeta* FamilyIndex::Find(std::string_view name) const {
   return nullptr;
 }
 
-RowWriter::RowWriter(StreamRecords& out)
+RowWriter::RowWriter(StreamRecords& out, std::size_t body_bytes)
     : out_(out),
       b_(out.builder),
       metric_name_(b_.Child(BatchBuilder::kRoot, "metric_name")),
@@ -67,11 +67,22 @@ RowWriter::RowWriter(StreamRecords& out)
       metric_type_(b_.Child(BatchBuilder::kRoot, "metric_type")),
       metric_unit_(b_.Child(BatchBuilder::kRoot, "metric_unit")),
       metric_description_(b_.Child(BatchBuilder::kRoot, "metric_description")),
-      start_time_unix_nano_(b_.Child(BatchBuilder::kRoot, "start_time_unix_nano")) {}
+      start_time_unix_nano_(b_.Child(BatchBuilder::kRoot, "start_time_unix_nano")),
+      max_label_bytes_(kMaxExpansion * body_bytes + kExpansionAllowance) {}
+
+Status RowWriter::CheckExpansion() const {
+  if (label_bytes_ <= max_label_bytes_) return Status::Ok();
+  return Status::TooLarge("request: its samples repeat more than " +
+                          std::to_string(max_label_bytes_) +
+                          " bytes of labels (32 per byte of body, plus 16 MiB); send fewer "
+                          "samples per series or smaller labels per request");
+}
 
 void RowWriter::Series(std::span<const LabelView> labels, const SeriesMeta& meta) {
   labels_ = labels;
   name_ = labels.size();
+  series_label_bytes_ = 0;
+  for (const LabelView& l : labels) series_label_bytes_ += l.name.size() + l.value.size();
   for (std::size_t i = 0; i < labels.size(); ++i) {
     if (labels[i].name == "__name__") {
       name_ = i;
@@ -80,10 +91,12 @@ void RowWriter::Series(std::span<const LabelView> labels, const SeriesMeta& meta
   }
   meta_ = meta;
   type_text_ = MetricTypeText(meta.type, type_scratch_);
+  series_label_bytes_ += meta.help.size() + meta.unit.size();
 }
 
 bool RowWriter::Sample(double value, std::int64_t timestamp_ms, std::size_t series,
                        std::size_t sample) {
+  label_bytes_ += series_label_bytes_;
   b_.BeginRecord();
   b_.SetTimestamp(MillisToMicros(timestamp_ms));
   // The row's own fields first: a label of the same column goes to `_extra`.

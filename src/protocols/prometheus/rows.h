@@ -54,7 +54,15 @@ std::string_view MetricName(std::span<const LabelView> labels);
 
 class RowWriter {
  public:
-  explicit RowWriter(StreamRecords& out);
+  // Each sample row repeats its series' labels, so a small body can ask for far more column bytes
+  // than the memory budget was charged for it (twice the body): a series of large labels with
+  // many samples, or 2.0 references to one large symbol. A request may write at most this many
+  // label bytes per byte of body, plus kExpansionAllowance.
+  static constexpr std::uint64_t kMaxExpansion = 32;
+  static constexpr std::uint64_t kExpansionAllowance = 16 << 20;
+
+  // `body_bytes`: the size of the request's body, which bounds the label bytes written.
+  RowWriter(StreamRecords& out, std::size_t body_bytes);
 
   // The series whose samples come next: its labels (which stay alive until the next Series call)
   // and metadata.
@@ -62,6 +70,9 @@ class RowWriter {
   // One row: sample `sample` of series `series` (their indexes in the request, for the message of
   // a rejection). False when the normalization rejected it (counted in the stream).
   bool Sample(double value, std::int64_t timestamp_ms, std::size_t series, std::size_t sample);
+  // kTooLarge once the rows written so far hold more label bytes than the body allows (above):
+  // the request fails whole. Checked after each series.
+  Status CheckExpansion() const;
 
  private:
   StreamRecords& out_;
@@ -71,6 +82,9 @@ class RowWriter {
   std::span<const LabelView> labels_;
   std::size_t name_ = 0;  // index in labels_ of the first `__name__`; labels_.size() when none
   std::string_view type_text_;
+  std::uint64_t series_label_bytes_ = 0;  // of the current series
+  std::uint64_t label_bytes_ = 0;         // written so far
+  std::uint64_t max_label_bytes_;
   SeriesMeta meta_;
   std::string type_scratch_, error_;
 };
