@@ -176,7 +176,7 @@ IngestApi::IngestApi(ingest::IngestFlow& flow) : flow_(flow) {
     };
     e.error = [version](const Refusal& refusal, const RequestState&) {
       http::Response r = ErrorFor(refusal);
-      AddRemoteWriteHeaders(version, 0, r);
+      AddRemoteWriteHeaders(version, {}, r);
       return r;
     };
   }

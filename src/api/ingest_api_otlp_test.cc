@@ -275,19 +275,23 @@ TEST_F(RemoteWriteRoutesTest, V2WithAnOrgInThePathAnswersWithTheWrittenHeaders) 
   ts->add_labels_refs(2);
   for (int i = 0; i < 2; ++i) ts->add_samples()->set_timestamp(kNow2020Ms + i);
   ts->add_exemplars("");
+  auto* hist = request.add_timeseries();
+  hist->add_labels_refs(1);
+  hist->add_labels_refs(2);
+  hist->add_histograms()->set_timestamp(kNow2020Ms);
   const CurlResult r = client_->Post(
       base_ + "/api/Acme/prometheus/api/v1/write", Snappy(request.SerializeAsString()),
       {"Content-Type: application/x-protobuf;proto=io.prometheus.write.v2.Request",
        "Content-Encoding: snappy", "stream-name: Node"});
   ASSERT_EQ(r.status, 204) << r.body;
   EXPECT_TRUE(HasHeader(r, "X-Prometheus-Remote-Write-Samples-Written: 2")) << r.headers;
-  EXPECT_TRUE(HasHeader(r, "X-Prometheus-Remote-Write-Histograms-Written: 0")) << r.headers;
+  EXPECT_TRUE(HasHeader(r, "X-Prometheus-Remote-Write-Histograms-Written: 1")) << r.headers;
   EXPECT_TRUE(HasHeader(r, "X-Prometheus-Remote-Write-Exemplars-Written: 0")) << r.headers;
   const auto sealed = Sealed();
   ASSERT_EQ(sealed.size(), 1u);
   EXPECT_EQ(sealed[0].key.org, "acme");
   EXPECT_EQ(sealed[0].key.stream, "node");
-  EXPECT_EQ(sealed[0].rows, 2u);
+  EXPECT_EQ(sealed[0].rows, 3u);
 }
 
 TEST_F(RemoteWriteRoutesTest, RejectedSamplesAre400WithTheOthersStored) {

@@ -61,15 +61,18 @@ http::Response RemoteWriteResponse(RemoteWriteVersion version, const ingest::Req
                                      std::to_string(decoded.failed() + decoded.successful()) +
                                      " samples rejected, the others stored; first: " + first);
   }
-  AddRemoteWriteHeaders(version, decoded.successful(), r);
+  AddRemoteWriteHeaders(version, state.outcome.prometheus, r);
   return r;
 }
 
-void AddRemoteWriteHeaders(RemoteWriteVersion version, std::size_t samples, http::Response& r) {
+void AddRemoteWriteHeaders(RemoteWriteVersion version,
+                           const protocols::prometheus::WriteResult& written, http::Response& r) {
   if (version != RemoteWriteVersion::kV2) return;
-  r.headers.emplace_back("X-Prometheus-Remote-Write-Samples-Written", std::to_string(samples));
-  // Native histograms are refused and exemplars not stored (docs/schema-metrics.md).
-  r.headers.emplace_back("X-Prometheus-Remote-Write-Histograms-Written", "0");
+  r.headers.emplace_back("X-Prometheus-Remote-Write-Samples-Written",
+                         std::to_string(written.samples));
+  r.headers.emplace_back("X-Prometheus-Remote-Write-Histograms-Written",
+                         std::to_string(written.histograms));
+  // Exemplars are not stored (docs/schema-metrics.md).
   r.headers.emplace_back("X-Prometheus-Remote-Write-Exemplars-Written", "0");
 }
 

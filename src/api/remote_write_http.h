@@ -26,8 +26,9 @@ std::optional<RemoteWriteVersion> ParseRemoteWriteContentType(std::string_view c
 http::Response RemoteWriteResponse(RemoteWriteVersion version, const ingest::RequestState& state);
 
 // Adds the X-Prometheus-Remote-Write-*-Written headers to a 2.0 answer (nothing to a 1.0 one):
-// `samples` stored, no histograms, no exemplars. Refusals (the server's JSON error shape, which
-// Prometheus logs) get them with 0.
-void AddRemoteWriteHeaders(RemoteWriteVersion version, std::size_t samples, http::Response& r);
+// the samples and native histograms stored, no exemplars (ingot does not store them). Refusals
+// (the server's JSON error shape, which Prometheus logs) get them with 0.
+void AddRemoteWriteHeaders(RemoteWriteVersion version,
+                           const protocols::prometheus::WriteResult& written, http::Response& r);
 
 }  // namespace ingot::api

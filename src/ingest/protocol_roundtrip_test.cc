@@ -127,8 +127,8 @@ std::string TwentyFields() {
   return out + "}";
 }
 
-// Prometheus remote_write 1.0 and 2.0: two series (labels, metadata), a sample now and one in
-// 1970 that fails.
+// Prometheus remote_write 1.0 and 2.0: series with labels and metadata, a sample now and one in
+// 1970 that fails; 2.0 also a native histogram.
 std::string PromRemoteWrite(bool v2) {
   const std::int64_t now_ms = std::chrono::duration_cast<std::chrono::milliseconds>(
                                   std::chrono::system_clock::now().time_since_epoch())
@@ -164,6 +164,17 @@ std::string PromRemoteWrite(bool v2) {
   sample->set_value(2);
   sample->set_timestamp(now_ms);
   ts->add_samples()->set_timestamp(5000);
+  auto* histogram = request.add_timeseries();
+  for (std::uint32_t ref : {1, 2}) histogram->add_labels_refs(ref);
+  auto* h = histogram->add_histograms();  // a native histogram: one row of its own
+  h->set_count_int(3);
+  h->set_schema(1);
+  auto* span = h->add_positive_spans();
+  span->set_offset(1);
+  span->set_length(2);
+  h->add_positive_deltas(1);
+  h->add_positive_deltas(1);
+  h->set_timestamp(now_ms);
   return request.SerializeAsString();
 }
 

@@ -41,20 +41,26 @@ test('hand-made 1.0 and 2.0 bodies: every field, the answers, 415 and 400', asyn
 
     // 2.0 on OpenObserve's path, org "acme", stream from the `stream-name` header.
     const v2 = body(RequestV2, {
-      symbols: ['', '__name__', 'temperature_celsius', 'room', 'kitchen', 'Room temperature.', 'celsius'],
+      symbols: ['', '__name__', 'temperature_celsius', 'room', 'kitchen', 'Room temperature.', 'celsius',
+                'door_open_seconds'],
       timeseries: [{
         labelsRefs: [1, 2, 3, 4],
         samples: [{value: 21.5, timestamp: now}, {value: 22, timestamp: now + 1000}],
         metadata: {type: 2, helpRef: 5, unitRef: 6},
         createdTimestamp: now - 60000,
         exemplars: [Buffer.from('')],
+      }, {
+        // A native histogram: buckets 1 and 2 (deltas 2, 1: counts 2, 3).
+        labelsRefs: [1, 7, 3, 4],
+        histograms: [{countInt: 5, sum: 2.5, schema: 0, zeroThreshold: 0.001, zeroCountInt: 0,
+                      positiveSpans: [{offset: 1, length: 2}], positiveDeltas: [2, 1], timestamp: now}],
       }],
     });
     r = await remoteWrite(`${server.url}/api/acme/prometheus/api/v1/write`, v2, V2_TYPE,
                           {'stream-name': 'home'});
     assert.equal(r.status, 204, r.text);
     assert.equal(r.headers.get('x-prometheus-remote-write-samples-written'), '2');
-    assert.equal(r.headers.get('x-prometheus-remote-write-histograms-written'), '0');
+    assert.equal(r.headers.get('x-prometheus-remote-write-histograms-written'), '1');
     assert.equal(r.headers.get('x-prometheus-remote-write-exemplars-written'), '0');
 
     // Not a remote_write message: 415 (2.0 senders may fall back to 1.0 on it).
@@ -111,7 +117,8 @@ test('hand-made 1.0 and 2.0 bodies: every field, the answers, 415 and 400', asyn
 
   const home = await query(`SELECT metric_name, room, value, epoch_ms(_timestamp) AS ms, metric_type,
       metric_description, metric_unit, start_time_unix_nano
-    FROM ${streamSource(server.dataDir, 'acme', 'home', 'metrics')} ORDER BY ms`);
+    FROM ${streamSource(server.dataDir, 'acme', 'home', 'metrics')}
+    WHERE metric_name = 'temperature_celsius' ORDER BY ms`);
   assert.equal(home.length, 2);
   assert.deepEqual(
       {...home[0]},
@@ -119,6 +126,16 @@ test('hand-made 1.0 and 2.0 bodies: every field, the answers, 415 and 400', asyn
        metric_type: 'gauge', metric_description: 'Room temperature.', metric_unit: 'celsius',
        start_time_unix_nano: BigInt(now - 60000) * 1000000n});
   assert.equal(home[1].value, 22);
+  const [hist] = await query(`SELECT room, value, count, sum, scale, zero_threshold, zero_count,
+      positive_offset, positive_bucket_counts, metric_type,
+      epoch_ms(_timestamp) AS ms
+    FROM ${streamSource(server.dataDir, 'acme', 'home', 'metrics')}
+    WHERE metric_name = 'door_open_seconds'`);
+  assert.deepEqual(
+      {...hist},
+      {room: 'kitchen', value: null, count: 5n, sum: 2.5, scale: 0n, zero_threshold: 0.001,
+       zero_count: 0n, positive_offset: 0n, positive_bucket_counts: '[2,3]',
+       metric_type: 'histogram', ms: BigInt(now)});
 });
 
 // A free TCP port on 127.0.0.1 for Prometheus' own web listener.

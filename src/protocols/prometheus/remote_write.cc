@@ -1,6 +1,7 @@
 #include "protocols/prometheus/remote_write.h"
 
 #include <cstdint>
+#include <cstring>
 #include <string>
 #include <vector>
 
@@ -34,12 +35,6 @@ Status Malformed(const Where& where, wire::Error e) {
   return Status::InvalidInput(where.Text() + ": " + wire::ErrorText(e));
 }
 
-Status Histograms(std::size_t series) {
-  return Status::InvalidInput("timeseries[" + std::to_string(series) +
-                              "]: native histograms are not supported; turn "
-                              "send_native_histograms off for this remote_write");
-}
-
 // Sample { double value = 1; int64 timestamp = 2; } at depth 2.
 bool ReadSample(std::string_view bytes, double& value, std::int64_t& timestamp, wire::Error& e) {
   Reader r(bytes);
@@ -61,6 +56,129 @@ bool ReadSample(std::string_view bytes, double& value, std::int64_t& timestamp, 
     }
     if (!ok) {
       e = r.error();
+      return false;
+    }
+  }
+  return true;
+}
+
+std::int64_t ZigZag64(std::uint64_t v) {
+  return static_cast<std::int64_t>((v >> 1) ^ (~(v & 1) + 1));
+}
+
+// A repeated varint (sint64 when `zigzag`, else uint32 / int64 as is) or fixed64 (double) field
+// given unpacked (its wire type) or packed (a length), appended to `out`.
+template <class T, class Convert>
+bool ReadRepeated(Reader& r, std::uint32_t tag, wire::WireType type, std::vector<T>& out,
+                  Convert convert, wire::Error& e) {
+  if ((tag & 7) == type) {
+    std::uint64_t v;
+    const bool ok = type == wire::kVarint ? r.ReadVarint(v) : r.ReadFixed64(v);
+    if (ok) out.push_back(convert(v));
+    return ok;
+  }
+  std::string_view packed;
+  if (!r.ReadBytes(packed)) return false;
+  if (type == wire::kFixed64 && packed.size() % 8 != 0) {
+    e = wire::Error::kBadPacked;
+    return r.Fail(e);
+  }
+  Reader p(packed);
+  while (!p.done()) {
+    std::uint64_t v;
+    if (!(type == wire::kVarint ? p.ReadVarint(v) : p.ReadFixed64(v))) {
+      e = wire::Error::kBadPacked;
+      return r.Fail(e);
+    }
+    out.push_back(convert(v));
+  }
+  return true;
+}
+
+// BucketSpan { sint32 offset = 1; uint32 length = 2; } at depth 3.
+bool ReadSpan(std::string_view bytes, BucketSpanView& span, Reader& outer) {
+  Reader r(bytes);
+  std::uint32_t tag;
+  while (!r.done()) {
+    std::uint64_t v;
+    bool ok;
+    if (!r.ReadTag(tag)) {
+      ok = false;
+    } else if (tag == Tag(1, wire::kVarint)) {
+      ok = r.ReadVarint(v);
+      span.offset = wire::ZigZag32(v);
+    } else if (tag == Tag(2, wire::kVarint)) {
+      ok = r.ReadVarint(v);
+      span.length = static_cast<std::uint32_t>(v);
+    } else {
+      ok = r.SkipField(tag, 3);
+    }
+    if (!ok) return outer.Fail(r.error());
+  }
+  return true;
+}
+
+// Histogram (proto/remote_write.proto) at depth 2; a oneof's last member wins, as in libprotobuf.
+bool ReadHistogram(std::string_view bytes, HistogramView& h, wire::Error& e) {
+  h.Clear();
+  Reader r(bytes);
+  std::uint32_t tag;
+  const auto as_double = [](std::uint64_t v) {
+    double d;
+    std::memcpy(&d, &v, 8);
+    return d;
+  };
+  const auto as_sint64 = [](std::uint64_t v) { return ZigZag64(v); };
+  while (!r.done()) {
+    std::uint64_t v = 0;
+    bool ok;
+    if (!r.ReadTag(tag)) {
+      ok = false;
+    } else {
+      const std::uint32_t number = tag >> 3;
+      const std::uint32_t type = tag & 7;
+      if (tag == Tag(1, wire::kVarint)) {
+        ok = r.ReadVarint(h.count_int);
+        h.float_count = false;
+      } else if (tag == Tag(2, wire::kFixed64)) {
+        ok = r.ReadDouble(h.count_float);
+        h.float_count = true;
+      } else if (tag == Tag(3, wire::kFixed64)) {
+        ok = r.ReadDouble(h.sum);
+      } else if (tag == Tag(4, wire::kVarint)) {
+        ok = r.ReadVarint(v);
+        h.schema = wire::ZigZag32(v);
+      } else if (tag == Tag(5, wire::kFixed64)) {
+        ok = r.ReadDouble(h.zero_threshold);
+      } else if (tag == Tag(6, wire::kVarint)) {
+        ok = r.ReadVarint(h.zero_count_int);
+        h.float_zero_count = false;
+      } else if (tag == Tag(7, wire::kFixed64)) {
+        ok = r.ReadDouble(h.zero_count_float);
+        h.float_zero_count = true;
+      } else if ((number == 8 || number == 11) && type == wire::kLen) {
+        std::string_view span;
+        BucketSpanView s;
+        ok = r.ReadBytes(span) && ReadSpan(span, s, r);
+        if (ok) h.spans[number == 11].push_back(s);
+      } else if ((number == 9 || number == 12) && (type == wire::kVarint || type == wire::kLen)) {
+        ok = ReadRepeated(r, tag, wire::kVarint, h.deltas[number == 12], as_sint64, e);
+      } else if ((number == 10 || number == 13 || number == 16) &&
+                 (type == wire::kFixed64 || type == wire::kLen)) {
+        ok = ReadRepeated(r, tag, wire::kFixed64,
+                          number == 16 ? h.custom_values : h.counts[number == 13], as_double, e);
+      } else if (tag == Tag(14, wire::kVarint)) {
+        ok = r.ReadVarint(v);
+        h.reset_hint = static_cast<std::int32_t>(v);
+      } else if (tag == Tag(15, wire::kVarint)) {
+        ok = r.ReadVarint(v);
+        h.timestamp = static_cast<std::int64_t>(v);
+      } else {
+        ok = r.SkipField(tag, 2);
+      }
+    }
+    if (!ok) {
+      if (e == wire::Error::kNone) e = r.error();
       return false;
     }
   }
@@ -91,38 +209,51 @@ class Decoder {
     return Status::Ok();
   }
 
-  // Rows of every sample (field 2) of series `series`, whose bytes are `bytes` (already read
-  // once, so only the samples can still be malformed).
+  // Rows of every sample (field 2), then of every native histogram (field `histograms`), of
+  // series `series`, whose bytes are `bytes` (already read once, so only those can still be
+  // malformed).
   Status Samples(std::string_view bytes, std::size_t series, std::span<const LabelView> labels,
-                 const SeriesMeta& meta) {
+                 const SeriesMeta& meta, std::uint32_t histograms) {
     rows_.Series(labels, meta);
-    Reader r(bytes);
-    std::uint32_t tag;
-    std::size_t n = 0;
-    while (!r.done()) {
-      std::string_view field;
-      if (!r.ReadTag(tag)) return Malformed({"timeseries", series}, r.error());
-      if (tag != Tag(2, wire::kLen)) {
-        if (!r.SkipField(tag, 1)) return Malformed({"timeseries", series}, r.error());
-        continue;
+    for (const std::uint32_t wanted : {Tag(2, wire::kLen), Tag(histograms, wire::kLen)}) {
+      Reader r(bytes);
+      std::uint32_t tag;
+      std::size_t n = 0;
+      while (!r.done()) {
+        std::string_view field;
+        if (!r.ReadTag(tag)) return Malformed({"timeseries", series}, r.error());
+        if (tag != wanted) {
+          if (!r.SkipField(tag, 1)) return Malformed({"timeseries", series}, r.error());
+          continue;
+        }
+        if (!r.ReadBytes(field)) return Malformed({"timeseries", series}, r.error());
+        wire::Error e = wire::Error::kNone;
+        if (tag == Tag(2, wire::kLen)) {
+          double value;
+          std::int64_t timestamp;
+          if (!ReadSample(field, value, timestamp, e)) {
+            return Malformed({"timeseries", series, "samples", n}, e);
+          }
+          if (rows_.Sample(value, timestamp, series, n++)) ++result_.samples;
+        } else {
+          if (!ReadHistogram(field, hist_, e)) {
+            return Malformed({"timeseries", series, "histograms", n}, e);
+          }
+          bool stored;
+          INGOT_RETURN_IF_ERROR(rows_.Histogram(hist_, series, n++, stored));
+          if (stored) ++result_.histograms;
+        }
+        if (rows_.Expanded()) return rows_.ExpansionError();
       }
-      if (!r.ReadBytes(field)) return Malformed({"timeseries", series}, r.error());
-      double value;
-      std::int64_t timestamp;
-      wire::Error e = wire::Error::kNone;
-      if (!ReadSample(field, value, timestamp, e)) {
-        return Malformed({"timeseries", series, "samples", n}, e);
-      }
-      rows_.Sample(value, timestamp, series, n++);
-      ++result_.samples;
     }
-    return rows_.CheckExpansion();
+    return Status::Ok();
   }
 
  protected:
   RowWriter rows_;
   WriteResult& result_;
   Labels labels_;
+  HistogramView hist_;
 };
 
 // Remote write 1.0: WriteRequest { repeated TimeSeries timeseries = 1; repeated MetricMetadata
@@ -200,12 +331,10 @@ class V1 : public Decoder {
         INGOT_RETURN_IF_ERROR(Label(field, index));
       } else if (number == 3) {
         ++result_.exemplars;
-      } else if (number == 4) {
-        return Histograms(index);
       }
     }
     const SeriesMeta* meta = families_.Find(MetricName(labels_));
-    return Samples(bytes, index, labels_, meta != nullptr ? *meta : SeriesMeta{});
+    return Samples(bytes, index, labels_, meta != nullptr ? *meta : SeriesMeta{}, 4);
   }
 
   // Label { string name = 1; string value = 2; } at depth 2.
@@ -291,8 +420,7 @@ class V2 : public Decoder {
       } else if (tag == Tag(2, wire::kLen)) {
         ok = r.ReadBytes(field);  // read by Samples()
       } else if (tag == Tag(3, wire::kLen)) {
-        if (!r.ReadBytes(field)) return Malformed(where, r.error());
-        return Histograms(index);
+        ok = r.ReadBytes(field);  // read by Samples()
       } else if (tag == Tag(4, wire::kLen)) {
         ok = r.ReadBytes(field);
         ++result_.exemplars;
@@ -320,7 +448,7 @@ class V2 : public Decoder {
     }
     INGOT_RETURN_IF_ERROR(Symbol(help, where, "metadata.help_ref", meta.help));
     INGOT_RETURN_IF_ERROR(Symbol(unit, where, "metadata.unit_ref", meta.unit));
-    return Samples(bytes, index, labels_, meta);
+    return Samples(bytes, index, labels_, meta, 3);
   }
 
   // Metadata { MetricType type = 1; uint32 help_ref = 3; uint32 unit_ref = 4; } at depth 2. On

@@ -1,5 +1,6 @@
 // Prometheus remote_write bodies (protobuf, after the HTTP layer undid their snappy
-// Content-Encoding) to columns: one row per sample, as docs/schema-metrics.md
+// Content-Encoding) to columns: one row per sample and per native histogram, as
+// docs/schema-metrics.md
 // ("Prometheus remote_write") describes.
 //
 // Two messages: remote write 1.0's `prometheus.WriteRequest` (labels as strings, metadata per
@@ -20,19 +21,20 @@ namespace ingot::protocols::prometheus {
 
 enum class Version : std::uint8_t { kV1, kV2 };
 
-// What a request carried besides the samples it stored: what the 2.0 answer's
-// X-Prometheus-Remote-Write-{Samples,Histograms,Exemplars}-Written headers are made from.
+// What the 2.0 answer's X-Prometheus-Remote-Write-{Samples,Histograms,Exemplars}-Written headers
+// are made from.
 struct WriteResult {
-  std::int64_t samples = 0;    // rows decoded (before the normalization's verdict)
-  std::int64_t exemplars = 0;  // received, not stored
+  std::int64_t samples = 0;     // sample rows stored (the normalization accepted them)
+  std::int64_t histograms = 0;  // native histogram rows stored
+  std::int64_t exemplars = 0;   // received, not stored
 };
 
 // Decodes a `version` request into `out`. The body is read in place: `body` must stay alive until
 // `out`'s batch is finished. Accepts and rejects exactly what libprotobuf would parse (for the
 // messages of proto/remote_write.proto), plus these rules of the mapping: a native histogram
-// (not stored yet) and, in 2.0, a symbol reference past the table or an odd `labels_refs` count
-// fail the request (kInvalidInput); so does a request whose rows would repeat too many label bytes
-// for its size (kTooLarge, RowWriter::kMaxExpansion).
+// whose spans do not describe its buckets and, in 2.0, a symbol reference past the table or an
+// odd `labels_refs` count fail the request (kInvalidInput); so does a request whose rows would
+// repeat too many label bytes for its size (kTooLarge, RowWriter::kMaxExpansion).
 Status Decode(Version version, std::string_view body, StreamRecords& out, WriteResult& result);
 
 // The name of a metric type number (MetricMetadata.type, Metadata.type): "counter", "gauge",

@@ -191,12 +191,12 @@ TEST(RemoteWriteV1, SamplesOutsideTheWindowFailOneByOne) {
   ASSERT_TRUE(out->status.ok());
   EXPECT_EQ(out->batch().num_rows(), 2u);
   EXPECT_EQ(out->decoded.failed(), 2u);
-  EXPECT_EQ(out->result.samples, 4);
+  EXPECT_EQ(out->result.samples, 2);  // stored
   EXPECT_EQ(out->decoded.streams()[0]->first_error.rfind("timeseries[0].samples[1]: ", 0), 0u)
       << out->decoded.streams()[0]->first_error;
 }
 
-TEST(RemoteWriteV1, ExemplarsAreCountedHistogramsRefused) {
+TEST(RemoteWriteV1, ExemplarsAreCounted) {
   pb::WriteRequest req;
   pb::TimeSeries& ts = *req.add_timeseries();
   AddLabel(ts, "__name__", "m");
@@ -205,11 +205,87 @@ TEST(RemoteWriteV1, ExemplarsAreCountedHistogramsRefused) {
   auto out = DecodeBody(Version::kV1, req.SerializeAsString());
   ASSERT_TRUE(out->status.ok());
   EXPECT_EQ(out->result.exemplars, 1);
-  ts.add_histograms("");
+  EXPECT_EQ(out->result.samples, 1);
+}
+
+void AddSpan(google::protobuf::RepeatedPtrField<pb::BucketSpan>* spans, int offset, int length) {
+  pb::BucketSpan* s = spans->Add();
+  s->set_offset(offset);
+  s->set_length(static_cast<std::uint32_t>(length));
+}
+
+// Native histograms: one row each, as OTLP's exponential histograms (docs/schema-metrics.md).
+TEST(RemoteWriteV1, NativeHistograms) {
+  pb::WriteRequest req;
+  pb::TimeSeries& ts = *req.add_timeseries();
+  AddLabel(ts, "__name__", "latency_seconds");
+  AddLabel(ts, "job", "api");
+  pb::Histogram& h = *ts.add_histograms();  // integer counts, as deltas
+  h.set_count_int(12);
+  h.set_sum(3.5);
+  h.set_schema(3);
+  h.set_zero_threshold(1e-128);
+  h.set_zero_count_int(2);
+  AddSpan(h.mutable_positive_spans(), -2, 2);        // buckets -2, -1
+  AddSpan(h.mutable_positive_spans(), 2, 1);         // bucket 2 (after a gap of two)
+  for (int d : {1, 2, 3}) h.add_positive_deltas(d);  // counts 1, 3, 6
+  AddSpan(h.mutable_negative_spans(), 0, 1);
+  h.add_negative_deltas(1);
+  h.set_timestamp(kMs);
+  pb::Histogram& f = *ts.add_histograms();  // float counts, a gauge histogram, custom buckets
+  f.set_count_float(2.5);
+  f.set_sum(-1);
+  f.set_schema(-53);
+  f.set_zero_count_float(0.5);
+  AddSpan(f.mutable_positive_spans(), 0, 2);
+  f.add_positive_counts(1.5);
+  f.add_positive_counts(0.5);
+  f.add_custom_values(0.1);
+  f.add_custom_values(1);
+  f.set_reset_hint(3);
+  f.set_timestamp(kMs + 1);
+  AddSample(ts, 7, kMs + 2);  // a sample too: its row comes first
+  auto out = DecodeBody(Version::kV1, req.SerializeAsString());
+  ASSERT_TRUE(out->status.ok()) << out->status.ToString();
+  ASSERT_EQ(out->batch().num_rows(), 3u);
+  EXPECT_EQ(out->result.samples, 1);
+  EXPECT_EQ(out->result.histograms, 2);
+  EXPECT_EQ(out->Cell(0, "value"), "7");
+  EXPECT_EQ(out->Cell(0, "count"), "-");
+  EXPECT_EQ(out->Cell(1, "metric_name"), "latency_seconds");
+  EXPECT_EQ(out->Cell(1, "job"), "api");
+  EXPECT_EQ(out->Cell(1, "metric_type"), "histogram");
+  EXPECT_EQ(out->Cell(1, "value"), "-");
+  EXPECT_EQ(out->Cell(1, "count"), "12");
+  EXPECT_EQ(out->Cell(1, "sum"), "3.5");
+  EXPECT_EQ(out->Cell(1, "scale"), "3");
+  EXPECT_EQ(out->Cell(1, "zero_count"), "2");
+  EXPECT_EQ(out->Cell(1, "positive_offset"), "-3");
+  EXPECT_EQ(out->Cell(1, "positive_bucket_counts"), "[1,3,0,0,6]");
+  EXPECT_EQ(out->Cell(1, "negative_offset"), "-1");
+  EXPECT_EQ(out->Cell(1, "negative_bucket_counts"), "[1]");
+  EXPECT_EQ(out->Cell(1, "explicit_bounds"), "-");
+  EXPECT_EQ(out->Cell(1, "_timestamp"), std::to_string(kMs * 1000));
+  EXPECT_EQ(out->Cell(2, "metric_type"), "gaugehistogram");
+  EXPECT_EQ(out->Cell(2, "count"), "2.5");
+  EXPECT_EQ(out->Cell(2, "zero_count"), "0.5");
+  EXPECT_EQ(out->Cell(2, "positive_bucket_counts"), "[1.5,0.5]");
+  EXPECT_EQ(out->Cell(2, "positive_offset"), "-1");
+  EXPECT_EQ(out->Cell(2, "negative_bucket_counts"), "-");
+  EXPECT_EQ(out->Cell(2, "explicit_bounds"), "[0.1,1]");
+
+  // Spans that do not describe the buckets sent fail the request.
+  h.add_positive_deltas(1);
   out = DecodeBody(Version::kV1, req.SerializeAsString());
-  EXPECT_EQ(out->status.code(), StatusCode::kInvalidInput);
-  EXPECT_NE(out->status.message().find("timeseries[0]: native histograms are not supported"),
-            std::string::npos);
+  EXPECT_EQ(out->status.message(),
+            "timeseries[0].histograms[0]: positive spans hold 3 buckets but 4 deltas were sent");
+  h.mutable_positive_deltas()->RemoveLast();
+  h.mutable_positive_spans(1)->set_offset(-1);
+  EXPECT_EQ(DecodeBody(Version::kV1, req.SerializeAsString())->status.code(),
+            StatusCode::kInvalidInput);
+  h.mutable_positive_spans(1)->set_offset(1 << 20);  // a million empty buckets
+  EXPECT_EQ(DecodeBody(Version::kV1, req.SerializeAsString())->status.code(),
+            StatusCode::kInvalidInput);
 }
 
 TEST(RemoteWriteV1, MalformedBodiesNameWhere) {
@@ -337,7 +413,7 @@ TEST(RemoteWriteV2, UnpackedRefsAndMergedMetadata) {
   EXPECT_EQ(out->Cell(0, "metric_description"), "h");
 }
 
-TEST(RemoteWriteV2, BadReferencesAndHistogramsFailTheRequest) {
+TEST(RemoteWriteV2, BadReferencesAndBucketsFailTheRequest) {
   {
     V2Builder b;
     b.Series({{"__name__", "m"}}).add_labels_refs(1);  // odd
@@ -363,7 +439,9 @@ TEST(RemoteWriteV2, BadReferencesAndHistogramsFailTheRequest) {
   }
   {
     V2Builder b;
-    b.Series({{"__name__", "m"}}).add_histograms("");
+    pb::Histogram& h = *b.Series({{"__name__", "m"}}).add_histograms();
+    h.add_positive_counts(1);  // no span holds it
+    h.set_count_float(1);
     EXPECT_EQ(DecodeBody(Version::kV2, b.req.SerializeAsString())->status.code(),
               StatusCode::kInvalidInput);
   }
@@ -404,6 +482,42 @@ class Random {
       default: return kMs + static_cast<std::int64_t>(Below(1'000'000));
     }
   }
+  // A native histogram, integer or float, its spans mostly describing its buckets.
+  void Histogram(pb::Histogram& h) {
+    const bool floats = Below(2) == 0;
+    if (floats) {
+      h.set_count_float(Value());
+      h.set_zero_count_float(Value());
+    } else {
+      h.set_count_int(Below(1000));
+      h.set_zero_count_int(Below(10));
+    }
+    h.set_sum(Value());
+    h.set_schema(static_cast<std::int32_t>(Below(12)) - 4);
+    h.set_zero_threshold(Value());
+    h.set_reset_hint(static_cast<std::int32_t>(Below(4)));
+    h.set_timestamp(Millis());
+    for (int side = 0; side < 2; ++side) {
+      auto* spans = side == 0 ? h.mutable_negative_spans() : h.mutable_positive_spans();
+      std::uint32_t buckets = 0;
+      for (std::uint32_t s = Below(3); s > 0; --s) {
+        pb::BucketSpan* span = spans->Add();
+        span->set_offset(static_cast<std::int32_t>(Below(6)) - (s == 1 ? 0 : 3));
+        span->set_length(Below(4));
+        buckets += span->length();
+      }
+      if (Below(10) == 0) ++buckets;  // one more than the spans hold
+      for (std::uint32_t k = 0; k < buckets; ++k) {
+        if (floats) {
+          (side == 0 ? h.mutable_negative_counts() : h.mutable_positive_counts())->Add(Value());
+        } else {
+          (side == 0 ? h.mutable_negative_deltas() : h.mutable_positive_deltas())
+              ->Add(static_cast<std::int64_t>(Below(20)) - 10);
+        }
+      }
+    }
+    if (Below(5) == 0) h.add_custom_values(Value());
+  }
   std::string V1() {
     pb::WriteRequest req;
     for (std::uint32_t i = Below(4); i > 0; --i) {
@@ -418,7 +532,7 @@ class Random {
       for (std::uint32_t j = Below(5); j > 0; --j) AddLabel(ts, Text(), Text());
       for (std::uint32_t j = Below(4); j > 0; --j) AddSample(ts, Value(), Millis());
       if (Below(8) == 0) ts.add_exemplars(Text());
-      if (Below(20) == 0) ts.add_histograms(Text());
+      if (Below(4) == 0) Histogram(*ts.add_histograms());
     }
     return req.SerializeAsString();
   }
@@ -443,7 +557,7 @@ class Random {
       }
       if (Below(3) == 0) ts.set_created_timestamp(Millis());
       if (Below(8) == 0) ts.add_exemplars(Text());
-      if (Below(20) == 0) ts.add_histograms(Text());
+      if (Below(4) == 0) Histogram(*ts.add_histograms());
     }
     return b.req.SerializeAsString();
   }

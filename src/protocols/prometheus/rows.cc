@@ -5,6 +5,7 @@
 #include <limits>
 
 #include "model/timestamp.h"
+#include "protocols/otlp/emitter.h"
 #include "protocols/prometheus/remote_write.h"
 
 namespace ingot::protocols::prometheus {
@@ -29,6 +30,20 @@ std::string_view MetricTypeText(std::int32_t type, std::string& scratch) {
   if (type >= 0 && type < static_cast<std::int32_t>(kNames.size())) return kNames[type];
   scratch = std::to_string(type);
   return scratch;
+}
+
+void HistogramView::Clear() {
+  float_count = float_zero_count = false;
+  count_int = zero_count_int = 0;
+  count_float = sum = zero_threshold = zero_count_float = 0;
+  schema = reset_hint = 0;
+  timestamp = 0;
+  for (int side = 0; side < 2; ++side) {
+    spans[side].clear();
+    deltas[side].clear();
+    counts[side].clear();
+  }
+  custom_values.clear();
 }
 
 std::string_view MetricName(std::span<const LabelView> labels) {
@@ -68,10 +83,19 @@ RowWriter::RowWriter(StreamRecords& out, std::size_t body_bytes)
       metric_unit_(b_.Child(BatchBuilder::kRoot, "metric_unit")),
       metric_description_(b_.Child(BatchBuilder::kRoot, "metric_description")),
       start_time_unix_nano_(b_.Child(BatchBuilder::kRoot, "start_time_unix_nano")),
+      count_(b_.Child(BatchBuilder::kRoot, "count")),
+      sum_(b_.Child(BatchBuilder::kRoot, "sum")),
+      scale_(b_.Child(BatchBuilder::kRoot, "scale")),
+      zero_threshold_(b_.Child(BatchBuilder::kRoot, "zero_threshold")),
+      zero_count_(b_.Child(BatchBuilder::kRoot, "zero_count")),
+      offsets_{b_.Child(BatchBuilder::kRoot, "negative_offset"),
+               b_.Child(BatchBuilder::kRoot, "positive_offset")},
+      bucket_counts_{b_.Child(BatchBuilder::kRoot, "negative_bucket_counts"),
+                     b_.Child(BatchBuilder::kRoot, "positive_bucket_counts")},
+      explicit_bounds_(b_.Child(BatchBuilder::kRoot, "explicit_bounds")),
       max_label_bytes_(kMaxExpansion * body_bytes + kExpansionAllowance) {}
 
-Status RowWriter::CheckExpansion() const {
-  if (label_bytes_ <= max_label_bytes_) return Status::Ok();
+Status RowWriter::ExpansionError() const {
   return Status::TooLarge("request: its samples repeat more than " +
                           std::to_string(max_label_bytes_) +
                           " bytes of labels (32 per byte of body, plus 16 MiB); send fewer "
@@ -96,6 +120,104 @@ void RowWriter::Series(std::span<const LabelView> labels, const SeriesMeta& meta
 
 bool RowWriter::Sample(double value, std::int64_t timestamp_ms, std::size_t series,
                        std::size_t sample) {
+  BeginRow(timestamp_ms);
+  b_.AddDouble(value_, value);
+  return EndRow(type_text_, series, "samples", sample);
+}
+
+Status RowWriter::Histogram(const HistogramView& h, std::size_t series, std::size_t index,
+                            bool& stored) {
+  stored = false;
+  BeginRow(h.timestamp);
+  if (h.float_count) {
+    b_.AddDouble(count_, h.count_float);
+  } else {
+    b_.AddUint(count_, h.count_int);
+  }
+  b_.AddDouble(sum_, h.sum);
+  b_.AddInt(scale_, h.schema);
+  b_.AddDouble(zero_threshold_, h.zero_threshold);
+  if (h.float_zero_count) {
+    b_.AddDouble(zero_count_, h.zero_count_float);
+  } else {
+    b_.AddUint(zero_count_, h.zero_count_int);
+  }
+  for (int side = 0; side < 2; ++side) {
+    if (Status st = Buckets(h, side, offsets_[side], bucket_counts_[side]); !st.ok()) {
+      b_.AbortRecord();
+      return Status::InvalidInput("timeseries[" + std::to_string(series) + "].histograms[" +
+                                  std::to_string(index) + "]: " + std::string(st.message()));
+    }
+  }
+  if (!h.custom_values.empty()) {
+    text_.clear();
+    text_ += '[';
+    for (std::size_t i = 0; i < h.custom_values.size(); ++i) {
+      if (i > 0) text_ += ',';
+      otlp::AppendJsonDouble(h.custom_values[i], text_);
+    }
+    text_ += ']';
+    label_bytes_ += text_.size();
+    b_.AddJsonText(explicit_bounds_, text_);
+  }
+  std::string_view type = type_text_;
+  if (type.empty()) type = h.reset_hint == 3 ? "gaugehistogram" : "histogram";
+  stored = EndRow(type, series, "histograms", index);
+  return Status::Ok();
+}
+
+// Prometheus numbers a bucket by its upper bound (bucket i holds (base^(i-1), base^i]), OTLP by
+// its lower bound ((base^k, base^(k+1)]): the OTLP offset is the first Prometheus index minus 1,
+// and the gaps between spans are empty buckets.
+Status RowWriter::Buckets(const HistogramView& h, int side, BatchBuilder::FieldId offset,
+                          BatchBuilder::FieldId counts) {
+  const std::vector<BucketSpanView>& spans = h.spans[side];
+  const std::size_t sent = h.float_count ? h.counts[side].size() : h.deltas[side].size();
+  std::uint64_t buckets = 0;
+  std::uint64_t dense = 0;
+  for (std::size_t i = 0; i < spans.size(); ++i) {
+    if (i > 0 && spans[i].offset < 0) return Status::InvalidInput("a span has a negative gap");
+    buckets += spans[i].length;
+    dense += spans[i].length + (i > 0 ? static_cast<std::uint64_t>(spans[i].offset) : 0);
+  }
+  const char* name = side == 0 ? "negative" : "positive";
+  if (buckets != sent) {
+    return Status::InvalidInput(std::string(name) + " spans hold " + std::to_string(buckets) +
+                                " buckets but " + std::to_string(sent) +
+                                (h.float_count ? " counts" : " deltas") + " were sent");
+  }
+  if (dense > kMaxBuckets) {
+    return Status::InvalidInput(std::string(name) + " buckets span " + std::to_string(dense) +
+                                " indexes, more than " + std::to_string(kMaxBuckets));
+  }
+  if (buckets == 0) return Status::Ok();
+  text_.clear();
+  text_ += '[';
+  std::uint64_t running = 0;  // integer counts: the deltas summed (wrapping, as int64 would)
+  std::size_t next = 0;       // the next delta or count
+  for (std::size_t i = 0; i < spans.size(); ++i) {
+    if (i > 0) {
+      for (std::int32_t gap = 0; gap < spans[i].offset; ++gap) text_ += "0,";
+    }
+    for (std::uint32_t k = 0; k < spans[i].length; ++k, ++next) {
+      if (h.float_count) {
+        otlp::AppendJsonDouble(h.counts[side][next], text_);
+      } else {
+        running += static_cast<std::uint64_t>(h.deltas[side][next]);
+        otlp::AppendJsonInt(static_cast<std::int64_t>(running), text_);
+      }
+      text_ += ',';
+    }
+  }
+  if (text_.back() == ',') text_.pop_back();
+  text_ += ']';
+  label_bytes_ += text_.size();
+  b_.AddInt(offset, std::int64_t{spans[0].offset} - 1);
+  b_.AddJsonText(counts, text_);
+  return Status::Ok();
+}
+
+void RowWriter::BeginRow(std::int64_t timestamp_ms) {
   label_bytes_ += series_label_bytes_;
   b_.BeginRecord();
   b_.SetTimestamp(MillisToMicros(timestamp_ms));
@@ -103,8 +225,11 @@ bool RowWriter::Sample(double value, std::int64_t timestamp_ms, std::size_t seri
   if (name_ < labels_.size() && !labels_[name_].value.empty()) {
     b_.AddString(metric_name_, labels_[name_].value);
   }
-  b_.AddDouble(value_, value);
-  if (!type_text_.empty()) b_.AddString(metric_type_, type_text_);
+}
+
+bool RowWriter::EndRow(std::string_view type, std::size_t series, const char* kind,
+                       std::size_t index) {
+  if (!type.empty()) b_.AddString(metric_type_, type);
   if (!meta_.unit.empty()) b_.AddString(metric_unit_, meta_.unit);
   if (!meta_.help.empty()) b_.AddString(metric_description_, meta_.help);
   if (meta_.created_ms != 0) {
@@ -125,7 +250,7 @@ bool RowWriter::Sample(double value, std::int64_t timestamp_ms, std::size_t seri
   }
   if (b_.EndRecord(&error_)) return true;
   std::string message =
-      "timeseries[" + std::to_string(series) + "].samples[" + std::to_string(sample) + "]: ";
+      "timeseries[" + std::to_string(series) + "]." + kind + "[" + std::to_string(index) + "]: ";
   message += error_;
   out_.RecordFailure(message);
   return false;

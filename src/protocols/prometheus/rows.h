@@ -49,6 +49,33 @@ class FamilyIndex {
   std::vector<Entry> entries_;
 };
 
+// A native histogram as read (the wire decoder's views, or libprotobuf's message copied out).
+// Reused across a request's histograms: Clear() keeps the vectors' memory.
+struct BucketSpanView {
+  std::int32_t offset = 0;
+  std::uint32_t length = 0;
+};
+struct HistogramView {
+  bool float_count = false;  // the `count` oneof's last member was count_float
+  std::uint64_t count_int = 0;
+  double count_float = 0;
+  double sum = 0;
+  std::int32_t schema = 0;
+  double zero_threshold = 0;
+  bool float_zero_count = false;
+  std::uint64_t zero_count_int = 0;
+  double zero_count_float = 0;
+  // [0] negative, [1] positive buckets.
+  std::vector<BucketSpanView> spans[2];
+  std::vector<std::int64_t> deltas[2];
+  std::vector<double> counts[2];
+  std::int32_t reset_hint = 0;
+  std::int64_t timestamp = 0;
+  std::vector<double> custom_values;
+
+  void Clear();
+};
+
 // The metric name of a series: the value of its first `__name__` label, empty when none.
 std::string_view MetricName(std::span<const LabelView> labels);
 
@@ -70,15 +97,32 @@ class RowWriter {
   // One row: sample `sample` of series `series` (their indexes in the request, for the message of
   // a rejection). False when the normalization rejected it (counted in the stream).
   bool Sample(double value, std::int64_t timestamp_ms, std::size_t series, std::size_t sample);
-  // kTooLarge once the rows written so far hold more label bytes than the body allows (above):
-  // the request fails whole. Checked after each series.
-  Status CheckExpansion() const;
+  // One row of native histogram `index` of series `series`. kInvalidInput when its spans do not
+  // describe its buckets (their lengths against the deltas or counts sent, a negative gap, more
+  // than kMaxBuckets buckets once the gaps are filled); a row the normalization rejects is
+  // counted in the stream, as for samples.
+  static constexpr std::uint64_t kMaxBuckets = 1 << 16;
+  // `stored`: false when the normalization rejected the row.
+  Status Histogram(const HistogramView& h, std::size_t series, std::size_t index, bool& stored);
+  // True once the rows written so far hold more label (and bucket) bytes than the body allows
+  // (above): the request then fails whole with ExpansionError(). Checked after each row.
+  bool Expanded() const { return label_bytes_ > max_label_bytes_; }
+  Status ExpansionError() const;
 
  private:
   StreamRecords& out_;
   model::BatchBuilder& b_;
+  // The row's time, metric name; then the metadata, labels, and the end of the row (`kind`
+  // "samples" or "histograms", for the message of a rejection).
+  void BeginRow(std::int64_t timestamp_ms);
+  bool EndRow(std::string_view type, std::size_t series, const char* kind, std::size_t index);
+  // A histogram side's buckets as `<side>_offset` and `<side>_bucket_counts`.
+  Status Buckets(const HistogramView& h, int side, model::BatchBuilder::FieldId offset,
+                 model::BatchBuilder::FieldId counts);
+
   model::BatchBuilder::FieldId metric_name_, value_, metric_type_, metric_unit_,
-      metric_description_, start_time_unix_nano_;
+      metric_description_, start_time_unix_nano_, count_, sum_, scale_, zero_threshold_,
+      zero_count_, offsets_[2], bucket_counts_[2], explicit_bounds_;
   std::span<const LabelView> labels_;
   std::size_t name_ = 0;  // index in labels_ of the first `__name__`; labels_.size() when none
   std::string_view type_text_;
@@ -86,7 +130,7 @@ class RowWriter {
   std::uint64_t label_bytes_ = 0;         // written so far
   std::uint64_t max_label_bytes_;
   SeriesMeta meta_;
-  std::string type_scratch_, error_;
+  std::string type_scratch_, error_, text_;
 };
 
 // Label scratch space reused by a decoder across the series of a request.
