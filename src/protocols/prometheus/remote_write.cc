@@ -209,13 +209,14 @@ class Decoder {
     return Status::Ok();
   }
 
-  // Rows of every sample (field 2), then of every native histogram (field `histograms`), of
-  // series `series`, whose bytes are `bytes` (already read once, so only those can still be
-  // malformed).
+  // Rows of every sample (field 2), then of every native histogram (field `histograms`, 0 when
+  // the series has none: no second pass), of series `series`, whose bytes are `bytes` (already
+  // read once, so only those can still be malformed).
   Status Samples(std::string_view bytes, std::size_t series, std::span<const LabelView> labels,
                  const SeriesMeta& meta, std::uint32_t histograms) {
     rows_.Series(labels, meta);
     for (const std::uint32_t wanted : {Tag(2, wire::kLen), Tag(histograms, wire::kLen)}) {
+      if (wanted == Tag(0, wire::kLen)) break;
       Reader r(bytes);
       std::uint32_t tag;
       std::size_t n = 0;
@@ -316,6 +317,7 @@ class V1 : public Decoder {
   // exemplars = 3; repeated Histogram histograms = 4; } at depth 1.
   Status Series(std::string_view bytes, std::size_t index) {
     labels_.clear();
+    std::uint32_t histograms = 0;  // field 4 once the series has one
     Reader r(bytes);
     std::uint32_t tag;
     while (!r.done()) {
@@ -331,10 +333,12 @@ class V1 : public Decoder {
         INGOT_RETURN_IF_ERROR(Label(field, index));
       } else if (number == 3) {
         ++result_.exemplars;
+      } else if (number == 4) {
+        histograms = 4;
       }
     }
     const SeriesMeta* meta = families_.Find(MetricName(labels_));
-    return Samples(bytes, index, labels_, meta != nullptr ? *meta : SeriesMeta{}, 4);
+    return Samples(bytes, index, labels_, meta != nullptr ? *meta : SeriesMeta{}, histograms);
   }
 
   // Label { string name = 1; string value = 2; } at depth 2.
@@ -395,6 +399,7 @@ class V2 : public Decoder {
   // created_timestamp = 6; } at depth 1.
   Status Series(std::string_view bytes, std::size_t index) {
     refs_.clear();
+    std::uint32_t histograms = 0;  // field 3 once the series has one
     std::uint32_t help = 0;
     std::uint32_t unit = 0;
     SeriesMeta meta;
@@ -421,6 +426,7 @@ class V2 : public Decoder {
         ok = r.ReadBytes(field);  // read by Samples()
       } else if (tag == Tag(3, wire::kLen)) {
         ok = r.ReadBytes(field);  // read by Samples()
+        histograms = 3;
       } else if (tag == Tag(4, wire::kLen)) {
         ok = r.ReadBytes(field);
         ++result_.exemplars;
@@ -448,7 +454,7 @@ class V2 : public Decoder {
     }
     INGOT_RETURN_IF_ERROR(Symbol(help, where, "metadata.help_ref", meta.help));
     INGOT_RETURN_IF_ERROR(Symbol(unit, where, "metadata.unit_ref", meta.unit));
-    return Samples(bytes, index, labels_, meta, 3);
+    return Samples(bytes, index, labels_, meta, histograms);
   }
 
   // Metadata { MetricType type = 1; uint32 help_ref = 3; uint32 unit_ref = 4; } at depth 2. On
