@@ -209,6 +209,19 @@ class Decoder {
     return Status::Ok();
   }
 
+  // Calls `fn(bytes, index)` for each top-level message field `field` (a series, a metadata
+  // entry), in order.
+  template <class Fn>
+  Status EachMessage(std::string_view body, std::uint32_t field, Fn fn) {
+    std::size_t i = 0;
+    return Top(body, [&](std::uint32_t tag, Reader& r, Status& status) {
+      if (tag != Tag(field, wire::kLen)) return false;
+      std::string_view bytes;
+      status = r.ReadBytes(bytes) ? fn(bytes, i++) : Malformed({}, r.error());
+      return true;
+    });
+  }
+
   // Rows of every sample (field 2), then of every native histogram (field `histograms`, 0 when
   // the series has none: no second pass), of series `series`, whose bytes are `bytes` (already
   // read once, so only those can still be malformed).
@@ -265,21 +278,11 @@ class V1 : public Decoder {
 
   Status Run(std::string_view body) {
     // The metadata first, wherever it is: it applies to every series of its family.
-    std::size_t m = 0;
-    INGOT_RETURN_IF_ERROR(Top(body, [&](std::uint32_t tag, Reader& r, Status& status) {
-      if (tag != Tag(3, wire::kLen)) return false;
-      std::string_view bytes;
-      status = r.ReadBytes(bytes) ? Metadata(bytes, m++) : Malformed({}, r.error());
-      return true;
-    }));
+    INGOT_RETURN_IF_ERROR(EachMessage(
+        body, 3, [this](std::string_view bytes, std::size_t i) { return Metadata(bytes, i); }));
     families_.Seal();
-    std::size_t s = 0;
-    return Top(body, [&](std::uint32_t tag, Reader& r, Status& status) {
-      if (tag != Tag(1, wire::kLen)) return false;
-      std::string_view bytes;
-      status = r.ReadBytes(bytes) ? Series(bytes, s++) : Malformed({}, r.error());
-      return true;
-    });
+    return EachMessage(body, 1,
+                       [this](std::string_view bytes, std::size_t i) { return Series(bytes, i); });
   }
 
  private:
@@ -384,13 +387,8 @@ class V2 : public Decoder {
       ++n;
       return true;
     }));
-    std::size_t s = 0;
-    return Top(body, [&](std::uint32_t tag, Reader& r, Status& status) {
-      if (tag != Tag(5, wire::kLen)) return false;
-      std::string_view bytes;
-      status = r.ReadBytes(bytes) ? Series(bytes, s++) : Malformed({}, r.error());
-      return true;
-    });
+    return EachMessage(body, 5,
+                       [this](std::string_view bytes, std::size_t i) { return Series(bytes, i); });
   }
 
  private:
