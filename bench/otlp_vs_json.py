@@ -82,15 +82,19 @@ def start_server(build, data_dir, log_path):
     raise RuntimeError("ingot did not start")
 
 
-def run_once(build, kind, records, connections, work):
+def run_once(build, kind, records, connections, work, endpoint=None, records_per_request=1000):
+    """One fresh server, `records` sent with `ingot-load --endpoint <endpoint>` (default: the
+    endpoint of `kind` here); the time and CPU until every record is in Parquet."""
+    endpoint = endpoint or ENDPOINTS[kind]
     data_dir = tempfile.mkdtemp(prefix=f"otlp-bench-{kind}-", dir=work)
     proc, url = start_server(build, data_dir, os.path.join(work, f"server-{kind}.log"))
     try:
         started = time.perf_counter()
         cpu0 = cpu_seconds(proc.pid)
         load = subprocess.run(
-            [os.path.join(build, "ingot-load"), "--url", url, "--endpoint", ENDPOINTS[kind],
-             "--stream", "bench", "--records", str(records), "--records-per-request", "1000",
+            [os.path.join(build, "ingot-load"), "--url", url, "--endpoint", endpoint,
+             "--stream", "bench", "--records", str(records),
+             "--records-per-request", str(records_per_request),
              "--connections", str(connections), "--duration", "600s", "--warmup", "0s",
              "--json", "--no-progress"],
             check=True, capture_output=True, text=True)

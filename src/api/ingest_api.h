@@ -9,6 +9,7 @@
 //   POST /services/collector[/event]     Splunk HEC, org "default"
 //   POST /v1/{logs,metrics,traces}       OTLP/HTTP, org "default"     (otlp_http.h)
 //   POST /api/{org}/v1/{logs,metrics,traces}
+//   POST /api/v1/write/msgpack           Arc MessagePack, org from x-arc-database ("default")
 #pragma once
 
 #include <array>
@@ -53,6 +54,8 @@ class IngestApi {
   http::PreBodyCheck OtlpCredentialsFirst(std::string_view org_param);
   // The org a request names: path parameter `org_param`, "default" when there is none.
   static std::string_view OrgOf(const http::Request& head, std::string_view org_param);
+  // The org of an Arc request: its x-arc-database header, "default" when absent.
+  static std::string_view ArcDatabase(const http::Request& head);
 
   // `org` and `stream` as the request named them (the flow checks them).
   void Ingest(const http::ExchangePtr& exchange, const HttpEndpoint& endpoint, std::string_view org,
@@ -64,7 +67,7 @@ class IngestApi {
                   std::string_view org);
 
   ingest::IngestFlow& flow_;
-  HttpEndpoint json_, multi_, bulk_, hec_;
+  HttpEndpoint json_, multi_, bulk_, hec_, arc_;
   // [signal][OtlpEncoding]
   std::array<std::array<HttpEndpoint, 2>, 3> otlp_;
 };

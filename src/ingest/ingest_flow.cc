@@ -57,10 +57,14 @@ model::BuilderOptions IngestFlow::BuilderOptionsNow() const {
 }
 
 std::optional<Refusal> IngestFlow::CheckCredentials(std::string_view authorization,
-                                                    std::string_view org, bool hec) {
+                                                    std::string_view org, bool hec,
+                                                    std::string_view api_key) {
   if (options_.authenticator == nullptr) return std::nullopt;
-  auth::Decision d = options_.authenticator->CheckAuthorization(
-      authorization, model::SanitizeStreamName(org), hec);
+  const std::string stored_org = model::SanitizeStreamName(org);
+  auth::Decision d =
+      authorization.empty() && !api_key.empty()
+          ? options_.authenticator->CheckApiKey(api_key, stored_org)
+          : options_.authenticator->CheckAuthorization(authorization, stored_org, hec);
   if (d.allowed()) return std::nullopt;
   rejections_.auth.fetch_add(1, std::memory_order_relaxed);
   return Refusal{d.status, std::move(d.message), d.failure};

@@ -37,6 +37,7 @@ enum class Endpoint : std::uint8_t {
   kOtlpGrpcLogs,
   kOtlpGrpcMetrics,
   kOtlpGrpcTraces,
+  kArcMsgpack,
   kCount
 };
 std::string_view EndpointName(Endpoint e);

@@ -3,6 +3,7 @@
 #include <limits>
 
 #include "protocols/json/multi.h"
+#include "protocols/msgpack/arc.h"
 
 namespace ingot::protocols {
 
@@ -37,6 +38,10 @@ Status DecodeHec(std::string_view body, std::string_view stream, Decoded& decode
                  DecodeOutcome& outcome) {
   outcome.hec = json::DecodeHec(body, stream, decoded);
   return outcome.hec.ok() ? Status::Ok() : Status::InvalidInput(outcome.hec.text);
+}
+
+Status DecodeArcMsgpack(std::string_view body, std::string_view, Decoded& decoded, DecodeOutcome&) {
+  return msgpack::DecodeArc(body, decoded);
 }
 
 template <Signal kSignal, Encoding kEncoding>
@@ -105,6 +110,14 @@ constexpr ProtocolSpec kProtocols[] = {
     Otlp<Signal::kTraces, Encoding::kJson>(
         Protocol::kOtlpTracesJson, "otlp_traces_json",
         "POST /api/{org}/v1/traces, Content-Type: application/json, stream-name: {stream}"),
+    // Arc MessagePack: the org from x-arc-database, a stream per measurement (the decoder checks
+    // the names), type metrics.
+    {.id = Protocol::kArcMsgpack,
+     .name = "arc_msgpack",
+     .type = model::StreamType::kMetrics,
+     .decode = DecodeArcMsgpack,
+     .streams_in_body = true,
+     .endpoint = "POST /api/v1/write/msgpack, x-arc-database: {org}"},
 };
 
 // Ids are what WAL records hold: unique, in range, never kAbort.

@@ -36,8 +36,9 @@ enum class Protocol : std::uint8_t {
   kOtlpMetricsJson = 9,
   kOtlpTracesProtobuf = 10,
   kOtlpTracesJson = 11,
+  kArcMsgpack = 12,  // Arc MessagePack, /api/v1/write/msgpack
 };
-inline constexpr std::uint8_t kMaxProtocol = 11;
+inline constexpr std::uint8_t kMaxProtocol = 12;
 
 // What some decoders report besides rows; each protocol's answer is made from its part.
 struct DecodeOutcome {

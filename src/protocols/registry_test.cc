@@ -16,7 +16,9 @@ TEST(Registry, EveryEntryIsComplete) {
     SCOPED_TRACE(std::string(p.name));
     EXPECT_TRUE(names.insert(p.name).second) << "names are unique";
     EXPECT_NE(p.decode, nullptr);
-    EXPECT_TRUE(p.endpoint.starts_with("POST /api/{org}/")) << p.endpoint;
+    // The org in the path, or (Arc) in a header.
+    EXPECT_TRUE(p.endpoint.starts_with("POST /api/")) << p.endpoint;
+    EXPECT_NE(p.endpoint.find("{org}"), std::string_view::npos) << p.endpoint;
     EXPECT_EQ(FindProtocol(p.id), &p);
     // OTLP bodies say their encoding by Content-Type; the others take any.
     EXPECT_EQ(p.otlp.has_value(), !p.content_types[0].empty());
@@ -39,7 +41,8 @@ TEST(Registry, WalIdsAreStable) {
   EXPECT_EQ(static_cast<int>(Protocol::kOtlpMetricsJson), 9);
   EXPECT_EQ(static_cast<int>(Protocol::kOtlpTracesProtobuf), 10);
   EXPECT_EQ(static_cast<int>(Protocol::kOtlpTracesJson), 11);
-  EXPECT_EQ(Protocols().size(), 10u);
+  EXPECT_EQ(static_cast<int>(Protocol::kArcMsgpack), 12);
+  EXPECT_EQ(Protocols().size(), 11u);
 }
 
 TEST(Registry, OtlpPerSignalAndEncoding) {

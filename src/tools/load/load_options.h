@@ -14,10 +14,26 @@ namespace ingot::load {
 
 // kOtlpProto / kOtlpJson: OTLP/HTTP logs (/api/{org}/v1/logs, stream in the stream-name header),
 // protobuf or JSON, the workload's records as log records (otlp_body.h).
-enum class Endpoint : std::uint8_t { kJson, kMulti, kBulk, kHec, kOtlpProto, kOtlpJson };
+// kMsgpackColumnar / kMsgpackRows: Arc MessagePack (/api/v1/write/msgpack, org in
+// x-arc-database, the stream as the measurement), metrics of their own (arc_body.h).
+enum class Endpoint : std::uint8_t {
+  kJson,
+  kMulti,
+  kBulk,
+  kHec,
+  kOtlpProto,
+  kOtlpJson,
+  kMsgpackColumnar,
+  kMsgpackRows
+};
+// Arc MessagePack: the records are arc_body.h's, whatever --workload says.
+inline bool IsMsgpack(Endpoint e) {
+  return e == Endpoint::kMsgpackColumnar || e == Endpoint::kMsgpackRows;
+}
 enum class Workload : std::uint8_t { kLogs, kWide, kNarrow, kMetrics };
 
-Result<Endpoint> ParseEndpoint(std::string_view name);  // "json", "multi", "bulk", "hec", "otlp-*"
+// "json", "multi", "bulk", "hec", "otlp-*", "msgpack-columnar", "msgpack-rows"
+Result<Endpoint> ParseEndpoint(std::string_view name);
 Result<Workload> ParseWorkload(std::string_view name);  // "logs", "wide", "narrow", "metrics"
 std::string_view EndpointName(Endpoint e);
 std::string_view WorkloadName(Workload w);

@@ -74,7 +74,8 @@ int main(int argc, char** argv) {
       "throughput and latency percentiles (docs/load.md)"};
   app.add_option("--url", o.url, "Server base URL (http only)")->capture_default_str();
   app.add_option("--endpoint", endpoint,
-                 "multi | json | bulk | hec | otlp-proto | otlp-json (OTLP/HTTP logs)")
+                 "multi | json | bulk | hec | otlp-proto | otlp-json (OTLP/HTTP logs) | "
+                 "msgpack-columnar | msgpack-rows (Arc MessagePack metrics)")
       ->capture_default_str();
   app.add_option("--org", o.org, "Organization in the path")->capture_default_str();
   app.add_option(
