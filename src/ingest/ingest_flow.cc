@@ -11,11 +11,12 @@ namespace {
 
 // Bytes of memory a request of `body_bytes` may need while it is decoded and waits for the WAL:
 // its columns (values, offsets, definition bytes: at most about twice the input for log-like
-// data), plus, for bodies simdjson parses as one document, the parser's index of the document
-// (about four bytes per input byte).
+// data, more for binary formats: ProtocolSpec::column_bytes_per_body_byte), plus, for bodies
+// simdjson parses as one document, the parser's index of the document (about four bytes per input
+// byte).
 std::uint64_t DecodeEstimate(const EndpointSpec& spec, std::size_t body_bytes) {
   const std::uint64_t body = body_bytes;
-  return (2 + spec.transport_body_copies) * body + 4096 +
+  return (spec.protocol->column_bytes_per_body_byte + spec.transport_body_copies) * body + 4096 +
          5 * std::min(body, spec.protocol->document_index_cap);
 }
 

@@ -117,6 +117,9 @@ constexpr ProtocolSpec kProtocols[] = {
      .type = model::StreamType::kMetrics,
      .decode = DecodeArcMsgpack,
      .streams_in_body = true,
+     // A one-byte small integer in a column of its own is a row: an 8-byte value and an 8-byte
+     // `_timestamp` (registry_test.cc decodes such a body).
+     .column_bytes_per_body_byte = 17,
      .endpoint = "POST /api/v1/write/msgpack, x-arc-database: {org}"},
 };
 
