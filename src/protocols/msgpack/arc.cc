@@ -250,8 +250,9 @@ class ArcDecoder {
     Result<std::string> name = model::StreamName(raw, "measurement");
     if (!name.ok()) return Invalid(name.status().message());
     stream = &out_.Stream(*name);
-    last_stream_ = stream;
-    last_raw_ = v.type == Type::kStr ? raw : std::string_view();  // numbered_ is overwritten
+    // numbered_ is overwritten by the next numeric measurement: only names in the body are kept.
+    last_stream_ = v.type == Type::kStr ? stream : nullptr;
+    last_raw_ = raw;
     return Status::Ok();
   }
 

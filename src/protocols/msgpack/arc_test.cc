@@ -263,6 +263,10 @@ TEST(ArcMsgpack, MalformedBodiesAreRefusedSayingWhatAndWhere) {
   Pack empty_m;
   empty_m.Map(2).Str("m").Str("").Str("fields").Map(1).Str("v").V(1);
   EXPECT_EQ(Refusal(empty_m.bytes()), "item 0: measurement name is empty");
+  Pack empty_after_number;  // the stream of the numeric measurement is not reused for ""
+  empty_after_number.Array(2).Map(2).Str("m").V(5).Str("fields").Map(1).Str("v").V(1);
+  empty_after_number.Map(2).Str("m").Str("").Str("fields").Map(1).Str("v").V(1);
+  EXPECT_EQ(Refusal(empty_after_number.bytes()), "item 1: measurement name is empty");
 
   Pack no_fields;
   no_fields.Map(2).Str("m").Str("x").Str("tags").Map(0);
