@@ -14,7 +14,6 @@ writes bench/results/arc_msgpack.json and replaces (or appends) the "Arc Message
 docs/benchmarks.md between its own markers.
 """
 import argparse
-import json
 import os
 import statistics
 import sys
@@ -22,9 +21,8 @@ import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from convert_vs_duckdb import commit, machine  # noqa: E402
-from otlp_vs_json import run_once, update_docs  # noqa: E402
+from otlp_vs_json import add_common_arguments, publish, run_once, write_json  # noqa: E402
 
-ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 TARGET = 2_400_000
 BEGIN = "<!-- arc_msgpack:begin (written by bench/arc_msgpack.py; edits inside are overwritten) -->"
 END = "<!-- arc_msgpack:end -->"
@@ -70,14 +68,7 @@ def main():
     p.add_argument("--connections", type=int, default=4)
     p.add_argument("--per-request", type=int, nargs="+", default=[1000, 10000])
     p.add_argument("--endpoints", nargs="+", default=["msgpack-columnar", "msgpack-rows"])
-    p.add_argument("--build", default=os.path.join(ROOT, "build"))
-    p.add_argument("--work", default="/tmp/ingot-arc-bench")
-    p.add_argument("--json", default=os.path.join(ROOT, "bench", "results", "arc_msgpack.json"))
-    p.add_argument("--docs", default=os.path.join(ROOT, "docs", "benchmarks.md"))
-    p.add_argument("--no-docs", action="store_true", help="do not touch docs/benchmarks.md")
-    p.add_argument("--note", default="", help="a sentence for the docs (e.g. machine load)")
-    p.add_argument("--commit", default=None,
-                   help="commit the binaries in --build were built from (default: this HEAD)")
+    add_common_arguments(p, "/tmp/ingot-arc-bench", "arc_msgpack.json")
     args = p.parse_args()
     os.makedirs(args.work, exist_ok=True)
 
@@ -110,18 +101,12 @@ def main():
         "target_records_per_s": TARGET,
         "note": args.note,
     }
-    os.makedirs(os.path.dirname(args.json), exist_ok=True)
-    with open(args.json, "w") as f:
-        json.dump(result, f, indent=2)
-        f.write("\n")
+    write_json(args.json, result)
     print()
     for c in cells:
         print(f"{c['endpoint']:16} x{c['per_request']:<6} {c['median_records_per_s']:>12,.0f} "
               f"records/s (median)  vs {TARGET:,}: {c['median_records_per_s'] / TARGET:.2f}x")
-    print(f"wrote {args.json}")
-    if not args.no_docs:
-        update_docs(args.docs, section(result, args))
-        print(f"updated {args.docs}")
+    publish(args, section(result, args))
 
 
 if __name__ == "__main__":

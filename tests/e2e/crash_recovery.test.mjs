@@ -2,43 +2,26 @@
 // written), restart, and check with DuckDB that every acknowledged record is in Parquet exactly
 // once. A longer soak of the same test: CRASH_KILLS=200 node --test crash_recovery.test.mjs
 import assert from 'node:assert/strict';
-import fs from 'node:fs';
-import path from 'node:path';
 import {test} from 'node:test';
 import {setTimeout as sleep} from 'node:timers/promises';
 
-import {post, query, startServer, streamSource, tempDir} from './helpers.mjs';
+import {countMissingIds, post, query, sendNumberedBatches, startServer, streamSource, tempDir}
+  from './helpers.mjs';
 
 const KILLS = Number(process.env.CRASH_KILLS ?? 12);
 
 // Sends NDJSON batches of uniquely numbered records on `connections` parallel loops until
 // `stopped()`; returns the ids of the records whose request was answered 200.
-async function load(url, state, connections, stopped) {
-  const acked = [];
-  await Promise.all(Array.from({length: connections}, async () => {
-    while (!stopped()) {
-      const first = state.next;
-      const count = 50 + Math.floor(Math.random() * 450);
-      state.next += count;
-      const lines = [];
-      for (let id = first; id < first + count; ++id) {
-        lines.push(
-            JSON.stringify({id, msg: `record ${id}`, n: id % 97, pad: 'x'.repeat(id % 200)}));
-      }
-      let r;
-      try {
-        r = await post(`${url}/api/crash/test/_multi`, lines.join('\n'));
-      } catch {
-        await sleep(5);  // the server is down: these records were not acknowledged
-        continue;
-      }
-      if (r.status === 200) {
-        assert.equal(r.json.status[0].successful, count);
-        for (let id = first; id < first + count; ++id) acked.push(id);
-      }
+function load(url, state, connections, stopped) {
+  return sendNumberedBatches(state, connections, stopped, async (first, count) => {
+    const lines = [];
+    for (let id = first; id < first + count; ++id) {
+      lines.push(JSON.stringify({id, msg: `record ${id}`, n: id % 97, pad: 'x'.repeat(id % 200)}));
     }
-  }));
-  return acked;
+    const r = await post(`${url}/api/crash/test/_multi`, lines.join('\n'));
+    if (r.status === 200) assert.equal(r.json.status[0].successful, count);
+    return r.status === 200;
+  });
 }
 
 test(`every acknowledged record survives ${KILLS} SIGKILLs exactly once`, async () => {
@@ -65,12 +48,7 @@ test(`every acknowledged record survives ${KILLS} SIGKILLs exactly once`, async 
   const [stats] =
       await query(`SELECT count(*)::BIGINT AS rows, count(DISTINCT id)::BIGINT AS ids FROM ${src}`);
   assert.equal(stats.rows, stats.ids, 'a record appears twice');
-  const ackFile = path.join(dataDir, 'acked.csv');
-  fs.writeFileSync(ackFile, acked.join('\n') + '\n');
-  const missing = await query(`
-    WITH acked AS (SELECT * FROM read_csv('${ackFile}', header=false, columns={'id': 'BIGINT'}))
-    SELECT count(*)::BIGINT AS n FROM acked ANTI JOIN (SELECT id FROM ${src}) p USING (id)`);
-  assert.equal(missing[0].n, 0n, 'acknowledged records are missing');
+  assert.equal(await countMissingIds(src, acked, dataDir), 0n, 'acknowledged records are missing');
   // Records whose request died with the server may or may not be there, but nothing else may be.
   const [range] = await query(`SELECT max(id) AS max_id FROM ${src}`);
   assert.ok(range.max_id < BigInt(state.next));

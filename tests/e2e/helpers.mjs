@@ -110,3 +110,38 @@ export function streamSource(dataDir, org, stream, type = 'logs') {
   const glob = path.join(dataDir, 'files', org, type, stream, '**', '*.parquet');
   return `read_parquet('${glob}', hive_partitioning=true, union_by_name=true)`;
 }
+
+// Sends batches of uniquely numbered records on `connections` parallel loops until `stopped()`
+// (for crash tests): `send(first, count)` posts records first .. first + count - 1 and resolves
+// to whether the server acknowledged them; it throws while the server is down. Resolves with the
+// ids of the acknowledged records.
+export async function sendNumberedBatches(state, connections, stopped, send) {
+  const acked = [];
+  await Promise.all(Array.from({length: connections}, async () => {
+    while (!stopped()) {
+      const first = state.next;
+      const count = 50 + Math.floor(Math.random() * 450);
+      state.next += count;
+      let ok;
+      try {
+        ok = await send(first, count);
+      } catch {
+        await new Promise((resolve) => setTimeout(resolve, 5));  // down: not acknowledged
+        continue;
+      }
+      if (ok) for (let id = first; id < first + count; ++id) acked.push(id);
+    }
+  }));
+  return acked;
+}
+
+// How many of the `acked` ids are not in the `id` column of `src` (a streamSource); the ids go
+// through a file in `dir`.
+export async function countMissingIds(src, acked, dir) {
+  const file = path.join(dir, 'acked.csv');
+  fs.writeFileSync(file, acked.join('\n') + '\n');
+  const [row] = await query(`
+    WITH acked AS (SELECT * FROM read_csv('${file}', header=false, columns={'id': 'BIGINT'}))
+    SELECT count(*)::BIGINT AS n FROM acked ANTI JOIN (SELECT id FROM ${src}) p USING (id)`);
+  return row.n;
+}

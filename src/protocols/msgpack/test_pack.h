@@ -6,7 +6,7 @@
 #include <string>
 #include <string_view>
 
-#include "common/input_padding.h"
+#include "protocols/json/test_body.h"
 
 namespace ingot::protocols::msgpack {
 
@@ -50,16 +50,6 @@ class Pack {
 };
 
 // A body with kInputPadding zero bytes after it.
-class Padded {
- public:
-  explicit Padded(std::string_view bytes) : storage_(bytes), size_(bytes.size()) {
-    storage_.append(kInputPadding, '\0');
-  }
-  std::string_view view() const { return {storage_.data(), size_}; }
-
- private:
-  std::string storage_;
-  std::size_t size_;
-};
+using Padded = json::PaddedBody;
 
 }  // namespace ingot::protocols::msgpack
