@@ -80,8 +80,7 @@ TEST_F(InfluxRoutesTest, PartialWrites) {
   ASSERT_EQ(r.status, 400);
   EXPECT_EQ(r.body,
             R"({"error":"partial write: line 2: unable to parse 'm v=': missing field value )"
-            R"((2 bad lines not stored, 2 points stored)"
-})");
+            R"x((2 bad lines not stored, 2 points stored)"})x");
   EXPECT_EQ(Sealed()[0].rows, 2u);
 r = client_->Post(base_ + "/api/v2/write?bucket=db", body, {});
 ASSERT_EQ(r.status, 400);

@@ -118,7 +118,8 @@ TEST(Registry, HecVerdictIsTheOutcome) {
   const std::string body = std::string(R"({"event":)") + std::string(64, '\0');
   Decoded decoded(model::BuilderOptions{});
   DecodeOutcome outcome;
-  const Status st = FindProtocol(Protocol::kHec)->decode({body.data(), 9}, "s", decoded, outcome);
+  const Status st =
+      FindProtocol(Protocol::kHec)->decode({body.data(), 9}, "s", 0, decoded, outcome);
   EXPECT_FALSE(st.ok());
   EXPECT_FALSE(outcome.hec.ok());
   EXPECT_EQ(st.message(), outcome.hec.text);
