@@ -34,3 +34,5 @@ BENCHMARK(BM_DecodeLineProtocol)->Arg(100)->Arg(1000)->Arg(10000);
 
 }  // namespace
 }  // namespace ingot::protocols::influx
+
+BENCHMARK_MAIN();
