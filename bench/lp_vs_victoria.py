@@ -15,18 +15,19 @@ servers). The two servers alternate, so machine noise hits both alike.
   Parquet file (`ingot_parquet_rows_total` >= points, memtable empty): decode, WAL fdatasync,
   memtable, Parquet.
 - VictoriaMetrics: `victoria-metrics -storageDataPath <fresh dir>`, its defaults (it acknowledges
-  once a point is in its in-memory buffers; it has no WAL). The time counted runs from the start
-  of `ingot-load` until a query counts every sample of the run (`sum(count_over_time(
-  cpu_requests[...]))`), i.e. until the points are searchable.
+  once a point is in its in-memory buffers; it has no WAL). Two figures: points/s acknowledged
+  (`ingot-load`'s own rate: the most favourable to VictoriaMetrics, since nothing is durable nor
+  searchable yet) and points/s until a query counts every sample of the run
+  (`sum(count_over_time(cpu_requests[...]))`, i.e. until they are searchable; a fresh database
+  takes several seconds to show new series, which dominates short runs).
 
+The target ratio is the strict one: ingot until in Parquet over VictoriaMetrics acknowledged.
 Prints the medians and the ratio against the 1.0x target, writes bench/results/lp_vs_victoria.json
 and replaces (or appends) its section of docs/benchmarks.md between its own markers.
 """
 import argparse
 import json
 import os
-import shutil
-import signal
 import socket
 import statistics
 import subprocess
@@ -38,7 +39,7 @@ import urllib.request
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from convert_vs_duckdb import commit, machine  # noqa: E402
-from otlp_vs_json import cpu_seconds, scrape, start_server, update_docs  # noqa: E402
+from otlp_vs_json import measure, persisted, start_server, update_docs  # noqa: E402
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 LABELS = {"ingot": "ingot (`--wal-sync always`, until in Parquet)",
@@ -90,49 +91,21 @@ def victoria_samples(url, start_ms):
 def run_once(args, kind, work):
     data_dir = tempfile.mkdtemp(prefix=f"lp-bench-{kind}-", dir=work)
     log = os.path.join(work, f"server-{kind}.log")
+    start_ms = int(time.time() * 1000)
     if kind == "ingot":
         proc, url = start_server(args.build, data_dir, log)
+        stored = lambda acked: persisted(url, acked)  # noqa: E731
     else:
         proc, url = start_victoria(data_dir, log)
-    start_ms = int(time.time() * 1000)
-    try:
-        started = time.perf_counter()
-        cpu0 = cpu_seconds(proc.pid)
-        load = subprocess.run(
-            [os.path.join(args.build, "ingot-load"), "--url", url, "--endpoint", "lp",
-             "--org", "bench", "--records", str(args.records), "--records-per-request",
-             str(args.records_per_request), "--connections", str(args.connections),
-             "--start-timestamp-ms", str(start_ms), "--duration", "600s", "--warmup", "0s",
-             "--json", "--no-progress"],
-            check=True, capture_output=True, text=True)
-        report = json.loads(load.stdout)
-        acked = report["whole_run"]["records_ok"]
-        if acked < args.records:
-            raise RuntimeError(f"{kind}: only {acked} of {args.records} points acknowledged: "
-                               f"{report.get('statuses')} {report.get('first_error_body')}")
-        while True:
-            if kind == "ingot":
-                m = scrape(url)
-                done = m["ingot_parquet_rows_total"] >= acked and m["ingot_memtable_bytes"] == 0
-            else:
-                done = victoria_samples(url, start_ms) >= acked
-            if done:
-                break
-            if time.perf_counter() - started > 600:
-                raise RuntimeError(f"{kind}: points not stored after 600 s")
-            time.sleep(0.02)
-        stored_s = time.perf_counter() - started
-        server_cpu_s = cpu_seconds(proc.pid) - cpu0
-    finally:
-        proc.send_signal(signal.SIGTERM)
-        proc.wait(timeout=120)
-        shutil.rmtree(data_dir, ignore_errors=True)
-    return {"records": acked, "stored_s": round(stored_s, 3),
-            "records_per_s": round(acked / stored_s),
-            "acked_records_per_s": round(report.get("records_per_s", 0)),
-            "wire_bytes": report.get("bytes", {}).get("wire", 0),
-            "server_cpu_s": round(server_cpu_s, 2),
-            "server_cpu_us_per_record": round(server_cpu_s * 1e6 / acked, 3)}
+        stored = lambda acked: victoria_samples(url, start_ms) >= acked  # noqa: E731
+    return measure(
+        proc, data_dir,
+        [os.path.join(args.build, "ingot-load"), "--url", url, "--endpoint", "lp",
+         "--org", "bench", "--records", str(args.records), "--records-per-request",
+         str(args.records_per_request), "--connections", str(args.connections),
+         "--start-timestamp-ms", str(start_ms), "--duration", "600s", "--warmup", "0s",
+         "--json", "--no-progress"],
+        args.records, kind, stored)
 
 
 def section(result, args):
@@ -141,6 +114,7 @@ def section(result, args):
     cpu = result["median_server_cpu_us_per_record"]
     acked = result["median_acked_records_per_s"]
     ratio = result["ratio_ingot_to_victoria"]
+    ratio_stored = result["ratio_until_stored"]
     rows = "\n".join(
         f"| {LABELS[k]} | {median[k]:,.0f} | "
         f"{', '.join(format(r['records_per_s'], ',') for r in result['runs'][k])} | "
@@ -163,7 +137,8 @@ Server CPU is the server process's user + system time over the same interval, pe
 |---|---|---|---|---|
 {rows}
 
-ingot / VictoriaMetrics: **{ratio:.2f}x** points/s (target ≥ {TARGET_RATIO}x: {'met' if ratio >= TARGET_RATIO else 'not met'}).
+ingot until in Parquet / VictoriaMetrics acknowledged: **{ratio:.2f}x** points/s (target ≥ {TARGET_RATIO}x: {'met' if ratio >= TARGET_RATIO else 'not met'});
+until stored on both sides (VictoriaMetrics: searchable): {ratio_stored:.2f}x.
 {result['note']}
 {END}"""
 
@@ -199,7 +174,8 @@ def main():
     acked = {k: statistics.median(r["acked_records_per_s"] for r in v) for k, v in runs.items()}
     cpu = {k: statistics.median(r["server_cpu_us_per_record"] for r in v)
            for k, v in runs.items()}
-    ratio = median["ingot"] / median["victoria"]
+    ratio = median["ingot"] / acked["victoria"]
+    ratio_stored = median["ingot"] / median["victoria"]
     result = {
         "benchmark": "lp_vs_victoria",
         "commit": commit(),
@@ -214,6 +190,7 @@ def main():
         "median_acked_records_per_s": acked,
         "median_server_cpu_us_per_record": cpu,
         "ratio_ingot_to_victoria": round(ratio, 3),
+        "ratio_until_stored": round(ratio_stored, 3),
         "target": {"ratio": TARGET_RATIO, "met": ratio >= TARGET_RATIO},
         "note": args.note,
     }
@@ -221,8 +198,9 @@ def main():
     with open(args.json, "w") as f:
         json.dump(result, f, indent=2)
         f.write("\n")
-    print(f"\ningot / VictoriaMetrics: {ratio:.2f}x points/s until stored "
-          f"(target {TARGET_RATIO}x: {'met' if ratio >= TARGET_RATIO else 'not met'})")
+    print(f"\ningot until in Parquet / VictoriaMetrics acknowledged: {ratio:.2f}x points/s "
+          f"(target {TARGET_RATIO}x: {'met' if ratio >= TARGET_RATIO else 'not met'}); "
+          f"until stored on both sides: {ratio_stored:.2f}x")
     print(f"wrote {args.json}")
     if not args.no_docs:
         update_docs(args.docs, section(result, args))
