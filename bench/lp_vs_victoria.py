@@ -157,8 +157,12 @@ def main():
     p.add_argument("--note", default="", help="a sentence for the docs (e.g. machine load)")
     args = p.parse_args()
     os.makedirs(args.work, exist_ok=True)
+    # Debian's build prints no -version: the package's version says which it is.
     version = subprocess.run(["victoria-metrics", "-version"], stdout=subprocess.PIPE,
-                             stderr=subprocess.STDOUT, text=True).stdout.strip()
+                             stderr=subprocess.STDOUT, text=True).stdout.strip() or (
+        "Debian package " + subprocess.run(
+            ["dpkg-query", "-W", "-f", "${Version}", "victoria-metrics"],
+            capture_output=True, text=True).stdout.strip())
 
     runs = {"ingot": [], "victoria": []}
     for i in range(args.runs):
@@ -203,7 +207,7 @@ def main():
           f"until stored on both sides: {ratio_stored:.2f}x")
     print(f"wrote {args.json}")
     if not args.no_docs:
-        update_docs(args.docs, section(result, args))
+        update_docs(args.docs, section(result, args), BEGIN, END)
         print(f"updated {args.docs}")
 
 

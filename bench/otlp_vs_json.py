@@ -170,11 +170,13 @@ OTLP {median['otlp']:,.0f} records/s (target ≥ {TARGET_RATE:,}: {'met' if medi
 {END}"""
 
 
-def update_docs(path, text):
+def update_docs(path, text, begin=BEGIN, end=END):
+    """Replaces the section between the markers `begin` and `end` of `path` with `text` (which
+    carries them), or appends it."""
     with open(path) as f:
         doc = f.read()
-    if BEGIN in doc and END in doc:
-        doc = doc[:doc.index(BEGIN)] + text + doc[doc.index(END) + len(END):]
+    if begin in doc and end in doc:
+        doc = doc[:doc.index(begin)] + text + doc[doc.index(end) + len(end):]
     else:
         doc = doc.rstrip("\n") + "\n\n" + text + "\n"
     with open(path, "w") as f:
