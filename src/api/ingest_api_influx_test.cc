@@ -82,15 +82,16 @@ TEST_F(InfluxRoutesTest, PartialWrites) {
             R"({"error":"partial write: line 2: unable to parse 'm v=': missing field value )"
             R"x((2 bad lines not stored, 2 points stored)"})x");
   EXPECT_EQ(Sealed()[0].rows, 2u);
-r = client_->Post(base_ + "/api/v2/write?bucket=db", body, {});
-ASSERT_EQ(r.status, 400);
-EXPECT_EQ(r.body.rfind(R"({"code":"invalid","message":"partial write: line 2: )", 0), 0u) << r.body;
-EXPECT_EQ(Sealed()[0].rows, 2u);
-// Only bad lines: nothing stored, 400 with the first.
-r = client_->Post(base_ + "/write?db=db", "m\n", {});
-ASSERT_EQ(r.status, 400);
-EXPECT_EQ(r.body, R"({"error":"line 1: unable to parse 'm': missing fields"})");
-EXPECT_TRUE(Sealed().empty());
+  r = client_->Post(base_ + "/api/v2/write?bucket=db", body, {});
+  ASSERT_EQ(r.status, 400);
+  EXPECT_EQ(r.body.rfind(R"({"code":"invalid","message":"partial write: line 2: )", 0), 0u)
+      << r.body;
+  EXPECT_EQ(Sealed()[0].rows, 2u);
+  // Only bad lines: nothing stored, 400 with the first.
+  r = client_->Post(base_ + "/write?db=db", "m\n", {});
+  ASSERT_EQ(r.status, 400);
+  EXPECT_EQ(r.body, R"({"error":"line 1: unable to parse 'm': missing fields"})");
+  EXPECT_TRUE(Sealed().empty());
 }
 
 TEST_F(InfluxRoutesTest, BadParametersAre400BeforeAnythingIsStored) {
@@ -104,8 +105,7 @@ TEST_F(InfluxRoutesTest, BadParametersAre400BeforeAnythingIsStored) {
       {"/write?precision=s", "database is required"},
       {"/write?db=", "database is required"},
       {"/api/v2/write?org=o", "bucket is required"},
-      {"/write?db=" + std::string(200, 'x'),
-       "is 200 bytes, over the limit of 128"},
+      {"/write?db=" + std::string(200, 'x'), "is 200 bytes, over the limit of 128"},
   };
   for (const Case& c : cases) {
     const CurlResult r = client_->Post(base_ + c.target, "m v=1", {});
