@@ -370,13 +370,17 @@ class Parser {
     return m;
   }
 
-  // The start of the line at `start` for a message: at most kQuotedBytes, up to its end; bytes
-  // that are not printable ASCII become '?' in a body that is not valid UTF-8.
+  // The start of the line at `start` for a message: at most kQuotedBytes, up to its end, cut at a
+  // character boundary; bytes that are not ASCII become '?' in a body that is not valid UTF-8.
   std::string Quote(const char* start) const {
     const char* stop = start;
     while (stop < end_ && *stop != '\n' &&
            stop - start < static_cast<std::ptrdiff_t>(kQuotedBytes)) {
       ++stop;
+    }
+    // Cut at a character boundary: the quote goes into a JSON answer.
+    while (stop > start && stop < end_ && (static_cast<unsigned char>(*stop) & 0xC0) == 0x80) {
+      --stop;
     }
     if (stop > start && stop[-1] == '\r') --stop;
     std::string text(start, stop);

@@ -216,6 +216,14 @@ TEST(LineProtocol, BadLines) {
   }
 }
 
+// The message quotes 64 bytes of the line, never half a UTF-8 character (it goes into JSON).
+TEST(LineProtocol, QuotesCutAtCharacterBoundaries) {
+  const std::string line = std::string(63, 'm') + "\xc3\xa9 v";  // é across byte 64
+  auto d = Lp(line);
+  EXPECT_EQ(d->status.message(),
+            "line 1: unable to parse '" + std::string(63, 'm') + "...': missing field value");
+}
+
 TEST(LineProtocol, OnlyBadLinesFailTheRequest) {
   auto d = Lp("cpu\ncpu v=\n");
   EXPECT_EQ(d->status.code(), StatusCode::kInvalidInput);
