@@ -1,7 +1,9 @@
 // libFuzzer target for the line protocol decoder: any input must either decode or fail with
 // InvalidInput (every line bad), never crash; decoding the same bytes twice gives the same answer
-// (WAL replay relies on it); the batches keep protocols/fuzz_invariants.h; and every line is
-// either stored or counted bad. The first input byte picks the precision.
+// (WAL replay relies on it); the batches keep protocols/fuzz_invariants.h; a failed body stores
+// nothing; the first bad line's message is valid UTF-8. The first input byte picks the precision.
+#include <simdjson.h>
+
 #include <cstdint>
 #include <cstdlib>
 #include <string>
@@ -34,6 +36,8 @@ Outcome Run(std::string_view body, ingot::protocols::influx::Precision precision
   decoded.Finish();
   ingot::protocols::CheckDecodedInvariants(decoded);
   if (!st.ok() && decoded.successful() != 0) std::abort();  // a failed request stores nothing
+  // The message goes into a JSON answer: valid UTF-8 whatever the body.
+  if (!simdjson::validate_utf8(errors.first.data(), errors.first.size())) std::abort();
   return {st.ok(), decoded.successful(), errors.bad, errors.first};
 }
 
