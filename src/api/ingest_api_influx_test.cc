@@ -116,6 +116,18 @@ TEST_F(InfluxRoutesTest, BadParametersAre400BeforeAnythingIsStored) {
   EXPECT_TRUE(Sealed().empty());
 }
 
+TEST_F(InfluxRoutesTest, UnavailableWhileStartingWithRetryAfterInEachShape) {
+  flow_.set_ingester(nullptr);
+  CurlResult r = client_->Post(base_ + "/api/v2/write?bucket=b", "m v=1", {});
+  EXPECT_EQ(r.status, 503);
+  EXPECT_TRUE(HasHeader(r, "Retry-After: 1")) << r.headers;
+  EXPECT_EQ(r.body.rfind(R"({"code":"unavailable","message":"starting up)", 0), 0u) << r.body;
+  r = client_->Post(base_ + "/write?db=b", "m v=1", {});
+  EXPECT_EQ(r.status, 503);
+  EXPECT_EQ(r.body.rfind(R"({"error":"starting up)", 0), 0u) << r.body;
+  EXPECT_EQ(flow_.rejections().starting.load(), 2u);
+}
+
 TEST(InfluxHttp, QueryParameters) {
   EXPECT_EQ(QueryParam("db=a&precision=s", "db"), "a");
   EXPECT_EQ(QueryParam("db=a&precision=s", "precision"), "s");

@@ -163,6 +163,17 @@ test('the three write endpoints, hand-made escapes, precision, partial writes', 
   assert.ok(!fs.existsSync(path.join(server.dataDir, 'files', 'never')));
 });
 
+test('a body over --max-body-size is 413, nothing stored', async () => {
+  const server = await startServer(['--max-body-size', '1KiB']);
+  try {
+    const r = await post(`${server.url}/write?db=big`, 'm v=1i\n'.repeat(500));
+    assert.equal(r.status, 413, r.text);
+  } finally {
+    assert.equal(await server.stop(), 0, server.log());
+  }
+  assert.ok(!fs.existsSync(path.join(server.dataDir, 'files', 'big')));
+});
+
 test('credentials: u/p query parameters, Basic, scoped to the database', async () => {
   const dir = tempDir();
   const user = execFileSync(ingotBinary, ['hash-password', '--email', 'telegraf',
