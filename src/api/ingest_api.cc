@@ -285,8 +285,12 @@ void IngestApi::IngestInflux(const ExchangePtr& exchange, InfluxApi api) {
   if (database.empty()) {
     problem = api == InfluxApi::kV2 ? "bucket is required" : "database is required";
   } else if (!precision) {
-    problem =
-        "unknown precision \"" + *precision_text + "\": expected ns, us, ms or s (or n, u, m, h)";
+    // Quoted as printable ASCII, at most 16 bytes: the answer is JSON.
+    std::string quoted = precision_text->substr(0, 16);
+    for (char& c : quoted) {
+      if (c < 0x20 || c > 0x7e) c = '?';
+    }
+    problem = "unknown precision \"" + quoted + "\": expected ns, us, ms or s (or n, u, m, h)";
   } else if (Result<std::string> name = model::StreamName(database, "database"); !name.ok()) {
     problem = name.status().message();
   }

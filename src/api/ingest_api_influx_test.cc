@@ -102,6 +102,7 @@ TEST_F(InfluxRoutesTest, BadParametersAre400BeforeAnythingIsStored) {
   const Case cases[] = {
       {"/write?db=db&precision=sec",
        "unknown precision \\\"sec\\\": expected ns, us, ms or s (or n, u, m, h)"},
+      {"/write?db=db&precision=%FF%0A", "unknown precision \\\"??\\\""},
       {"/write?precision=s", "database is required"},
       {"/write?db=", "database is required"},
       {"/api/v2/write?org=o", "bucket is required"},
