@@ -8,6 +8,7 @@
 #include <cstring>
 #include <vector>
 
+#include "common/ascii.h"
 #include "model/names.h"
 
 namespace ingot::protocols::influx {
@@ -38,21 +39,43 @@ bool AtLineEnd(const char* q, const char* end) {
   return q == end || *q == '\n' || (*q == '\r' && (q + 1 == end || q[1] == '\n'));
 }
 
-// From `q` to the first character `stop` accepts that no backslash escapes, or to the line end.
-// `escaped` is set when the token holds a backslash (Unescape then has work to do).
-template <typename Stop>
-const char* ScanToken(const char* q, const char* end, Stop stop, bool& escaped) {
-  while (q < end) {
+// Which bytes end a token, one table per kind of token: a lookup per byte instead of a comparison
+// per delimiter. Every table also stops at the bytes ScanToken looks at more closely: a backslash
+// (an escape), LF and CR (the line end).
+using StopTable = std::array<bool, 256>;
+constexpr StopTable Stops(std::string_view delimiters) {
+  StopTable t{};
+  for (char c : delimiters) t[static_cast<unsigned char>(c)] = true;
+  t['\\'] = t['\n'] = t['\r'] = true;
+  return t;
+}
+constexpr StopTable kMeasurementStops = Stops(", ");
+constexpr StopTable kKeyStops = Stops("=, ");  // tag and field keys
+constexpr StopTable kTagValueStops = Stops(", ");
+constexpr StopTable kValueStops = Stops(", ");  // unquoted field values: no escapes in them
+
+// From `q` to the first byte of `stops` that no backslash escapes, or to the line end. `escaped`
+// is set when the token holds a backslash (Unescape then has work to do).
+const char* ScanToken(const char* q, const char* end, const StopTable& stops, bool& escaped) {
+  for (;;) {
+    while (q < end && !stops[static_cast<unsigned char>(*q)]) ++q;
+    if (q == end) return q;
     const char c = *q;
-    if (c == '\\' && q + 1 < end && q[1] != '\n') {
-      escaped = true;
-      q += 2;
+    if (c == '\\') {
+      if (q + 1 < end && q[1] != '\n') {
+        escaped = true;
+        q += 2;
+      } else {
+        ++q;
+      }
       continue;
     }
-    if (c == '\n' || stop(c) || (c == '\r' && AtLineEnd(q, end))) return q;
-    ++q;
+    if (c == '\r' && !AtLineEnd(q, end)) {  // a CR inside a token is a byte like any other
+      ++q;
+      continue;
+    }
+    return q;
   }
-  return q;
 }
 
 // Measurement, tag keys and values, field keys: `\,` `\ ` `\=` `\\` are the character; any other
@@ -188,15 +211,13 @@ class Parser {
   const char* ParseLine(const char*& q) {
     pairs_.clear();
     measurement_escaped_ = false;
-    const char* m_end = ScanToken(
-        q, end_, [](char c) { return c == ',' || c == ' '; }, measurement_escaped_);
+    const char* m_end = ScanToken(q, end_, kMeasurementStops, measurement_escaped_);
     if (m_end == q) return "missing measurement";
     measurement_ = {q, static_cast<std::size_t>(m_end - q)};
     q = m_end;
     while (q < end_ && *q == ',') {
       Pair& tag = pairs_.emplace_back();
-      const char* k_end = ScanToken(
-          ++q, end_, [](char c) { return c == '=' || c == ',' || c == ' '; }, tag.key_escaped);
+      const char* k_end = ScanToken(++q, end_, kKeyStops, tag.key_escaped);
       if (k_end == q) return "missing tag key";
       if (k_end == end_ || *k_end != '=') {
         q = k_end;
@@ -204,8 +225,7 @@ class Parser {
       }
       tag.key = {q, static_cast<std::size_t>(k_end - q)};
       q = k_end + 1;
-      const char* v_end = ScanToken(
-          q, end_, [](char c) { return c == ',' || c == ' '; }, tag.value_escaped);
+      const char* v_end = ScanToken(q, end_, kTagValueStops, tag.value_escaped);
       if (v_end == q) return "missing tag value";
       tag.value = {q, static_cast<std::size_t>(v_end - q)};
       q = v_end;
@@ -214,8 +234,7 @@ class Parser {
     if (AtLineEnd(q, end_)) return "missing fields";
     for (;;) {
       Pair& field = pairs_.emplace_back();
-      const char* k_end = ScanToken(
-          q, end_, [](char c) { return c == '=' || c == ',' || c == ' '; }, field.key_escaped);
+      const char* k_end = ScanToken(q, end_, kKeyStops, field.key_escaped);
       if (k_end == q) return "missing field key";
       if (k_end == end_ || *k_end != '=') {
         q = k_end;
@@ -247,7 +266,12 @@ class Parser {
         ++q;
       } else {
         const char* v_end = q;
-        while (!AtLineEnd(v_end, end_) && *v_end != ',' && *v_end != ' ') ++v_end;
+        for (;;) {
+          while (v_end < end_ && !kValueStops[static_cast<unsigned char>(*v_end)]) ++v_end;
+          // A backslash or a CR inside the line is a byte of the value (then not a number).
+          if (v_end == end_ || *v_end == ',' || *v_end == ' ' || AtLineEnd(v_end, end_)) break;
+          ++v_end;
+        }
         if (v_end == q) return "missing field value";
         if (const char* why = ParseValue({q, static_cast<std::size_t>(v_end - q)}, field)) {
           return why;
@@ -364,8 +388,8 @@ class Parser {
     if (!expected_) {
       // Most bodies are mostly one measurement: room for every line in the first one's columns.
       expected_ = true;
-      m.stream->builder.ExpectRecords(static_cast<std::size_t>(std::count(begin_, end_, '\n')) + 1,
-                                      static_cast<std::size_t>(end_ - begin_));
+      const std::string_view body(begin_, static_cast<std::size_t>(end_ - begin_));
+      m.stream->builder.ExpectRecords(CountLines(body) + 1, body.size());
     }
     return m;
   }
