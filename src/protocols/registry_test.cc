@@ -16,7 +16,8 @@ TEST(Registry, EveryEntryIsComplete) {
     SCOPED_TRACE(std::string(p.name));
     EXPECT_TRUE(names.insert(p.name).second) << "names are unique";
     EXPECT_NE(p.decode, nullptr);
-    EXPECT_TRUE(p.endpoint.starts_with("POST /api/{org}/")) << p.endpoint;
+    EXPECT_TRUE(p.endpoint.starts_with("POST /api/")) << p.endpoint;
+    EXPECT_NE(p.endpoint.find("{org}"), std::string_view::npos) << p.endpoint;
     EXPECT_EQ(FindProtocol(p.id), &p);
     // OTLP bodies say their encoding by Content-Type; the others take any.
     EXPECT_EQ(p.otlp.has_value(), !p.content_types[0].empty());
@@ -39,7 +40,27 @@ TEST(Registry, WalIdsAreStable) {
   EXPECT_EQ(static_cast<int>(Protocol::kOtlpMetricsJson), 9);
   EXPECT_EQ(static_cast<int>(Protocol::kOtlpTracesProtobuf), 10);
   EXPECT_EQ(static_cast<int>(Protocol::kOtlpTracesJson), 11);
-  EXPECT_EQ(Protocols().size(), 10u);
+  EXPECT_EQ(static_cast<int>(Protocol::kInfluxLine), 13);  // 12 is Arc MessagePack's
+  EXPECT_EQ(Protocols().size(), 11u);
+}
+
+// Line protocol: metrics, a stream per measurement, the precision as the record's variant.
+TEST(Registry, InfluxLineProtocol) {
+  const ProtocolSpec* p = FindProtocol(Protocol::kInfluxLine);
+  ASSERT_NE(p, nullptr);
+  EXPECT_EQ(p->type, model::StreamType::kMetrics);
+  EXPECT_TRUE(p->streams_in_body);
+  EXPECT_EQ(p->document_index_cap, 0u);
+  // A variant that is no precision (a damaged record) is refused, not guessed.
+  std::string body = "m v=1 1";
+  body.append(64, '\0');
+  Decoded decoded{model::BuilderOptions{}};
+  DecodeOutcome outcome;
+  EXPECT_EQ(p->decode({body.data(), 7}, "", static_cast<std::uint8_t>(influx::kMaxPrecision + 1),
+                      decoded, outcome)
+                .code(),
+            StatusCode::kInvalidInput);
+  EXPECT_TRUE(p->decode({body.data(), 7}, "", influx::kMaxPrecision, decoded, outcome).ok());
 }
 
 TEST(Registry, OtlpPerSignalAndEncoding) {
@@ -97,7 +118,8 @@ TEST(Registry, HecVerdictIsTheOutcome) {
   const std::string body = std::string(R"({"event":)") + std::string(64, '\0');
   Decoded decoded(model::BuilderOptions{});
   DecodeOutcome outcome;
-  const Status st = FindProtocol(Protocol::kHec)->decode({body.data(), 9}, "s", decoded, outcome);
+  const Status st =
+      FindProtocol(Protocol::kHec)->decode({body.data(), 9}, "s", 0, decoded, outcome);
   EXPECT_FALSE(st.ok());
   EXPECT_FALSE(outcome.hec.ok());
   EXPECT_EQ(st.message(), outcome.hec.text);

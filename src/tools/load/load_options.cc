@@ -11,8 +11,9 @@ Result<Endpoint> ParseEndpoint(std::string_view name) {
   if (name == "hec") return Endpoint::kHec;
   if (name == "otlp-proto") return Endpoint::kOtlpProto;
   if (name == "otlp-json") return Endpoint::kOtlpJson;
+  if (name == "lp") return Endpoint::kLp;
   return Status::InvalidInput("unknown endpoint '" + std::string(name) +
-                              "' (json, multi, bulk, hec, otlp-proto, otlp-json)");
+                              "' (json, multi, bulk, hec, otlp-proto, otlp-json, lp)");
 }
 
 Result<Workload> ParseWorkload(std::string_view name) {
@@ -32,6 +33,7 @@ std::string_view EndpointName(Endpoint e) {
     case Endpoint::kHec: return "hec";
     case Endpoint::kOtlpProto: return "otlp-proto";
     case Endpoint::kOtlpJson: return "otlp-json";
+    case Endpoint::kLp: return "lp";
   }
   return "?";
 }

@@ -13,11 +13,14 @@
 namespace ingot::load {
 
 // kOtlpProto / kOtlpJson: OTLP/HTTP logs (/api/{org}/v1/logs, stream in the stream-name header),
-// protobuf or JSON, the workload's records as log records (otlp_body.h).
-enum class Endpoint : std::uint8_t { kJson, kMulti, kBulk, kHec, kOtlpProto, kOtlpJson };
+// protobuf or JSON, the workload's records as log records (otlp_body.h). kLp: InfluxDB line
+// protocol (/write?db={org}), Telegraf-like cpu points (workload::LineProtocolGenerator: one
+// measurement, 2 tags, 3 fields) whatever the workload; the measurement is the stream.
+enum class Endpoint : std::uint8_t { kJson, kMulti, kBulk, kHec, kOtlpProto, kOtlpJson, kLp };
 enum class Workload : std::uint8_t { kLogs, kWide, kNarrow, kMetrics };
 
-Result<Endpoint> ParseEndpoint(std::string_view name);  // "json", "multi", "bulk", "hec", "otlp-*"
+// "json", "multi", "bulk", "hec", "otlp-*", "lp"
+Result<Endpoint> ParseEndpoint(std::string_view name);
 Result<Workload> ParseWorkload(std::string_view name);  // "logs", "wide", "narrow", "metrics"
 std::string_view EndpointName(Endpoint e);
 std::string_view WorkloadName(Workload w);

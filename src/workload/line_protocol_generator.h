@@ -1,0 +1,28 @@
+// Generates InfluxDB line protocol points: one measurement (`cpu`), 2 tags (host, region) and 3
+// fields (usage_user and usage_system floats, requests an integer), nanosecond timestamps, as
+// Telegraf's cpu input sends them. 150 series (50 hosts x 3 regions). Deterministic for a seed.
+#pragma once
+
+#include <cstdint>
+#include <random>
+#include <string>
+
+namespace ingot::workload {
+
+class LineProtocolGenerator {
+ public:
+  explicit LineProtocolGenerator(std::uint64_t seed = 42) : rng_(seed) {}
+  // Appends one point and a newline to `out`.
+  void AppendRecord(std::string& out);
+
+  // The timestamp (ms since the epoch) of the last point appended.
+  std::int64_t timestamp_ms() const { return timestamp_ms_; }
+  void set_timestamp_ms(std::int64_t ms) { timestamp_ms_ = ms; }
+
+ private:
+  std::mt19937_64 rng_;
+  std::int64_t timestamp_ms_ = 1'700'000'000'000;
+  std::int64_t requests_ = 0;
+};
+
+}  // namespace ingot::workload
