@@ -9,7 +9,7 @@ Each run starts a fresh `ingot serve` (`--wal-sync always`: fsync on, gRPC off,
 `msgpack-rows`), K records a request, C connections, closed loop, on the same machine: metrics of
 one measurement with 2 tags and 3 fields (src/tools/load/arc_body.h), as issue 12's target has
 them. The time runs from the start of `ingot-load` until /metrics says every record is in a
-Parquet file, as bench/otlp_vs_json.py measures it (its run_once is used). Prints the medians,
+Parquet file, as bench/otlp_vs_json.py measures it (its measure() is used). Prints the medians,
 writes bench/results/arc_msgpack.json and replaces (or appends) the "Arc MessagePack" section of
 docs/benchmarks.md between its own markers.
 """
@@ -17,15 +17,29 @@ import argparse
 import os
 import statistics
 import sys
+import tempfile
 import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from convert_vs_duckdb import commit, machine  # noqa: E402
-from otlp_vs_json import add_common_arguments, publish, run_once, write_json  # noqa: E402
+from otlp_vs_json import (add_common_arguments, measure, persisted, start_server,  # noqa: E402
+                          update_docs, write_json)
 
 TARGET = 2_400_000
 BEGIN = "<!-- arc_msgpack:begin (written by bench/arc_msgpack.py; edits inside are overwritten) -->"
 END = "<!-- arc_msgpack:end -->"
+
+
+def run_once(args, endpoint, per_request):
+    data_dir = tempfile.mkdtemp(prefix=f"arc-bench-{endpoint}-", dir=args.work)
+    proc, url = start_server(args.build, data_dir, os.path.join(args.work, "server.log"))
+    return measure(
+        proc, data_dir,
+        [os.path.join(args.build, "ingot-load"), "--url", url, "--endpoint", endpoint,
+         "--stream", "bench", "--records", str(args.records), "--records-per-request",
+         str(per_request), "--connections", str(args.connections), "--duration", "600s",
+         "--warmup", "0s", "--json", "--no-progress"],
+        args.records, endpoint, lambda acked: persisted(url, acked))
 
 
 def section(result, args):
@@ -76,8 +90,7 @@ def main():
              for e in args.endpoints for k in args.per_request]
     for i in range(args.runs):
         for cell in (cells if i % 2 == 0 else reversed(cells)):
-            r = run_once(args.build, "arc", args.records, args.connections, args.work,
-                         endpoint=cell["endpoint"], records_per_request=cell["per_request"])
+            r = run_once(args, cell["endpoint"], cell["per_request"])
             cell["runs"].append(r)
             print(f"run {i + 1} {cell['endpoint']:16} x{cell['per_request']:<6}: "
                   f"{r['records_per_s']:>10,} records/s until in Parquet "
@@ -106,7 +119,10 @@ def main():
     for c in cells:
         print(f"{c['endpoint']:16} x{c['per_request']:<6} {c['median_records_per_s']:>12,.0f} "
               f"records/s (median)  vs {TARGET:,}: {c['median_records_per_s'] / TARGET:.2f}x")
-    publish(args, section(result, args))
+    print(f"wrote {args.json}")
+    if not args.no_docs:
+        update_docs(args.docs, section(result, args), BEGIN, END)
+        print(f"updated {args.docs}")
 
 
 if __name__ == "__main__":

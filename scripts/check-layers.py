@@ -1,15 +1,25 @@
 #!/usr/bin/env python3
-"""Checks that no folder of src/ includes a folder above it in the data-flow order.
+"""Checks that no folder of src/ includes a folder above it in the include order of the pipeline.
 
-The folders of the pipeline, top (where requests come in) to bottom (the disk):
+A request flows http/grpc -> api -> protocols -> model -> ingest -> wal -> memtable -> persist ->
+parquet -> fs (the READMEs follow it). The include order is that flow with the three places where
+a stage is handed something through an interface it includes rather than calling down into it:
 
-    http, grpc > api > protocols > model > ingest > wal > memtable > persist > parquet > fs
+    api, grpc > http > ingest > protocols > persist > memtable > wal > parquet > model > fs
 
-with common/ under all of them. A file in one of these folders may include its own folder, any
-folder below it, and common/; an `#include "x/..."` of a folder above it is an error, unless it is
-one of the EXCEPTIONS below (each says why). Same-rank folders (http and grpc) may include each
-other. model/ may include only common/. And whatever the rules allow, the folders' includes must
-not form a cycle.
+- api/ registers its handlers on http/'s router (api/ includes http/; http/ calls the handlers it
+  is given and includes nothing of api/). grpc/ uses http/'s content decoder.
+- ingest/ holds the request flow (IngestFlow) that decodes with protocols/' registry, and WAL
+  replay that decodes again: ingest/ calls protocols/, never the reverse.
+- persist/ writes the partitions memtable/ seals (it includes memtable's SealedPartition; the
+  memtable hands them over through a sink function and includes nothing of persist/).
+- model/ (the records: RecordBatch, Column, StreamKey) is what every stage holds and hands on, so
+  it sits under all of them and may include only common/.
+
+common/ is under all of them. A file in one of these folders may include its own folder, any
+folder below it, and common/; an `#include "x/..."` of a folder above it is an error. Same-rank
+folders (api and grpc) may include each other. And whatever the rules allow, the folders'
+includes must not form a cycle.
 
 The folders outside the pipeline, and what they may include. app/ and engine/ wire the stages
 together: they may include every folder but app/, and the other folders may include neither.
@@ -27,9 +37,9 @@ together: they may include every folder but app/, and the other folders may incl
 
 Only `#include "..."` lines whose first path component is a folder of src/ are read (generated
 headers such as "opentelemetry/..." are not ours). Exits 1 and lists each offending line when a
-rule is broken; prints the exceptions that were used with -v.
+rule is broken.
 
-Usage: scripts/check-layers.py [-v]
+Usage: scripts/check-layers.py
 """
 import os
 import re
@@ -38,11 +48,11 @@ import sys
 ROOT = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..")
 
 # Top to bottom; a tuple is one rank.
-CHAIN = [("http", "grpc"), "api", "protocols", "model", "ingest", "wal", "memtable", "persist",
-         "parquet", "fs"]
+CHAIN = [("api", "grpc"), "http", "ingest", "protocols", "persist", "memtable", "wal", "parquet",
+         "model", "fs"]
 BASE = "common"
 # Folders of the chain that may include nothing but common/ whatever their rank: model/ is the
-# vocabulary the stages below it include (EXCEPTIONS), so it must not include any of them.
+# vocabulary every stage includes, so it must not include any of them.
 ONLY_BASE = {"model"}
 
 # Outside the chain: what each may include (besides itself and common/), and which folders besides
@@ -63,24 +73,6 @@ TEST_ONLY = {
     "*": {"workload"},
     "tools": {"http"},
 }
-
-# Upward includes that are allowed: (folders that include, included path prefix, why).
-EXCEPTIONS = [
-    ({"ingest", "memtable", "persist", "parquet"}, "model/",
-     "model/ is the records themselves (RecordBatch, Column, StreamKey): what every stage below "
-     "the decoders holds and hands on"),
-    ({"memtable", "persist"}, "wal/seq_ranges.h",
-     "SeqRanges: the WAL sequence numbers a partition and its Parquet file hold rows of "
-     "(a value type of its own target, ingot_wal_seq_ranges, not the log)"),
-    ({"persist"}, "memtable/memtable.h",
-     "SealedPartition and ColumnSpares: what the memtable hands to the persist stage"),
-    # Against the order, in code being reshaped by issue 11 points 1 and 3 (the protocol registry,
-    # the request flow moving to ingest/); reported, not changed here.
-    ({"api"}, "http/",
-     "PENDING: the endpoints are handlers registered on the HTTP router (types of http/)"),
-    ({"ingest"}, "protocols/",
-     "PENDING: WAL replay decodes the request bodies again (request_record.cc, recovery)"),
-]
 
 INCLUDE = re.compile(r'^\s*#\s*include\s+"([a-z_][a-z0-9_]*)/([^"]+)"')
 
@@ -123,7 +115,7 @@ def check(path, folder, target, ranks):
         return "%s/ or %s/ is in no layer: add it to scripts/check-layers.py" % (folder, target)
     if ranks[target] >= ranks[folder]:
         return None
-    return "%s/ is above %s/ in the data-flow order" % (target, folder)
+    return "%s/ is above %s/ in the include order" % (target, folder)
 
 
 def cycles(graph):
@@ -150,11 +142,10 @@ def cycles(graph):
 
 
 def main():
-    verbose = "-v" in sys.argv[1:]
     ranks = rank_of()
     src = os.path.join(ROOT, "src")
     known = set(os.listdir(src))
-    errors, used = [], {}
+    errors = []
     graph = {}  # folder -> {included folder: "path:line" of one such include}
     for dirpath, _, files in os.walk(src):
         rel_dir = os.path.relpath(dirpath, src)
@@ -182,26 +173,8 @@ def main():
                                       (path, number, included))
                         continue
                     why = check(path, folder, target, ranks)
-                    if why is None:
-                        continue
-                    exception = next((e for e in EXCEPTIONS
-                                      if folder in e[0] and included.startswith(e[1])), None)
-                    if exception is not None:
-                        key = (folder, exception[1])
-                        used.setdefault(key, []).append("%s:%d" % (path, number))
-                        continue
-                    errors.append('%s:%d: includes "%s": %s' % (path, number, included, why))
-    if verbose:
-        for (folder, prefix), where in sorted(used.items()):
-            why = next(e[2] for e in EXCEPTIONS if folder in e[0] and e[1] == prefix)
-            print("exception: %s/ -> %s (%d includes): %s" % (folder, prefix, len(where), why))
-            for w in where:
-                print("    " + w)
-    for folders, prefix, _ in EXCEPTIONS:
-        for folder in sorted(folders):
-            if (folder, prefix) not in used:
-                print("note: the exception %s/ -> %s is no longer used: remove it" %
-                      (folder, prefix))
+                    if why is not None:
+                        errors.append('%s:%d: includes "%s": %s' % (path, number, included, why))
     errors += cycles(graph)
     for e in errors:
         print(e)

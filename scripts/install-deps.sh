@@ -4,7 +4,8 @@
 #                                    npm packages of tests/e2e (DuckDB's client, used by
 #                                    scripts/query to read the Parquet files)
 #   scripts/install-deps.sh --test   also what the tests and benchmarks need: clang for the
-#                                    fuzzers, clang-format, Python's Elasticsearch client, zstd
+#                                    fuzzers, clang-format, Python's Elasticsearch and InfluxDB
+#                                    clients, VictoriaMetrics (bench/lp_vs_victoria.py), zstd
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -20,7 +21,8 @@ packages=(
 )
 command -v node >/dev/null && command -v npm >/dev/null || packages+=(nodejs npm)
 if (( with_tests )); then
-  packages+=(clang libclang-rt-14-dev clang-format python3 python3-elasticsearch zstd
+  packages+=(clang libclang-rt-14-dev clang-format python3 python3-elasticsearch python3-influxdb
+             victoria-metrics zstd
              python3-matplotlib linux-perf strace valgrind heaptrack)
 fi
 

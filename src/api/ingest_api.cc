@@ -172,6 +172,18 @@ IngestApi::IngestApi(ingest::IngestFlow& flow) : flow_(flow) {
       };
     }
   }
+  // Line protocol: streams from each line's measurement; 204, or 400 for a partial write.
+  for (InfluxApi api : {InfluxApi::kV1, InfluxApi::kV2, InfluxApi::kArc}) {
+    HttpEndpoint& e = influx_[static_cast<std::size_t>(api)];
+    e.spec = {.endpoint = Endpoint::kInfluxLine,
+              .protocol = protocol(protocols::Protocol::kInfluxLine)};
+    e.answer = [api](const RequestState& state, Clock::time_point) {
+      return InfluxWriteResponse(api, state.outcome.influx, state.decoded.successful());
+    };
+    e.error = [api](const Refusal& refusal, const RequestState&) {
+      return InfluxErrorResponse(api, refusal);
+    };
+  }
 }
 
 Status IngestApi::Register(http::Router& router) {
@@ -221,6 +233,15 @@ Status IngestApi::Register(http::Router& router) {
         [this, signal](ExchangePtr e) { IngestOtlp(e, signal, e->request().param("org")); },
         OtlpCredentialsFirst("org")));
   }
+  const std::pair<const char*, InfluxApi> influx_routes[] = {
+      {"/write", InfluxApi::kV1},
+      {"/api/v2/write", InfluxApi::kV2},
+      {"/api/v1/write/line-protocol", InfluxApi::kArc}};
+  for (const auto& [path, api] : influx_routes) {
+    INGOT_RETURN_IF_ERROR(router.Add(
+        "POST", path, [this, api](ExchangePtr e) { IngestInflux(e, api); },
+        InfluxCredentialsFirst(api)));
+  }
   // Arc's clients may compress without a Content-Encoding; a MessagePack body is a map or an
   // array, never a gzip or zstd magic number.
   INGOT_RETURN_IF_ERROR(router.Add(
@@ -234,11 +255,6 @@ Status IngestApi::Register(http::Router& router) {
       },
       http::RouteOptions{.sniff_compression = true}));
   return Status::Ok();
-}
-
-std::string_view IngestApi::ArcDatabase(const http::Request& head) {
-  const std::string_view database = head.header("x-arc-database");
-  return database.empty() ? "default" : database;
 }
 
 // The org a request writes to, as the flow will name it: the path parameter ("default" on the
@@ -268,6 +284,49 @@ http::PreBodyCheck IngestApi::OtlpCredentialsFirst(std::string_view org_param) {
     return OtlpErrorResponse(
         ParseOtlpContentType(head.header("Content-Type")).value_or(OtlpEncoding::kJson), *denied);
   };
+}
+
+http::PreBodyCheck IngestApi::InfluxCredentialsFirst(InfluxApi api) {
+  return [this, api](const http::Request& head) -> std::optional<http::Response> {
+    // Arc's clients may send their token as x-api-key.
+    std::optional<Refusal> denied =
+        flow_.CheckCredentials(InfluxAuthorization(head), InfluxDatabase(head, api), false,
+                               api == InfluxApi::kArc ? head.header("x-api-key") : "");
+    if (!denied) return std::nullopt;
+    return InfluxErrorResponse(api, *denied);
+  };
+}
+
+void IngestApi::IngestInflux(const ExchangePtr& exchange, InfluxApi api) {
+  const http::Request& request = exchange->request();
+  const HttpEndpoint& endpoint = influx_[static_cast<std::size_t>(api)];
+  const std::string database = InfluxDatabase(request, api);
+  const std::optional<std::string> precision_text = QueryParam(request.query, "precision");
+  const std::optional<protocols::influx::Precision> precision =
+      protocols::influx::ParsePrecision(precision_text.value_or(""));
+  std::string problem;
+  if (database.empty()) {
+    problem = api == InfluxApi::kV2 ? "bucket is required" : "database is required";
+  } else if (!precision) {
+    // Quoted as printable ASCII, at most 16 bytes: the answer is JSON.
+    std::string quoted = precision_text->substr(0, 16);
+    for (char& c : quoted) {
+      if (c < 0x20 || c > 0x7e) c = '?';
+    }
+    problem = "unknown precision \"" + quoted + "\": expected ns, us, ms or s (or n, u, m, h)";
+  } else if (Result<std::string> name = model::StreamName(database, "database"); !name.ok()) {
+    problem = name.status().message();
+  }
+  if (!problem.empty()) {
+    const auto started = Clock::now();
+    exchange->Respond(InfluxErrorResponse(api, {400, std::move(problem), {}}));
+    flow_.CountRefusal(Endpoint::kInfluxLine, started);
+    return;
+  }
+  // Credentials were checked before the body was read (InfluxCredentialsFirst).
+  auto call = std::make_shared<HttpCall>(flow_.BuilderOptionsNow(), exchange, endpoint);
+  call->state.header.variant = static_cast<std::uint8_t>(*precision);
+  flow_.Run(endpoint.spec, std::move(call), database, "", request.body, request.buffer_bytes);
 }
 
 void IngestApi::IngestOtlp(const ExchangePtr& exchange, otlp::Signal signal, std::string_view org) {

@@ -9,6 +9,9 @@
 //   POST /services/collector[/event]     Splunk HEC, org "default"
 //   POST /v1/{logs,metrics,traces}       OTLP/HTTP, org "default"     (otlp_http.h)
 //   POST /api/{org}/v1/{logs,metrics,traces}
+//   POST /write?db=                      InfluxDB line protocol (influx_http.h), 1.x
+//   POST /api/v2/write?bucket=           2.x
+//   POST /api/v1/write/line-protocol     Arc (x-arc-database header)
 //   POST /api/v1/write/msgpack           Arc MessagePack, org from x-arc-database ("default")
 #pragma once
 
@@ -17,6 +20,7 @@
 #include <functional>
 #include <string>
 
+#include "api/influx_http.h"
 #include "common/status.h"
 #include "http/router.h"
 #include "ingest/ingest_flow.h"
@@ -52,10 +56,11 @@ class IngestApi {
   // picks the shape from the Content-Type.
   http::PreBodyCheck CredentialsFirst(const HttpEndpoint& endpoint, std::string_view org_param);
   http::PreBodyCheck OtlpCredentialsFirst(std::string_view org_param);
+  // Line protocol: the database from the query or header (InfluxDatabase), credentials also from
+  // the `u`/`p` query parameters (InfluxAuthorization).
+  http::PreBodyCheck InfluxCredentialsFirst(InfluxApi api);
   // The org a request names: path parameter `org_param`, "default" when there is none.
   static std::string_view OrgOf(const http::Request& head, std::string_view org_param);
-  // The org of an Arc request: its x-arc-database header, "default" when absent.
-  static std::string_view ArcDatabase(const http::Request& head);
 
   // `org` and `stream` as the request named them (the flow checks them).
   void Ingest(const http::ExchangePtr& exchange, const HttpEndpoint& endpoint, std::string_view org,
@@ -65,11 +70,16 @@ class IngestApi {
   // the stream from the `stream-name` header.
   void IngestOtlp(const http::ExchangePtr& exchange, protocols::otlp::Signal signal,
                   std::string_view org);
+  // Line protocol: 400 without a database or with an unknown precision, which goes to the WAL
+  // record as its variant; a stream per measurement.
+  void IngestInflux(const http::ExchangePtr& exchange, InfluxApi api);
 
   ingest::IngestFlow& flow_;
   HttpEndpoint json_, multi_, bulk_, hec_, arc_;
   // [signal][OtlpEncoding]
   std::array<std::array<HttpEndpoint, 2>, 3> otlp_;
+  // [InfluxApi]: they differ in their error shape.
+  std::array<HttpEndpoint, 3> influx_;
 };
 
 }  // namespace ingot::api

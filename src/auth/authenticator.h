@@ -10,6 +10,7 @@
 //   Authorization: Splunk <token>                 a [[token]], on HEC paths only
 //   x-api-key: <token>                            a [[token]], where the caller reads that header
 //                                                 (CheckApiKey: the Arc endpoints)
+// (InfluxDB 1.x's u/p query credentials are turned into Basic by api/influx_http.h.)
 // Scheme names are case-insensitive (RFC 9110 §11.1): "basic" and "BEARER" work too.
 //
 // Cost per request (auth_bench.cc has the numbers): Bearer and Splunk hash the token once with

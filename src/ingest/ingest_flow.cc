@@ -164,7 +164,8 @@ void IngestFlow::Run(const EndpointSpec& spec, std::shared_ptr<IngestCall> call,
     call->Refuse(refusal);
     return;
   }
-  const Status st = protocol.decode(body, state.header.stream, state.decoded, state.outcome);
+  const Status st = protocol.decode(body, state.header.stream, state.header.variant, state.decoded,
+                                    state.outcome);
   if (!st.ok()) {
     rejections_.parse.fetch_add(1, std::memory_order_relaxed);
     call->Refuse({st.code() == StatusCode::kTooLarge ? 413 : 400, st.message(), {}});

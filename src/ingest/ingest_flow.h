@@ -140,6 +140,8 @@ class IngestFlow {
   // after it) must stay valid until the call is answered. `held_bytes`: memory the transport holds
   // for this request and has already charged to the memory budget (its body buffers); a request
   // whose decoding could never fit next to it is 413.
+  // The protocol's per-request option (its WAL record's variant, e.g. the line protocol's
+  // precision) is the transport's to set in call->state.header.variant before Run.
   // REQUIRES: CheckCredentials allowed this request to write to `org`, before its body was read.
   void Run(const EndpointSpec& spec, std::shared_ptr<IngestCall> call, std::string_view org,
            std::string_view stream, std::string_view body, std::uint64_t held_bytes);

@@ -37,6 +37,7 @@ enum class Endpoint : std::uint8_t {
   kOtlpGrpcLogs,
   kOtlpGrpcMetrics,
   kOtlpGrpcTraces,
+  kInfluxLine,  // InfluxDB line protocol: /write, /api/v2/write, /api/v1/write/line-protocol
   kArcMsgpack,
   kCount
 };

@@ -19,33 +19,34 @@ constexpr std::array<std::string_view, 2> kProtobufTypes = {"application/x-proto
                                                             "application/protobuf"};
 constexpr std::array<std::string_view, 2> kJsonTypes = {"application/json", {}};
 
-Status DecodeJsonArray(std::string_view body, std::string_view stream, Decoded& decoded,
-                       DecodeOutcome&) {
+Status DecodeJsonArray(std::string_view body, std::string_view stream, std::uint8_t,
+                       Decoded& decoded, DecodeOutcome&) {
   return json::DecodeJsonArray(body, decoded.Stream(stream));
 }
 
-Status DecodeNdjson(std::string_view body, std::string_view stream, Decoded& decoded,
+Status DecodeNdjson(std::string_view body, std::string_view stream, std::uint8_t, Decoded& decoded,
                     DecodeOutcome&) {
   return json::DecodeNdjson(body, decoded.Stream(stream));
 }
 
-Status DecodeBulk(std::string_view body, std::string_view stream, Decoded& decoded,
+Status DecodeBulk(std::string_view body, std::string_view stream, std::uint8_t, Decoded& decoded,
                   DecodeOutcome& outcome) {
   return json::DecodeBulk(body, stream, decoded, outcome.bulk_items);
 }
 
-Status DecodeHec(std::string_view body, std::string_view stream, Decoded& decoded,
+Status DecodeHec(std::string_view body, std::string_view stream, std::uint8_t, Decoded& decoded,
                  DecodeOutcome& outcome) {
   outcome.hec = json::DecodeHec(body, stream, decoded);
   return outcome.hec.ok() ? Status::Ok() : Status::InvalidInput(outcome.hec.text);
 }
 
-Status DecodeArcMsgpack(std::string_view body, std::string_view, Decoded& decoded, DecodeOutcome&) {
+Status DecodeArcMsgpack(std::string_view body, std::string_view, std::uint8_t, Decoded& decoded,
+                        DecodeOutcome&) {
   return msgpack::DecodeArc(body, decoded);
 }
 
 template <Signal kSignal, Encoding kEncoding>
-Status DecodeOtlp(std::string_view body, std::string_view stream, Decoded& decoded,
+Status DecodeOtlp(std::string_view body, std::string_view stream, std::uint8_t, Decoded& decoded,
                   DecodeOutcome& outcome) {
   if constexpr (kEncoding == Encoding::kProtobuf) {
     return otlp::DecodeProtobuf(kSignal, body, decoded.Stream(stream), outcome.otlp);
@@ -56,6 +57,17 @@ Status DecodeOtlp(std::string_view body, std::string_view stream, Decoded& decod
 
 // One OTLP protocol: protobuf is read in place, JSON is one document simdjson indexes whole; one
 // stream (the request's).
+// Line protocol: streams from each line's measurement, the precision in the variant byte.
+Status DecodeInfluxLine(std::string_view body, std::string_view, std::uint8_t variant,
+                        Decoded& decoded, DecodeOutcome& outcome) {
+  if (variant > influx::kMaxPrecision) {
+    return Status::InvalidInput("line protocol record with unknown precision " +
+                                std::to_string(variant));
+  }
+  return influx::DecodeLineProtocol(body, static_cast<influx::Precision>(variant), decoded,
+                                    outcome.influx);
+}
+
 template <Signal kSignal, Encoding kEncoding>
 constexpr ProtocolSpec Otlp(Protocol id, std::string_view name, std::string_view endpoint) {
   return {.id = id,
@@ -121,6 +133,14 @@ constexpr ProtocolSpec kProtocols[] = {
      // `_timestamp` (registry_test.cc decodes such a body).
      .column_bytes_per_body_byte = 17,
      .endpoint = "POST /api/v1/write/msgpack, x-arc-database: {org}"},
+    // InfluxDB line protocol: a stream per measurement; the precision is the record's variant.
+    {.id = Protocol::kInfluxLine,
+     .name = "influx_line",
+     .type = model::StreamType::kMetrics,
+     .decode = DecodeInfluxLine,
+     .streams_in_body = true,
+     .endpoint = "POST /api/v2/write?bucket={org}&precision={precision: variant 0 ns, 1 us, 2 ms, "
+                 "3 s, 4 m (minutes), 5 h}"},
 };
 
 // Ids are what WAL records hold: unique, in range, never kAbort.

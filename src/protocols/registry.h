@@ -14,6 +14,7 @@
 #include "common/status.h"
 #include "model/stream_key.h"
 #include "protocols/decoded.h"
+#include "protocols/influx/line_protocol.h"
 #include "protocols/json/bulk.h"
 #include "protocols/json/hec.h"
 #include "protocols/otlp/otlp.h"
@@ -37,23 +38,27 @@ enum class Protocol : std::uint8_t {
   kOtlpTracesProtobuf = 10,
   kOtlpTracesJson = 11,
   kArcMsgpack = 12,  // Arc MessagePack, /api/v1/write/msgpack
+  kInfluxLine = 13,  // InfluxDB line protocol; the record's variant byte is its precision
 };
-inline constexpr std::uint8_t kMaxProtocol = 12;
+inline constexpr std::uint8_t kMaxProtocol = 13;
 
 // What some decoders report besides rows; each protocol's answer is made from its part.
 struct DecodeOutcome {
   json::BulkItems bulk_items;  // _bulk: each action's outcome
   json::HecResult hec;         // HEC: the decoder's verdict
   otlp::ExportResult otlp;     // OTLP: records rejected, for partial_success
+  influx::LineErrors influx;   // line protocol: the lines not stored
 };
 
 // Decodes `body` into `decoded` (made with the request's builder options); `stream` is the
 // request's stream (sanitized), or for protocols whose bodies name streams the default one (may
-// be empty for _bulk). A malformed body is kInvalidInput (400), a body too large kTooLarge (413):
-// nothing of it is kept. The caller finishes `decoded` (Decoded::Finish) on success.
-// REQUIRES: kInputPadding (common/input_padding.h) readable bytes after `body`.
-using Decoder = Status (*)(std::string_view body, std::string_view stream, Decoded& decoded,
-                           DecodeOutcome& outcome);
+// be empty for _bulk); `variant` is the request's per-protocol option, recorded in the WAL record
+// header (RequestHeader::variant: the line protocol's precision; 0 for the others). A malformed
+// body is kInvalidInput (400), a body too large kTooLarge (413): nothing of it is kept. The caller
+// finishes `decoded` (Decoded::Finish) on success. REQUIRES: kInputPadding (common/input_padding.h)
+// readable bytes after `body`.
+using Decoder = Status (*)(std::string_view body, std::string_view stream, std::uint8_t variant,
+                           Decoded& decoded, DecodeOutcome& outcome);
 
 // An OTLP protocol: which export, in which encoding.
 struct OtlpBody {

@@ -18,7 +18,6 @@ TEST(Registry, EveryEntryIsComplete) {
     SCOPED_TRACE(std::string(p.name));
     EXPECT_TRUE(names.insert(p.name).second) << "names are unique";
     EXPECT_NE(p.decode, nullptr);
-    // The org in the path, or (Arc) in a header.
     EXPECT_TRUE(p.endpoint.starts_with("POST /api/")) << p.endpoint;
     EXPECT_NE(p.endpoint.find("{org}"), std::string_view::npos) << p.endpoint;
     EXPECT_EQ(FindProtocol(p.id), &p);
@@ -44,7 +43,27 @@ TEST(Registry, WalIdsAreStable) {
   EXPECT_EQ(static_cast<int>(Protocol::kOtlpTracesProtobuf), 10);
   EXPECT_EQ(static_cast<int>(Protocol::kOtlpTracesJson), 11);
   EXPECT_EQ(static_cast<int>(Protocol::kArcMsgpack), 12);
-  EXPECT_EQ(Protocols().size(), 11u);
+  EXPECT_EQ(static_cast<int>(Protocol::kInfluxLine), 13);
+  EXPECT_EQ(Protocols().size(), 12u);
+}
+
+// Line protocol: metrics, a stream per measurement, the precision as the record's variant.
+TEST(Registry, InfluxLineProtocol) {
+  const ProtocolSpec* p = FindProtocol(Protocol::kInfluxLine);
+  ASSERT_NE(p, nullptr);
+  EXPECT_EQ(p->type, model::StreamType::kMetrics);
+  EXPECT_TRUE(p->streams_in_body);
+  EXPECT_EQ(p->document_index_cap, 0u);
+  // A variant that is no precision (a damaged record) is refused, not guessed.
+  std::string body = "m v=1 1";
+  body.append(64, '\0');
+  Decoded decoded{model::BuilderOptions{}};
+  DecodeOutcome outcome;
+  EXPECT_EQ(p->decode({body.data(), 7}, "", static_cast<std::uint8_t>(influx::kMaxPrecision + 1),
+                      decoded, outcome)
+                .code(),
+            StatusCode::kInvalidInput);
+  EXPECT_TRUE(p->decode({body.data(), 7}, "", influx::kMaxPrecision, decoded, outcome).ok());
 }
 
 TEST(Registry, OtlpPerSignalAndEncoding) {
@@ -115,7 +134,7 @@ TEST(Registry, ArcMsgpack) {
   body.append(kInputPadding, '\0');
   Decoded decoded(model::BuilderOptions{});
   DecodeOutcome outcome;
-  ASSERT_TRUE(arc.decode({body.data(), size}, "", decoded, outcome).ok());
+  ASSERT_TRUE(arc.decode({body.data(), size}, "", 0, decoded, outcome).ok());
   decoded.Finish();
   ASSERT_EQ(decoded.successful(), n);
   const std::size_t columns = decoded.streams()[0]->builder.batch().MemoryBytes();
@@ -128,7 +147,8 @@ TEST(Registry, HecVerdictIsTheOutcome) {
   const std::string body = std::string(R"({"event":)") + std::string(64, '\0');
   Decoded decoded(model::BuilderOptions{});
   DecodeOutcome outcome;
-  const Status st = FindProtocol(Protocol::kHec)->decode({body.data(), 9}, "s", decoded, outcome);
+  const Status st =
+      FindProtocol(Protocol::kHec)->decode({body.data(), 9}, "s", 0, decoded, outcome);
   EXPECT_FALSE(st.ok());
   EXPECT_FALSE(outcome.hec.ok());
   EXPECT_EQ(st.message(), outcome.hec.text);

@@ -4,61 +4,61 @@
 // Records as the target has them: one measurement, 2 tags and 3 fields, a time in ms.
 #include <benchmark/benchmark.h>
 
-#include <random>
+#include <string>
+#include <vector>
 
 #include "protocols/msgpack/arc.h"
 #include "protocols/msgpack/test_pack.h"
+#include "workload/line_protocol_generator.h"
 
 namespace ingot::protocols::msgpack {
 namespace {
 
 constexpr std::int64_t kStartMs = 1'700'000'000'000;
 
-struct Metric {
-  std::string host, region;
-  double usage_user, usage_system;
-  std::int64_t requests;
-};
-
-std::vector<Metric> Metrics(std::size_t n) {
-  std::mt19937_64 rng(42);
-  static const char* kRegions[] = {"eu-west", "eu-central", "us-east", "ap-south"};
-  std::vector<Metric> out(n);
+// The points of `ingot-load --endpoint lp` and `msgpack-*` (workload/line_protocol_generator.h),
+// with their host tags spelled out.
+std::vector<workload::CpuPoint> Points(std::size_t n, std::vector<std::string>& hosts) {
+  workload::LineProtocolGenerator gen(42);
+  gen.set_timestamp_ms(kStartMs);
+  std::vector<workload::CpuPoint> out(n);
+  hosts.resize(n);
   for (std::size_t i = 0; i < n; ++i) {
-    out[i] = {"host-" + std::to_string(rng() % 50), kRegions[rng() % 4],
-              static_cast<double>(rng() % 10000) / 100, static_cast<double>(rng() % 10000) / 100,
-              static_cast<std::int64_t>(rng() % 100000)};
+    out[i] = gen.Next();
+    workload::LineProtocolGenerator::AppendHost(out[i].host, hosts[i]);
   }
   return out;
 }
 
 std::string Columnar(std::size_t n) {
-  const std::vector<Metric> m = Metrics(n);
+  std::vector<std::string> hosts;
+  const std::vector<workload::CpuPoint> m = Points(n, hosts);
   const auto count = static_cast<std::uint32_t>(n);
   Pack p;
   p.Map(2).Str("m").Str("cpu").Str("columns").Map(6);
   p.Str("time").Array(count);
-  for (std::size_t i = 0; i < n; ++i) p.V(kStartMs + static_cast<std::int64_t>(i));
+  for (const auto& x : m) p.V(x.time_ns / 1'000'000);  // milliseconds
   p.Str("host").Array(count);
-  for (const Metric& x : m) p.Str(x.host);
+  for (const std::string& host : hosts) p.Str(host);
   p.Str("region").Array(count);
-  for (const Metric& x : m) p.Str(x.region);
+  for (const auto& x : m) p.Str(x.region);
   p.Str("usage_user").Array(count);
-  for (const Metric& x : m) p.V(x.usage_user);
+  for (const auto& x : m) p.V(x.usage_user);
   p.Str("usage_system").Array(count);
-  for (const Metric& x : m) p.V(x.usage_system);
+  for (const auto& x : m) p.V(x.usage_system);
   p.Str("requests").Array(count);
-  for (const Metric& x : m) p.V(x.requests);
+  for (const auto& x : m) p.V(x.requests);
   return p.bytes();
 }
 
 std::string Rows(std::size_t n) {
-  const std::vector<Metric> m = Metrics(n);
+  std::vector<std::string> hosts;
+  const std::vector<workload::CpuPoint> m = Points(n, hosts);
   Pack p;
   p.Map(1).Str("batch").Array(static_cast<std::uint32_t>(n));
   for (std::size_t i = 0; i < n; ++i) {
-    p.Map(4).Str("m").Str("cpu").Str("t").V(kStartMs + static_cast<std::int64_t>(i));
-    p.Str("tags").Map(2).Str("host").Str(m[i].host).Str("region").Str(m[i].region);
+    p.Map(4).Str("m").Str("cpu").Str("t").V(m[i].time_ns / 1'000'000);
+    p.Str("tags").Map(2).Str("host").Str(hosts[i]).Str("region").Str(m[i].region);
     p.Str("fields").Map(3).Str("usage_user").V(m[i].usage_user);
     p.Str("usage_system").V(m[i].usage_system).Str("requests").V(m[i].requests);
   }

@@ -8,8 +8,6 @@ namespace ingot::load {
 
 namespace {
 
-constexpr const char* kRegions[] = {"eu-west", "eu-central", "us-east", "ap-south"};
-
 void Big(std::uint64_t v, int bytes, std::string& out) {
   for (int k = bytes - 1; k >= 0; --k) out += static_cast<char>(v >> (8 * k) & 0xff);
 }
@@ -27,8 +25,6 @@ void Header(std::uint32_t n, std::uint8_t fix, std::uint32_t fix_max, std::uint8
     Big(n, 4, out);
   }
 }
-
-std::string HostName(std::uint32_t host) { return "host-" + std::to_string(host); }
 
 }  // namespace
 
@@ -72,50 +68,47 @@ void AppendMsgpackDouble(double v, std::string& out) {
 }
 
 ArcBody::ArcBody(bool columnar, std::string measurement, std::uint64_t seed, std::int64_t start_ms)
-    : columnar_(columnar), measurement_(std::move(measurement)), rng_(seed), next_ms_(start_ms) {}
-
-ArcBody::Metric ArcBody::Next() {
-  Metric m;
-  m.time_ms = next_ms_++;
-  m.host = static_cast<std::uint32_t>(rng_() % 50);
-  m.region = static_cast<std::uint32_t>(rng_() % std::size(kRegions));
-  m.usage_user = static_cast<double>(rng_() % 10000) / 100;
-  m.usage_system = static_cast<double>(rng_() % 10000) / 100;
-  m.requests = static_cast<std::int64_t>(rng_() % 100000);
-  return m;
+    : columnar_(columnar), measurement_(std::move(measurement)), points_(seed) {
+  points_.set_timestamp_ms(start_ms);
 }
 
 void ArcBody::Append(std::uint32_t records, std::string& out) {
+  using workload::CpuPoint;
+  auto host = [&](const CpuPoint& p) -> std::string_view {
+    host_.clear();
+    workload::LineProtocolGenerator::AppendHost(p.host, host_);
+    return host_;
+  };
   if (!columnar_) {
     AppendMsgpackMap(1, out);
     AppendMsgpackStr("batch", out);
     AppendMsgpackArray(records, out);
     for (std::uint32_t i = 0; i < records; ++i) {
-      const Metric m = Next();
+      const CpuPoint p = points_.Next();
       AppendMsgpackMap(4, out);
       AppendMsgpackStr("m", out);
       AppendMsgpackStr(measurement_, out);
       AppendMsgpackStr("t", out);
-      AppendMsgpackInt(m.time_ms, out);
+      AppendMsgpackInt(p.time_ns, out);
       AppendMsgpackStr("tags", out);
       AppendMsgpackMap(2, out);
       AppendMsgpackStr("host", out);
-      AppendMsgpackStr(HostName(m.host), out);
+      AppendMsgpackStr(host(p), out);
       AppendMsgpackStr("region", out);
-      AppendMsgpackStr(kRegions[m.region], out);
+      AppendMsgpackStr(p.region, out);
       AppendMsgpackStr("fields", out);
       AppendMsgpackMap(3, out);
       AppendMsgpackStr("usage_user", out);
-      AppendMsgpackDouble(m.usage_user, out);
+      AppendMsgpackDouble(p.usage_user, out);
       AppendMsgpackStr("usage_system", out);
-      AppendMsgpackDouble(m.usage_system, out);
+      AppendMsgpackDouble(p.usage_system, out);
       AppendMsgpackStr("requests", out);
-      AppendMsgpackInt(m.requests, out);
+      AppendMsgpackInt(p.requests, out);
     }
     return;
   }
-  metrics_.clear();
-  for (std::uint32_t i = 0; i < records; ++i) metrics_.push_back(Next());
+  batch_.clear();
+  for (std::uint32_t i = 0; i < records; ++i) batch_.push_back(points_.Next());
   AppendMsgpackMap(2, out);
   AppendMsgpackStr("m", out);
   AppendMsgpackStr(measurement_, out);
@@ -123,22 +116,22 @@ void ArcBody::Append(std::uint32_t records, std::string& out) {
   AppendMsgpackMap(6, out);
   AppendMsgpackStr("time", out);
   AppendMsgpackArray(records, out);
-  for (const Metric& m : metrics_) AppendMsgpackInt(m.time_ms, out);
+  for (const CpuPoint& p : batch_) AppendMsgpackInt(p.time_ns, out);
   AppendMsgpackStr("host", out);
   AppendMsgpackArray(records, out);
-  for (const Metric& m : metrics_) AppendMsgpackStr(HostName(m.host), out);
+  for (const CpuPoint& p : batch_) AppendMsgpackStr(host(p), out);
   AppendMsgpackStr("region", out);
   AppendMsgpackArray(records, out);
-  for (const Metric& m : metrics_) AppendMsgpackStr(kRegions[m.region], out);
+  for (const CpuPoint& p : batch_) AppendMsgpackStr(p.region, out);
   AppendMsgpackStr("usage_user", out);
   AppendMsgpackArray(records, out);
-  for (const Metric& m : metrics_) AppendMsgpackDouble(m.usage_user, out);
+  for (const CpuPoint& p : batch_) AppendMsgpackDouble(p.usage_user, out);
   AppendMsgpackStr("usage_system", out);
   AppendMsgpackArray(records, out);
-  for (const Metric& m : metrics_) AppendMsgpackDouble(m.usage_system, out);
+  for (const CpuPoint& p : batch_) AppendMsgpackDouble(p.usage_system, out);
   AppendMsgpackStr("requests", out);
   AppendMsgpackArray(records, out);
-  for (const Metric& m : metrics_) AppendMsgpackInt(m.requests, out);
+  for (const CpuPoint& p : batch_) AppendMsgpackInt(p.requests, out);
 }
 
 }  // namespace ingot::load

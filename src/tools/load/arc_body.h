@@ -1,11 +1,10 @@
 // Arc MessagePack bodies for ingot-load's `msgpack-columnar` and `msgpack-rows` endpoints
-// (POST /api/v1/write/msgpack, the org in x-arc-database): metrics of one measurement (the
-// stream) with 2 tags and 3 fields, as the Arc target of issue 12 has them:
-//   tags    host ("host-0" .. "host-49"), region (one of 4)
-//   fields  usage_user, usage_system (float64, 0.00 .. 99.99), requests (int64, 0 .. 99999)
-//   time    milliseconds, one apart from the run's start
+// (POST /api/v1/write/msgpack, the org in x-arc-database): the cpu points of `--endpoint lp`
+// (workload::LineProtocolGenerator: 2 tags host and region, 3 fields usage_user, usage_system
+// and requests, a nanosecond time), as the Arc target of issue 12 has them, the measurement
+// named by the stream.
 // Columnar: {"m": M, "columns": {"time": [...], "host": [...], "region": [...], "usage_user":
-// [...], "usage_system": [...], "requests": [...]}}. Rows: {"batch": [{"m": M, "t": ms, "tags":
+// [...], "usage_system": [...], "requests": [...]}}. Rows: {"batch": [{"m": M, "t": ns, "tags":
 // {...}, "fields": {...}}, ...]}.
 //
 // Written by hand (the MessagePack spec's shortest encodings), deterministic for a seed, before the
@@ -13,10 +12,11 @@
 #pragma once
 
 #include <cstdint>
-#include <random>
 #include <string>
 #include <string_view>
 #include <vector>
+
+#include "workload/line_protocol_generator.h"
 
 namespace ingot::load {
 
@@ -28,19 +28,11 @@ class ArcBody {
   void Append(std::uint32_t records, std::string& out);
 
  private:
-  struct Metric {
-    std::int64_t time_ms;
-    std::uint32_t host, region;
-    double usage_user, usage_system;
-    std::int64_t requests;
-  };
-  Metric Next();
-
   const bool columnar_;
   const std::string measurement_;
-  std::mt19937_64 rng_;
-  std::int64_t next_ms_;
-  std::vector<Metric> metrics_;  // of the body being written (columnar)
+  workload::LineProtocolGenerator points_;
+  std::vector<workload::CpuPoint> batch_;  // of the body being written (columnar)
+  std::string host_;                       // scratch
 };
 
 // MessagePack encoding, shortest forms (exposed for tests).

@@ -59,15 +59,28 @@ TEST(ArcBody, ColumnarBodyHasOneMeasurementTwoTagsThreeFields) {
     EXPECT_EQ(Key(columns.ptr[c].key), names[c]);
     EXPECT_EQ(columns.ptr[c].val.via.array.size, 300u);
   }
-  EXPECT_EQ(columns.ptr[0].val.via.array.ptr[299].as<std::int64_t>(), 1'700'000'000'299);
-  EXPECT_EQ(columns.ptr[1].val.via.array.ptr[0].as<std::string>().rfind("host-", 0), 0u);
-  EXPECT_EQ(columns.ptr[3].val.via.array.ptr[0].type, ::msgpack::type::FLOAT64);
-  // The next body goes on with the clock.
+  // The points of --endpoint lp, in nanoseconds from the start.
+  workload::LineProtocolGenerator same(42);
+  same.set_timestamp_ms(1'700'000'000'000);
+  workload::CpuPoint p;
+  for (int i = 0; i < 300; ++i) p = same.Next();
+  const ::msgpack::object_array* values[6];
+  for (std::uint32_t c = 0; c < 6; ++c) values[c] = &columns.ptr[c].val.via.array;
+  EXPECT_EQ(values[0]->ptr[299].as<std::int64_t>(), p.time_ns);
+  EXPECT_GE(p.time_ns, std::int64_t{1'700'000'000'000'000'000});
+  std::string host;
+  workload::LineProtocolGenerator::AppendHost(p.host, host);
+  EXPECT_EQ(values[1]->ptr[299].as<std::string>(), host);
+  EXPECT_EQ(values[2]->ptr[299].as<std::string>(), p.region);
+  EXPECT_EQ(values[3]->ptr[299].as<double>(), p.usage_user);
+  EXPECT_EQ(values[4]->ptr[299].as<double>(), p.usage_system);
+  EXPECT_EQ(values[5]->ptr[299].as<std::int64_t>(), p.requests);
+  // The next body goes on with the points.
   out.clear();
   body.Append(1, out);
   h = Unpack(out);
   EXPECT_EQ(h.get().via.map.ptr[1].val.via.map.ptr[0].val.via.array.ptr[0].as<std::int64_t>(),
-            1'700'000'000'300);
+            same.Next().time_ns);
 }
 
 TEST(ArcBody, RowsBodyIsABatchOfRowItems) {
@@ -83,7 +96,7 @@ TEST(ArcBody, RowsBodyIsABatchOfRowItems) {
   const ::msgpack::object_map& row = batch.ptr[19].via.map;
   ASSERT_EQ(row.size, 4u);
   EXPECT_EQ(Key(row.ptr[1].key), "t");
-  EXPECT_EQ(row.ptr[1].val.as<std::int64_t>(), 1'700'000'000'019);
+  EXPECT_GE(row.ptr[1].val.as<std::int64_t>(), std::int64_t{1'700'000'000'000'000'000});
   EXPECT_EQ(Key(row.ptr[2].key), "tags");
   EXPECT_EQ(row.ptr[2].val.via.map.size, 2u);
   EXPECT_EQ(Key(row.ptr[3].key), "fields");

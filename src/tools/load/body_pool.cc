@@ -31,6 +31,7 @@ void AppendPercentEncoded(std::string_view s, std::string& out) {
 
 std::string_view ContentType(Endpoint e) {
   if (e == Endpoint::kOtlpProto) return "application/x-protobuf";
+  if (e == Endpoint::kLp) return "text/plain; charset=utf-8";
   if (IsMsgpack(e)) return "application/msgpack";
   return e == Endpoint::kMulti || e == Endpoint::kBulk ? "application/x-ndjson"
                                                        : "application/json";
@@ -65,9 +66,30 @@ void AppendRecord(std::string_view record, const std::string& run_id, Body& body
   body.raw += record.substr(1);
 }
 
+// Appends line protocol `point` with a `load_id` tag after its measurement when `run_id` is set.
+void AppendPoint(std::string_view point, const std::string& run_id, Body& body) {
+  if (run_id.empty()) {
+    body.raw += point;
+    return;
+  }
+  const std::size_t measurement_end = point.find_first_of(", ");
+  body.raw += point.substr(0, measurement_end);
+  body.raw += ",load_id=";
+  body.raw += run_id;
+  body.raw += '-';
+  body.id_offsets.push_back(static_cast<std::uint32_t>(body.raw.size()));
+  body.raw.append(kIdDigits, '0');
+  body.raw += point.substr(measurement_end);
+}
+
 }  // namespace
 
 std::string RequestPath(const LoadOptions& o, const Target& target) {
+  if (o.endpoint == Endpoint::kLp) {
+    std::string path = target.path_prefix + "/write?db=";
+    AppendPercentEncoded(o.org, path);
+    return path;
+  }
   if (IsMsgpack(o.endpoint)) return target.path_prefix + "/api/v1/write/msgpack";
   std::string path = target.path_prefix + "/api/";
   AppendPercentEncoded(o.org, path);
@@ -82,6 +104,7 @@ std::string RequestPath(const LoadOptions& o, const Target& target) {
     case Endpoint::kHec: path += "/_hec"; break;
     case Endpoint::kOtlpProto:
     case Endpoint::kOtlpJson: path += "/v1/logs"; break;
+    case Endpoint::kLp: break;  // above
     case Endpoint::kMsgpackColumnar:
     case Endpoint::kMsgpackRows: break;  // returned above
   }
@@ -117,7 +140,9 @@ Result<BodyPool> BodyPool::Build(const LoadOptions& o, const Target& target,
   AppendJsonString(o.stream, stream_json);
   const std::string bulk_action = "{\"create\":{\"_index\":" + stream_json + "}}\n";
 
-  std::unique_ptr<RecordSource> source = MakeRecordSource(o.workload, o.seed, StartTimestampMs(o));
+  std::unique_ptr<RecordSource> source =
+      o.endpoint == Endpoint::kLp ? MakeLineProtocolSource(o.seed, StartTimestampMs(o))
+                                  : MakeRecordSource(o.workload, o.seed, StartTimestampMs(o));
   std::unique_ptr<GzipCompressor> gzip;
   if (o.gzip && run_id.empty()) gzip = std::make_unique<GzipCompressor>(o.gzip_level);
   std::unique_ptr<OtlpLogsBody> otlp;
@@ -169,6 +194,10 @@ Result<BodyPool> BodyPool::Build(const LoadOptions& o, const Target& target,
           }
           case Endpoint::kOtlpProto:
           case Endpoint::kOtlpJson: INGOT_RETURN_IF_ERROR(otlp->Add(record)); break;
+          case Endpoint::kLp:
+            AppendPoint(record, run_id, body);
+            body.raw += '\n';
+            break;
           case Endpoint::kMsgpackColumnar:
           case Endpoint::kMsgpackRows: break;  // the whole body at once, above
         }

@@ -93,6 +93,7 @@ std::vector<std::string> Records(Endpoint endpoint, const std::string& raw) {
       break;
     case Endpoint::kOtlpProto:
     case Endpoint::kOtlpJson: ADD_FAILURE() << "OTLP bodies are checked by otlp_body_test"; break;
+    case Endpoint::kLp: ADD_FAILURE() << "line protocol is checked by LineProtocolPointsWithIds";
     case Endpoint::kMsgpackColumnar:
     case Endpoint::kMsgpackRows:
       ADD_FAILURE() << "MessagePack bodies are checked by arc_body_test";
@@ -222,6 +223,32 @@ TEST(BodyPool, IdsArePatchedInPlaceAndUnique) {
     EXPECT_TRUE(ids.contains("run7-000000000000"));
     EXPECT_TRUE(ids.contains("run7-000000000159"));
   }
+}
+
+// Line protocol: cpu points to /write?db=<org>, ids in a load_id tag after the measurement.
+TEST(BodyPool, LineProtocolPointsWithIds) {
+  LoadOptions o = Options(Endpoint::kLp);
+  o.org = "my db";
+  o.bodies = 2;
+  auto pool = BodyPool::Build(o, LocalTarget(), 30, "run7");
+  ASSERT_TRUE(pool.ok());
+  Body& b = pool->body(1);
+  EXPECT_TRUE(b.head.starts_with("POST /write?db=my%20db HTTP/1.1\r\n")) << b.head;
+  EXPECT_NE(b.head.find("\r\nContent-Type: text/plain; charset=utf-8\r\n"), std::string::npos);
+  PatchIds(b, 30);
+  const auto lines = Lines(b.raw);
+  ASSERT_EQ(lines.size(), 30u);
+  for (std::size_t i = 0; i < lines.size(); ++i) {
+    const std::string id = std::to_string(30 + i);
+    EXPECT_TRUE(lines[i].starts_with("cpu,load_id=run7-" + std::string(12 - id.size(), '0') + id +
+                                     ",host=web-"))
+        << lines[i];
+  }
+  EXPECT_FALSE(internal::ReportsRejectedRecords(Endpoint::kLp, ""));
+  auto plain = BodyPool::Build(o, LocalTarget(), 5, "");
+  ASSERT_TRUE(plain.ok());
+  EXPECT_TRUE(plain->body(0).raw.starts_with("cpu,host=web-")) << plain->body(0).raw;
+  EXPECT_EQ(ParseEndpoint("lp").value(), Endpoint::kLp);
 }
 
 TEST(BodyPool, IdsWithGzipAreCompressedPerRequest) {

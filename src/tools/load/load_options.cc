@@ -11,11 +11,12 @@ Result<Endpoint> ParseEndpoint(std::string_view name) {
   if (name == "hec") return Endpoint::kHec;
   if (name == "otlp-proto") return Endpoint::kOtlpProto;
   if (name == "otlp-json") return Endpoint::kOtlpJson;
+  if (name == "lp") return Endpoint::kLp;
   if (name == "msgpack-columnar") return Endpoint::kMsgpackColumnar;
   if (name == "msgpack-rows") return Endpoint::kMsgpackRows;
   return Status::InvalidInput(
       "unknown endpoint '" + std::string(name) +
-      "' (json, multi, bulk, hec, otlp-proto, otlp-json, msgpack-columnar, msgpack-rows)");
+      "' (json, multi, bulk, hec, otlp-proto, otlp-json, lp, msgpack-columnar, msgpack-rows)");
 }
 
 Result<Workload> ParseWorkload(std::string_view name) {
@@ -35,6 +36,7 @@ std::string_view EndpointName(Endpoint e) {
     case Endpoint::kHec: return "hec";
     case Endpoint::kOtlpProto: return "otlp-proto";
     case Endpoint::kOtlpJson: return "otlp-json";
+    case Endpoint::kLp: return "lp";
     case Endpoint::kMsgpackColumnar: return "msgpack-columnar";
     case Endpoint::kMsgpackRows: return "msgpack-rows";
   }

@@ -13,9 +13,11 @@
 namespace ingot::load {
 
 // kOtlpProto / kOtlpJson: OTLP/HTTP logs (/api/{org}/v1/logs, stream in the stream-name header),
-// protobuf or JSON, the workload's records as log records (otlp_body.h).
+// protobuf or JSON, the workload's records as log records (otlp_body.h). kLp: InfluxDB line
+// protocol (/write?db={org}), Telegraf-like cpu points (workload::LineProtocolGenerator: one
+// measurement, 2 tags, 3 fields) whatever the workload; the measurement is the stream.
 // kMsgpackColumnar / kMsgpackRows: Arc MessagePack (/api/v1/write/msgpack, org in
-// x-arc-database, the stream as the measurement), metrics of their own (arc_body.h).
+// x-arc-database), the same cpu points (arc_body.h), the stream as the measurement.
 enum class Endpoint : std::uint8_t {
   kJson,
   kMulti,
@@ -23,6 +25,7 @@ enum class Endpoint : std::uint8_t {
   kHec,
   kOtlpProto,
   kOtlpJson,
+  kLp,
   kMsgpackColumnar,
   kMsgpackRows
 };
@@ -32,7 +35,7 @@ inline bool IsMsgpack(Endpoint e) {
 }
 enum class Workload : std::uint8_t { kLogs, kWide, kNarrow, kMetrics };
 
-// "json", "multi", "bulk", "hec", "otlp-*", "msgpack-columnar", "msgpack-rows"
+// "json", "multi", "bulk", "hec", "otlp-*", "lp", "msgpack-columnar", "msgpack-rows"
 Result<Endpoint> ParseEndpoint(std::string_view name);
 Result<Workload> ParseWorkload(std::string_view name);  // "logs", "wide", "narrow", "metrics"
 std::string_view EndpointName(Endpoint e);
