@@ -22,8 +22,8 @@ import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from convert_vs_duckdb import commit, machine  # noqa: E402
-from otlp_vs_json import (add_common_arguments, measure, persisted, start_server,  # noqa: E402
-                          update_docs, write_json)
+from otlp_vs_json import (add_common_arguments, measure, persisted, publish,  # noqa: E402
+                          start_server, write_json)
 
 TARGET = 2_400_000
 BEGIN = "<!-- arc_msgpack:begin (written by bench/arc_msgpack.py; edits inside are overwritten) -->"
@@ -77,12 +77,9 @@ The stage benchmark (decode only, one core) is in the table of stage benchmarks 
 
 def main():
     p = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    p.add_argument("--records", type=int, default=10_000_000)
-    p.add_argument("--runs", type=int, default=3)
-    p.add_argument("--connections", type=int, default=4)
     p.add_argument("--per-request", type=int, nargs="+", default=[1000, 10000])
     p.add_argument("--endpoints", nargs="+", default=["msgpack-columnar", "msgpack-rows"])
-    add_common_arguments(p, "/tmp/ingot-arc-bench", "arc_msgpack.json")
+    add_common_arguments(p, "/tmp/ingot-arc-bench", "arc_msgpack.json", 20_000_000)
     args = p.parse_args()
     os.makedirs(args.work, exist_ok=True)
 
@@ -119,10 +116,7 @@ def main():
     for c in cells:
         print(f"{c['endpoint']:16} x{c['per_request']:<6} {c['median_records_per_s']:>12,.0f} "
               f"records/s (median)  vs {TARGET:,}: {c['median_records_per_s'] / TARGET:.2f}x")
-    print(f"wrote {args.json}")
-    if not args.no_docs:
-        update_docs(args.docs, section(result, args), BEGIN, END)
-        print(f"updated {args.docs}")
+    publish(args, section(result, args), BEGIN, END)
 
 
 if __name__ == "__main__":
