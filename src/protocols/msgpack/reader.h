@@ -2,8 +2,8 @@
 //
 // Hand-written rather than msgpack-cxx, though msgpack-cxx is not slower: msgpack_decode_bench's
 // BM_MsgpackCxxColumnarIntoColumns (unpack, then the same builder calls without any check) decodes
-// the columnar body at 12.9M records/s on one core, the decoder on this reader (with its checks:
-// UTF-8, nulls, time units, shapes) at 10.5M. msgpack-cxx's tree API throws on malformed input (a
+// the columnar body at 11.9M records/s on one core, the decoder on this reader (with its checks:
+// UTF-8, nulls, time units, shapes) at 10.3M. msgpack-cxx's tree API throws on malformed input (a
 // client's mistake is an expected error here, not an exception) and builds an object of 24 bytes
 // per value in its own zone, beside the columns and outside the memory budget (over three times a
 // metrics body); its visitor API reads in document order only, and the columnar form is read row
