@@ -12,6 +12,7 @@
 //   POST /write?db=                      InfluxDB line protocol (influx_http.h), 1.x
 //   POST /api/v2/write?bucket=           2.x
 //   POST /api/v1/write/line-protocol     Arc (x-arc-database header)
+//   POST /api/v1/write/msgpack           Arc MessagePack, org from x-arc-database ("default")
 #pragma once
 
 #include <array>
@@ -74,7 +75,7 @@ class IngestApi {
   void IngestInflux(const http::ExchangePtr& exchange, InfluxApi api);
 
   ingest::IngestFlow& flow_;
-  HttpEndpoint json_, multi_, bulk_, hec_;
+  HttpEndpoint json_, multi_, bulk_, hec_, arc_;
   // [signal][OtlpEncoding]
   std::array<std::array<HttpEndpoint, 2>, 3> otlp_;
   // [InfluxApi]: they differ in their error shape.

@@ -37,7 +37,7 @@ enum class Protocol : std::uint8_t {
   kOtlpMetricsJson = 9,
   kOtlpTracesProtobuf = 10,
   kOtlpTracesJson = 11,
-  // 12 is Arc MessagePack's.
+  kArcMsgpack = 12,  // Arc MessagePack, /api/v1/write/msgpack
   kInfluxLine = 13,  // InfluxDB line protocol; the record's variant byte is its precision
 };
 inline constexpr std::uint8_t kMaxProtocol = 13;
@@ -77,6 +77,10 @@ struct ProtocolSpec {
   // Bytes of the body simdjson indexes as one document (about five bytes of index per byte, on
   // top of the columns), for the memory estimate: 0 for line-by-line and binary formats.
   std::uint64_t document_index_cap = 0;
+  // Bytes of columns one byte of body may become, at most about, for the same estimate: twice for
+  // text formats; a binary one can pack an 8-byte value and its row's 8-byte `_timestamp` in one
+  // byte.
+  std::uint32_t column_bytes_per_body_byte = 2;
   // OTLP: the export and encoding; the Content-Types (media types, compared case-insensitively)
   // that name the encoding, the first the one answers carry. Other protocols take any
   // Content-Type.

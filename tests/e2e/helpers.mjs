@@ -133,6 +133,30 @@ export async function killUnderLoad(args, dataDir, kills, load) {
   return acked;
 }
 
+// Sends batches of uniquely numbered records on `connections` parallel loops until `stopped()`
+// (a crash test's load): `send(first, count)` posts records first .. first + count - 1 and
+// resolves to whether the server acknowledged them; it throws while the server is down. Resolves
+// with the ids of the acknowledged records.
+export async function sendNumberedBatches(state, connections, stopped, send) {
+  const acked = [];
+  await Promise.all(Array.from({length: connections}, async () => {
+    while (!stopped()) {
+      const first = state.next;
+      const count = 50 + Math.floor(Math.random() * 450);
+      state.next += count;
+      let ok;
+      try {
+        ok = await send(first, count);
+      } catch {
+        await sleep(5);  // the server is down: these records were not acknowledged
+        continue;
+      }
+      if (ok) for (let id = first; id < first + count; ++id) acked.push(id);
+    }
+  }));
+  return acked;
+}
+
 // The number of ids of `acked` (BIGINT `id` in `src`) that `src` lacks, and whether `src` holds an
 // id twice: what a crash test asserts are 0 and false.
 export async function missingAndDuplicated(src, acked, dataDir) {

@@ -12,8 +12,11 @@ Result<Endpoint> ParseEndpoint(std::string_view name) {
   if (name == "otlp-proto") return Endpoint::kOtlpProto;
   if (name == "otlp-json") return Endpoint::kOtlpJson;
   if (name == "lp") return Endpoint::kLp;
-  return Status::InvalidInput("unknown endpoint '" + std::string(name) +
-                              "' (json, multi, bulk, hec, otlp-proto, otlp-json, lp)");
+  if (name == "msgpack-columnar") return Endpoint::kMsgpackColumnar;
+  if (name == "msgpack-rows") return Endpoint::kMsgpackRows;
+  return Status::InvalidInput(
+      "unknown endpoint '" + std::string(name) +
+      "' (json, multi, bulk, hec, otlp-proto, otlp-json, lp, msgpack-columnar, msgpack-rows)");
 }
 
 Result<Workload> ParseWorkload(std::string_view name) {
@@ -34,6 +37,8 @@ std::string_view EndpointName(Endpoint e) {
     case Endpoint::kOtlpProto: return "otlp-proto";
     case Endpoint::kOtlpJson: return "otlp-json";
     case Endpoint::kLp: return "lp";
+    case Endpoint::kMsgpackColumnar: return "msgpack-columnar";
+    case Endpoint::kMsgpackRows: return "msgpack-rows";
   }
   return "?";
 }
@@ -56,6 +61,9 @@ Status Validate(const LoadOptions& o) {
   if (!(o.rate >= 0)) return Status::InvalidInput("--rate must be >= 0");
   if (o.duration.count() <= 0 && o.max_requests == 0 && o.max_records == 0) {
     return Status::InvalidInput("the run needs a bound: --duration, --requests or --records");
+  }
+  if (IsMsgpack(o.endpoint) && !o.ack_file.empty()) {
+    return Status::InvalidInput("--ack-file is not supported with the msgpack endpoints");
   }
   if (o.gzip_level < 1 || o.gzip_level > 12) {
     return Status::InvalidInput("--gzip-level must be 1..12");

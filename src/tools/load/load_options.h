@@ -16,10 +16,26 @@ namespace ingot::load {
 // protobuf or JSON, the workload's records as log records (otlp_body.h). kLp: InfluxDB line
 // protocol (/write?db={org}), Telegraf-like cpu points (workload::LineProtocolGenerator: one
 // measurement, 2 tags, 3 fields) whatever the workload; the measurement is the stream.
-enum class Endpoint : std::uint8_t { kJson, kMulti, kBulk, kHec, kOtlpProto, kOtlpJson, kLp };
+// kMsgpackColumnar / kMsgpackRows: Arc MessagePack (/api/v1/write/msgpack, org in
+// x-arc-database), the same cpu points (arc_body.h), the stream as the measurement.
+enum class Endpoint : std::uint8_t {
+  kJson,
+  kMulti,
+  kBulk,
+  kHec,
+  kOtlpProto,
+  kOtlpJson,
+  kLp,
+  kMsgpackColumnar,
+  kMsgpackRows
+};
+// Arc MessagePack: the records are arc_body.h's, whatever --workload says.
+inline bool IsMsgpack(Endpoint e) {
+  return e == Endpoint::kMsgpackColumnar || e == Endpoint::kMsgpackRows;
+}
 enum class Workload : std::uint8_t { kLogs, kWide, kNarrow, kMetrics };
 
-// "json", "multi", "bulk", "hec", "otlp-*", "lp"
+// "json", "multi", "bulk", "hec", "otlp-*", "lp", "msgpack-columnar", "msgpack-rows"
 Result<Endpoint> ParseEndpoint(std::string_view name);
 Result<Workload> ParseWorkload(std::string_view name);  // "logs", "wide", "narrow", "metrics"
 std::string_view EndpointName(Endpoint e);
