@@ -82,44 +82,55 @@ def start_server(build, data_dir, log_path):
     raise RuntimeError("ingot did not start")
 
 
-def run_once(build, kind, records, connections, work):
-    data_dir = tempfile.mkdtemp(prefix=f"otlp-bench-{kind}-", dir=work)
-    proc, url = start_server(build, data_dir, os.path.join(work, f"server-{kind}.log"))
+def persisted(url, acked):
+    """Whether /metrics says every acknowledged record is in a Parquet file."""
+    m = scrape(url)
+    return m["ingot_parquet_rows_total"] >= acked and m["ingot_memtable_bytes"] == 0
+
+
+def measure(proc, data_dir, load_cmd, records, label, stored):
+    """Runs `load_cmd` (ingot-load ... --json) against the server `proc`, then waits until
+    `stored(acknowledged records)`; stops the server and removes `data_dir`. The figures of the
+    run, timed from the start of the load."""
     try:
         started = time.perf_counter()
         cpu0 = cpu_seconds(proc.pid)
-        load = subprocess.run(
-            [os.path.join(build, "ingot-load"), "--url", url, "--endpoint", ENDPOINTS[kind],
-             "--stream", "bench", "--records", str(records), "--records-per-request", "1000",
-             "--connections", str(connections), "--duration", "600s", "--warmup", "0s",
-             "--json", "--no-progress"],
-            check=True, capture_output=True, text=True)
+        load = subprocess.run(load_cmd, check=True, capture_output=True, text=True)
         acked_s = time.perf_counter() - started
         report = json.loads(load.stdout)
         acked = report["whole_run"]["records_ok"]
         if acked < records:
-            raise RuntimeError(f"{kind}: only {acked} of {records} records acknowledged: "
+            raise RuntimeError(f"{label}: only {acked} of {records} records acknowledged: "
                                f"{report.get('statuses')} {report.get('first_error_body')}")
-        while True:
-            m = scrape(url)
-            if m["ingot_parquet_rows_total"] >= acked and m["ingot_memtable_bytes"] == 0:
-                break
+        while not stored(acked):
             if time.perf_counter() - started > 600:
-                raise RuntimeError(f"{kind}: records not persisted after 600 s")
+                raise RuntimeError(f"{label}: records not stored after 600 s")
             time.sleep(0.02)
-        persisted_s = time.perf_counter() - started
+        stored_s = time.perf_counter() - started
         server_cpu_s = cpu_seconds(proc.pid) - cpu0
     finally:
         proc.send_signal(signal.SIGTERM)
         proc.wait(timeout=120)
         shutil.rmtree(data_dir, ignore_errors=True)
-    return {"records": acked, "persisted_s": round(persisted_s, 3),
-            "records_per_s": round(acked / persisted_s), "acked_s": round(acked_s, 3),
+    return {"records": acked, "persisted_s": round(stored_s, 3),
+            "records_per_s": round(acked / stored_s), "acked_s": round(acked_s, 3),
             "acked_records_per_s": round(report.get("records_per_s", 0)),
             "wire_bytes": report.get("bytes", {}).get("wire", 0),
             "client_cpu_s": report.get("client_cpu_s", 0),
             "server_cpu_s": round(server_cpu_s, 2),
             "server_cpu_us_per_record": round(server_cpu_s * 1e6 / acked, 3)}
+
+
+def run_once(build, kind, records, connections, work):
+    data_dir = tempfile.mkdtemp(prefix=f"otlp-bench-{kind}-", dir=work)
+    proc, url = start_server(build, data_dir, os.path.join(work, f"server-{kind}.log"))
+    return measure(
+        proc, data_dir,
+        [os.path.join(build, "ingot-load"), "--url", url, "--endpoint", ENDPOINTS[kind],
+         "--stream", "bench", "--records", str(records), "--records-per-request", "1000",
+         "--connections", str(connections), "--duration", "600s", "--warmup", "0s",
+         "--json", "--no-progress"],
+        records, kind, lambda acked: persisted(url, acked))
 
 
 def section(result, args):
@@ -159,30 +170,55 @@ OTLP {median['otlp']:,.0f} records/s (target ≥ {TARGET_RATE:,}: {'met' if medi
 {END}"""
 
 
-def update_docs(path, text):
+def update_docs(path, text, begin=BEGIN, end=END):
+    """Replaces the section between the markers `begin` and `end` of `path` with `text` (which
+    carries them), or appends it."""
     with open(path) as f:
         doc = f.read()
-    if BEGIN in doc and END in doc:
-        doc = doc[:doc.index(BEGIN)] + text + doc[doc.index(END) + len(END):]
+    if begin in doc and end in doc:
+        doc = doc[:doc.index(begin)] + text + doc[doc.index(end) + len(end):]
     else:
         doc = doc.rstrip("\n") + "\n\n" + text + "\n"
     with open(path, "w") as f:
         f.write(doc)
 
 
-def main():
-    p = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    p.add_argument("--records", type=int, default=3_000_000)
+def add_common_arguments(p, work, results, records):
+    """The options of the server benchmarks: records a run (default `records`), runs,
+    connections, binaries, scratch directory `work`, results file bench/results/`results`, the
+    docs section."""
+    p.add_argument("--records", type=int, default=records)
     p.add_argument("--runs", type=int, default=3)
     p.add_argument("--connections", type=int, default=4)
     p.add_argument("--build", default=os.path.join(ROOT, "build"))
-    p.add_argument("--work", default="/tmp/ingot-otlp-bench")
-    p.add_argument("--json", default=os.path.join(ROOT, "bench", "results", "otlp_vs_json.json"))
+    p.add_argument("--work", default=work)
+    p.add_argument("--json", default=os.path.join(ROOT, "bench", "results", results))
     p.add_argument("--docs", default=os.path.join(ROOT, "docs", "benchmarks.md"))
     p.add_argument("--no-docs", action="store_true", help="do not touch docs/benchmarks.md")
     p.add_argument("--note", default="", help="a sentence for the docs (e.g. machine load)")
     p.add_argument("--commit", default=None,
                    help="commit the binaries in --build were built from (default: this HEAD)")
+
+
+def publish(args, text, begin, end):
+    """Says where the results went, and replaces the docs section between `begin` and `end` with
+    `text` unless --no-docs."""
+    print(f"wrote {args.json}")
+    if not args.no_docs:
+        update_docs(args.docs, text, begin, end)
+        print(f"updated {args.docs}")
+
+
+def write_json(path, result):
+    os.makedirs(os.path.dirname(path), exist_ok=True)
+    with open(path, "w") as f:
+        json.dump(result, f, indent=2)
+        f.write("\n")
+
+
+def main():
+    p = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    add_common_arguments(p, "/tmp/ingot-otlp-bench", "otlp_vs_json.json", 3_000_000)
     args = p.parse_args()
     os.makedirs(args.work, exist_ok=True)
 
@@ -218,10 +254,7 @@ def main():
                     "ratio_met": ratio >= TARGET_RATIO, "rate_met": median["otlp"] >= TARGET_RATE},
         "note": args.note,
     }
-    os.makedirs(os.path.dirname(args.json), exist_ok=True)
-    with open(args.json, "w") as f:
-        json.dump(result, f, indent=2)
-        f.write("\n")
+    write_json(args.json, result)
 
     print()
     print(f"{'endpoint':34} {'records/s (median)':>20}")
@@ -233,10 +266,7 @@ def main():
           f"(JSON / OTLP {cpu['json'] / cpu['otlp']:.2f}x)")
     print(f"{'OTLP vs 1,000,000 records/s':34} {median['otlp'] / TARGET_RATE:>19.2f}x  "
           f"({'met' if median['otlp'] >= TARGET_RATE else 'not met'})")
-    print(f"wrote {args.json}")
-    if not args.no_docs:
-        update_docs(args.docs, section(result, args))
-        print(f"updated {args.docs}")
+    publish(args, section(result, args), BEGIN, END)
 
 
 if __name__ == "__main__":

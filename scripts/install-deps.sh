@@ -4,7 +4,8 @@
 #                                    npm packages of tests/e2e (DuckDB's client, used by
 #                                    scripts/query to read the Parquet files)
 #   scripts/install-deps.sh --test   also what the tests and benchmarks need: clang for the
-#                                    fuzzers, clang-format, Python's Elasticsearch client, zstd,
+#                                    fuzzers, clang-format, Python's Elasticsearch and InfluxDB
+#                                    clients, VictoriaMetrics (bench/lp_vs_victoria.py), zstd,
 #                                    Prometheus (the remote_write client of the e2e tests)
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -17,12 +18,13 @@ packages=(
   libsimdjson-dev libboost-dev libzstd-dev liblz4-dev libsnappy-dev libdeflate-dev zlib1g-dev
   libthrift-dev thrift-compiler libxxhash-dev libspdlog-dev libfmt-dev libcli11-dev
   libtoml11-dev libgtest-dev libgmock-dev libbenchmark-dev libcurl4-openssl-dev
-  libprotobuf-dev protobuf-compiler libgrpc++-dev protobuf-compiler-grpc
+  libprotobuf-dev protobuf-compiler libgrpc++-dev protobuf-compiler-grpc libmsgpack-cxx-dev
 )
 command -v node >/dev/null && command -v npm >/dev/null || packages+=(nodejs npm)
 if (( with_tests )); then
-  packages+=(clang libclang-rt-14-dev clang-format python3 python3-elasticsearch zstd
-             python3-matplotlib linux-perf strace valgrind heaptrack prometheus)
+  packages+=(clang libclang-rt-14-dev clang-format python3 python3-elasticsearch python3-influxdb
+             victoria-metrics zstd prometheus
+             python3-matplotlib linux-perf strace valgrind heaptrack)
 fi
 
 missing=()

@@ -1,5 +1,6 @@
 #include "api/admin_api.h"
 
+#include "api/influx_http.h"
 #include "http/response.h"
 
 namespace ingot::api {
@@ -43,6 +44,12 @@ Status AdminApi::Register(http::Router& router) {
         e->Respond(std::move(r));
       },
       RefuseBody));
+  // InfluxDB clients and Telegraf check the server is up (and InfluxDB) with /ping.
+  for (const char* method : {"GET", "HEAD"}) {
+    INGOT_RETURN_IF_ERROR(router.Add(
+        method, "/ping", [](http::ExchangePtr e) { e->Respond(InfluxPingResponse()); },
+        RefuseBody));
+  }
   return router.Add(
       "GET", "/metrics",
       [this](http::ExchangePtr e) {

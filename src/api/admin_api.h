@@ -1,4 +1,5 @@
 // Operational endpoints: GET /healthz (the process is up), GET /readyz (ready to ingest),
+// GET|HEAD /ping (InfluxDB clients' probe: 204 with X-Influxdb-Version),
 // GET /metrics (Prometheus text format, version 0.0.4).
 #pragma once
 

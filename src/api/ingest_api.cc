@@ -149,6 +149,15 @@ IngestApi::IngestApi(ingest::IngestFlow& flow) : flow_(flow) {
     return r;
   };
   hec_.error = HecError;
+  // Arc MessagePack: the org from x-arc-database, streams from the body; 204 as Arc answers.
+  arc_.spec = {.endpoint = Endpoint::kArcMsgpack,
+               .protocol = protocol(protocols::Protocol::kArcMsgpack)};
+  arc_.answer = [](const RequestState&, Clock::time_point) {
+    http::Response r;
+    r.status = 204;
+    return r;
+  };
+  arc_.error = DefaultError;
   // OTLP/HTTP: one stream (the `stream-name` header); answers in the request's encoding.
   for (otlp::Signal signal : {otlp::Signal::kLogs, otlp::Signal::kMetrics, otlp::Signal::kTraces}) {
     for (OtlpEncoding encoding : {OtlpEncoding::kProtobuf, OtlpEncoding::kJson}) {
@@ -178,6 +187,18 @@ IngestApi::IngestApi(ingest::IngestFlow& flow) : flow_(flow) {
       http::Response r = ErrorFor(refusal);
       AddRemoteWriteHeaders(version, {}, r);
       return r;
+    };
+  }
+  // Line protocol: streams from each line's measurement; 204, or 400 for a partial write.
+  for (InfluxApi api : {InfluxApi::kV1, InfluxApi::kV2, InfluxApi::kArc}) {
+    HttpEndpoint& e = influx_[static_cast<std::size_t>(api)];
+    e.spec = {.endpoint = Endpoint::kInfluxLine,
+              .protocol = protocol(protocols::Protocol::kInfluxLine)};
+    e.answer = [api](const RequestState& state, Clock::time_point) {
+      return InfluxWriteResponse(api, state.outcome.influx, state.decoded.successful());
+    };
+    e.error = [api](const Refusal& refusal, const RequestState&) {
+      return InfluxErrorResponse(api, refusal);
     };
   }
 }
@@ -229,6 +250,27 @@ Status IngestApi::Register(http::Router& router) {
         [this, signal](ExchangePtr e) { IngestOtlp(e, signal, e->request().param("org")); },
         OtlpCredentialsFirst("org")));
   }
+  const std::pair<const char*, InfluxApi> influx_routes[] = {
+      {"/write", InfluxApi::kV1},
+      {"/api/v2/write", InfluxApi::kV2},
+      {"/api/v1/write/line-protocol", InfluxApi::kArc}};
+  for (const auto& [path, api] : influx_routes) {
+    INGOT_RETURN_IF_ERROR(router.Add(
+        "POST", path, [this, api](ExchangePtr e) { IngestInflux(e, api); },
+        InfluxCredentialsFirst(api)));
+  }
+  // Arc's clients may compress without a Content-Encoding; a MessagePack body is a map or an
+  // array, never a gzip or zstd magic number.
+  INGOT_RETURN_IF_ERROR(router.Add(
+      "POST", "/api/v1/write/msgpack",
+      [this](ExchangePtr e) { Ingest(e, arc_, ArcDatabase(e->request()), ""); },
+      [this](const http::Request& head) -> std::optional<http::Response> {
+        std::optional<Refusal> denied = flow_.CheckCredentials(
+            head.header("Authorization"), ArcDatabase(head), false, head.header("x-api-key"));
+        if (!denied) return std::nullopt;
+        return arc_.error(*denied, NoState());
+      },
+      http::RouteOptions{.sniff_compression = true}));
   // Prometheus remote_write; credentials are refused in 1.0's shape (2.0's only adds headers).
   const HttpEndpoint& remote_write = remote_write_[0];
   INGOT_RETURN_IF_ERROR(router.Add(
@@ -268,6 +310,49 @@ http::PreBodyCheck IngestApi::OtlpCredentialsFirst(std::string_view org_param) {
     return OtlpErrorResponse(
         ParseOtlpContentType(head.header("Content-Type")).value_or(OtlpEncoding::kJson), *denied);
   };
+}
+
+http::PreBodyCheck IngestApi::InfluxCredentialsFirst(InfluxApi api) {
+  return [this, api](const http::Request& head) -> std::optional<http::Response> {
+    // Arc's clients may send their token as x-api-key.
+    std::optional<Refusal> denied =
+        flow_.CheckCredentials(InfluxAuthorization(head), InfluxDatabase(head, api), false,
+                               api == InfluxApi::kArc ? head.header("x-api-key") : "");
+    if (!denied) return std::nullopt;
+    return InfluxErrorResponse(api, *denied);
+  };
+}
+
+void IngestApi::IngestInflux(const ExchangePtr& exchange, InfluxApi api) {
+  const http::Request& request = exchange->request();
+  const HttpEndpoint& endpoint = influx_[static_cast<std::size_t>(api)];
+  const std::string database = InfluxDatabase(request, api);
+  const std::optional<std::string> precision_text = QueryParam(request.query, "precision");
+  const std::optional<protocols::influx::Precision> precision =
+      protocols::influx::ParsePrecision(precision_text.value_or(""));
+  std::string problem;
+  if (database.empty()) {
+    problem = api == InfluxApi::kV2 ? "bucket is required" : "database is required";
+  } else if (!precision) {
+    // Quoted as printable ASCII, at most 16 bytes: the answer is JSON.
+    std::string quoted = precision_text->substr(0, 16);
+    for (char& c : quoted) {
+      if (c < 0x20 || c > 0x7e) c = '?';
+    }
+    problem = "unknown precision \"" + quoted + "\": expected ns, us, ms or s (or n, u, m, h)";
+  } else if (Result<std::string> name = model::StreamName(database, "database"); !name.ok()) {
+    problem = name.status().message();
+  }
+  if (!problem.empty()) {
+    const auto started = Clock::now();
+    exchange->Respond(InfluxErrorResponse(api, {400, std::move(problem), {}}));
+    flow_.CountRefusal(Endpoint::kInfluxLine, started);
+    return;
+  }
+  // Credentials were checked before the body was read (InfluxCredentialsFirst).
+  auto call = std::make_shared<HttpCall>(flow_.BuilderOptionsNow(), exchange, endpoint);
+  call->state.header.variant = static_cast<std::uint8_t>(*precision);
+  flow_.Run(endpoint.spec, std::move(call), database, "", request.body, request.buffer_bytes);
 }
 
 void IngestApi::IngestOtlp(const ExchangePtr& exchange, otlp::Signal signal, std::string_view org) {

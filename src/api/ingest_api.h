@@ -9,6 +9,10 @@
 //   POST /services/collector[/event]     Splunk HEC, org "default"
 //   POST /v1/{logs,metrics,traces}       OTLP/HTTP, org "default"     (otlp_http.h)
 //   POST /api/{org}/v1/{logs,metrics,traces}
+//   POST /write?db=                      InfluxDB line protocol (influx_http.h), 1.x
+//   POST /api/v2/write?bucket=           2.x
+//   POST /api/v1/write/line-protocol     Arc (x-arc-database header)
+//   POST /api/v1/write/msgpack           Arc MessagePack, org from x-arc-database ("default")
 //   POST /api/v1/write                   Prometheus remote_write, org "default"
 //   (remote_write_http.h) POST /api/{org}/prometheus/api/v1/write
 #pragma once
@@ -18,6 +22,7 @@
 #include <functional>
 #include <string>
 
+#include "api/influx_http.h"
 #include "common/status.h"
 #include "http/router.h"
 #include "ingest/ingest_flow.h"
@@ -53,6 +58,9 @@ class IngestApi {
   // picks the shape from the Content-Type.
   http::PreBodyCheck CredentialsFirst(const HttpEndpoint& endpoint, std::string_view org_param);
   http::PreBodyCheck OtlpCredentialsFirst(std::string_view org_param);
+  // Line protocol: the database from the query or header (InfluxDatabase), credentials also from
+  // the `u`/`p` query parameters (InfluxAuthorization).
+  http::PreBodyCheck InfluxCredentialsFirst(InfluxApi api);
   // The org a request names: path parameter `org_param`, "default" when there is none.
   static std::string_view OrgOf(const http::Request& head, std::string_view org_param);
 
@@ -64,17 +72,22 @@ class IngestApi {
   // the stream from the `stream-name` header.
   void IngestOtlp(const http::ExchangePtr& exchange, protocols::otlp::Signal signal,
                   std::string_view org);
+  // Line protocol: 400 without a database or with an unknown precision, which goes to the WAL
+  // record as its variant; a stream per measurement.
+  void IngestInflux(const http::ExchangePtr& exchange, InfluxApi api);
 
   // Prometheus remote_write: picks the message (1.0 or 2.0) from the Content-Type (415 for any
   // other) and the stream from the `stream-name` header ("prometheus" when absent).
   void IngestRemoteWrite(const http::ExchangePtr& exchange, std::string_view org);
 
   ingest::IngestFlow& flow_;
-  HttpEndpoint json_, multi_, bulk_, hec_;
+  HttpEndpoint json_, multi_, bulk_, hec_, arc_;
   // [protocols::prometheus::Version]
   std::array<HttpEndpoint, 2> remote_write_;
   // [signal][OtlpEncoding]
   std::array<std::array<HttpEndpoint, 2>, 3> otlp_;
+  // [InfluxApi]: they differ in their error shape.
+  std::array<HttpEndpoint, 3> influx_;
 };
 
 }  // namespace ingot::api

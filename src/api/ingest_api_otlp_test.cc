@@ -3,18 +3,11 @@
 // memtable's sealed partitions checked.
 #include <gtest/gtest.h>
 
-#include <mutex>
 #include <string>
-#include <vector>
 
-#include "api/ingest_api.h"
+#include "api/ingest_routes_fixture.h"
 #include "api/remote_write_http.h"
-#include "http/server.h"
-#include "http/test_client.h"
 #include "http/test_compression.h"
-#include "ingest/ingest_flow.h"
-#include "ingest/ingester.h"
-#include "memtable/memtable.h"
 #include "opentelemetry/proto/collector/logs/v1/logs_service.pb.h"
 #include "opentelemetry/proto/collector/trace/v1/trace_service.pb.h"
 #include "remote_write.pb.h"
@@ -24,7 +17,6 @@ namespace {
 
 namespace logs_v1 = opentelemetry::proto::collector::logs::v1;
 namespace trace_v1 = opentelemetry::proto::collector::trace::v1;
-using http::testing::CurlClient;
 using http::testing::CurlResult;
 using http::testing::Gzip;
 using http::testing::Snappy;
@@ -46,59 +38,8 @@ std::string LogsRequest(int records, std::uint64_t time_ns) {
   return request.SerializeAsString();
 }
 
-bool HasHeader(const CurlResult& r, std::string_view line) {
-  return r.headers.find(line) != std::string::npos;
-}
-
-class OtlpHttpRoutesTest : public ::testing::Test {
- protected:
-  OtlpHttpRoutesTest()
-      : memtable_({},
-                  [this](memtable::SealedPartition&& p) {
-                    std::lock_guard lock(mu_);
-                    sealed_.push_back(std::move(p));
-                  }),
-        ingester_(memtable_, nullptr, nullptr),
-        flow_(Options()),
-        api_(flow_) {}
-
-  static ingest::IngestFlowOptions Options() {
-    ingest::IngestFlowOptions o;
-    o.max_past_us = 3600LL * 1'000'000 * 24 * 365 * 10;  // ten years: 2020 fits, 1971 does not
-    return o;
-  }
-
-  void SetUp() override {
-    http::Router router;
-    ASSERT_TRUE(api_.Register(router).ok());
-    http::ServerOptions options;
-    options.address = "127.0.0.1:0";
-    options.io_threads = 1;
-    server_ = std::make_unique<http::Server>(options, std::move(router));
-    ASSERT_TRUE(server_->Start().ok());
-    base_ = "http://127.0.0.1:" + std::to_string(server_->port());
-  }
-  void TearDown() override {
-    client_.reset();  // closes its keep-alive connection, so Stop() has nothing to wait for
-    server_->Stop();
-  }
-
-  std::vector<memtable::SealedPartition> Sealed() {
-    memtable_.SealAll();
-    std::lock_guard lock(mu_);
-    return std::move(sealed_);
-  }
-
-  std::mutex mu_;
-  std::vector<memtable::SealedPartition> sealed_;
-  memtable::Memtable memtable_;
-  ingest::Ingester ingester_;
-  ingest::IngestFlow flow_;
-  IngestApi api_;
-  std::unique_ptr<http::Server> server_;
-  std::string base_;
-  std::unique_ptr<CurlClient> client_ = std::make_unique<CurlClient>();
-};
+// IngestRoutesTest: a server with IngestApi's routes over an Ingester without WAL.
+class OtlpHttpRoutesTest : public IngestRoutesTest {};
 
 TEST_F(OtlpHttpRoutesTest, ProtobufLogsToTheDefaultOrgAndTheStreamHeader) {
   flow_.set_ingester(&ingester_);
@@ -227,7 +168,7 @@ std::string RemoteWriteV1(int samples, std::int64_t first_ms) {
   return request.SerializeAsString();
 }
 
-class RemoteWriteRoutesTest : public OtlpHttpRoutesTest {};
+class RemoteWriteRoutesTest : public IngestRoutesTest {};
 
 TEST(RemoteWriteContentType, NamesTheMessage) {
   using V = RemoteWriteVersion;

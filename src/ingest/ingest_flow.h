@@ -140,6 +140,8 @@ class IngestFlow {
   // after it) must stay valid until the call is answered. `held_bytes`: memory the transport holds
   // for this request and has already charged to the memory budget (its body buffers); a request
   // whose decoding could never fit next to it is 413.
+  // The protocol's per-request option (its WAL record's variant, e.g. the line protocol's
+  // precision) is the transport's to set in call->state.header.variant before Run.
   // REQUIRES: CheckCredentials allowed this request to write to `org`, before its body was read.
   void Run(const EndpointSpec& spec, std::shared_ptr<IngestCall> call, std::string_view org,
            std::string_view stream, std::string_view body, std::uint64_t held_bytes);
@@ -150,8 +152,10 @@ class IngestFlow {
   // not.
   // Transports call it from the request's head, before they read, decompress or buffer its body:
   // a client without credentials must not be able to make the server spend memory on it.
+  // `api_key`: an `x-api-key` header's value, on the endpoints that take one (Arc's); it is
+  // checked as a token when there is no Authorization header.
   std::optional<Refusal> CheckCredentials(std::string_view authorization, std::string_view org,
-                                          bool hec);
+                                          bool hec, std::string_view api_key = {});
 
   // Counts a request answered outside Run (e.g. 415 before an endpoint was chosen).
   void CountRefusal(Endpoint endpoint, std::chrono::steady_clock::time_point started);

@@ -25,6 +25,8 @@ std::string_view EndpointName(Endpoint e) {
     case Endpoint::kOtlpGrpcLogs: return "otlp_grpc_logs";
     case Endpoint::kOtlpGrpcMetrics: return "otlp_grpc_metrics";
     case Endpoint::kOtlpGrpcTraces: return "otlp_grpc_traces";
+    case Endpoint::kInfluxLine: return "influx_line";
+    case Endpoint::kArcMsgpack: return "arc_msgpack";
     case Endpoint::kPromRemoteWrite: return "prom_remote_write";
     case Endpoint::kCount: break;
   }

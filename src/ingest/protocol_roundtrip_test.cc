@@ -16,6 +16,7 @@
 #include <functional>
 #include <map>
 #include <memory>
+#include <msgpack.hpp>
 #include <mutex>
 #include <optional>
 #include <string>
@@ -26,6 +27,7 @@
 #include "ingest/ingester.h"
 #include "ingest/request_record.h"
 #include "memtable/memtable.h"
+#include "model/timestamp.h"
 #include "opentelemetry/proto/collector/logs/v1/logs_service.pb.h"
 #include "opentelemetry/proto/collector/metrics/v1/metrics_service.pb.h"
 #include "opentelemetry/proto/collector/trace/v1/trace_service.pb.h"
@@ -46,7 +48,8 @@ constexpr std::uint64_t k1970Ns = 5'000'000'000ULL;
 
 struct Sample {
   std::string body;
-  std::string stream;  // as the transport names it (the default stream for _bulk and HEC)
+  std::string stream;        // as the transport names it (the default stream for _bulk and HEC)
+  std::uint8_t variant = 0;  // the request's per-protocol option, set by the transport
 };
 
 std::string OtlpLogs() {
@@ -125,6 +128,33 @@ std::string TwentyFields() {
     out += (i == 0 ? "\"f" : ",\"f") + std::to_string(i) + "\":" + std::to_string(i);
   }
   return out + "}";
+}
+
+// Arc MessagePack: a row item (tags, fields, a nested map, no `t`: the request's time), a
+// columnar item of another measurement with a null, and a compact row (h, f).
+std::string ArcMsgpack() {
+  ::msgpack::sbuffer buffer;
+  ::msgpack::packer<::msgpack::sbuffer> p(buffer);
+  auto str = [&](std::string_view s) {
+    p.pack_str(static_cast<std::uint32_t>(s.size()));
+    p.pack_str_body(s.data(), static_cast<std::uint32_t>(s.size()));
+  };
+  p.pack_array(3);
+  p.pack_map(3);
+  str("m"), str("cpu");
+  str("tags"), p.pack_map(1), str("host"), str("h1");
+  str("fields"), p.pack_map(3), str("usage"), p.pack(1.5), str("n"), p.pack(3);
+  str("net"), p.pack_map(1), str("rx"), p.pack(true);
+  p.pack_map(2);
+  str("m"), str("mem");
+  str("columns"), p.pack_map(2);
+  str("free"), p.pack_array(2), p.pack(7), p.pack_nil();
+  str("zone"), p.pack_array(2), str("a"), str("b");
+  p.pack_map(3);
+  str("m"), str("cpu");
+  str("h"), str("h2");
+  str("f"), p.pack_array(2), p.pack(2.5), str("s");
+  return std::string(buffer.data(), buffer.size());
 }
 
 // Prometheus remote_write 1.0 and 2.0: series with labels and metadata, a sample now and one in
@@ -222,6 +252,18 @@ std::map<Protocol, Sample> Samples() {
   samples[Protocol::kOtlpMetricsJson] = {metrics_json, "app"};
   samples[Protocol::kOtlpTracesProtobuf] = {OtlpTraces(), "app"};
   samples[Protocol::kOtlpTracesJson] = {traces_json, "app"};
+  // Millisecond precision (the variant): a point a minute ago is in the window only when its
+  // timestamp is read as milliseconds.
+  const std::string minute_ago_ms = std::to_string(model::NowMicros() / 1000 - 60'000);
+  samples[Protocol::kInfluxLine] = {
+      "cpu,host=a,my\\ tag=x\\,y usage=1.5,n=3i,ok=t,s=\"q\\\"\" " + minute_ago_ms +
+          "\n"
+          "# a comment\r\n"
+          "mem free=7u\n"
+          "cpu usage=\n"          // bad line
+          "cpu usage=2i 5000\n",  // 1970: outside the window
+      "", static_cast<std::uint8_t>(protocols::influx::Precision::kMilliseconds)};
+  samples[Protocol::kArcMsgpack] = {ArcMsgpack(), ""};
   samples[Protocol::kPromRemoteWrite] = {PromRemoteWrite(false), "prometheus"};
   samples[Protocol::kPromRemoteWriteV2] = {PromRemoteWrite(true), "prometheus"};
   return samples;
@@ -357,6 +399,7 @@ void TakeThrough(const protocols::ProtocolSpec& protocol, const Sample& sample, 
   flow.set_ingester(&ingester);
   const std::string body = Padded(sample.body);
   auto call = std::make_shared<RecordingCall>(flow.BuilderOptionsNow());
+  call->state.header.variant = sample.variant;
   flow.Run({.endpoint = Endpoint::kJson, .protocol = &protocol}, call, "acme", sample.stream,
            {body.data(), sample.body.size()}, 0);
   ASSERT_TRUE(call->accepted()) << (call->refusal() ? call->refusal()->message : "no answer");
@@ -417,6 +460,13 @@ TEST(ProtocolRoundTrip, AReplayThatDriftsIsCaught) {
   RoundTrip unlimited;
   TakeThrough(multi, sample, unlimited, [](RequestHeader& h) { h.options.max_fields = 0; });
   EXPECT_NE(unlimited.replayed_counts, unlimited.acknowledged_counts);
+  // The line protocol's precision is in the record: read as nanoseconds, the sample's points
+  // would be in 1970.
+  const protocols::ProtocolSpec& line = *protocols::FindProtocol(Protocol::kInfluxLine);
+  RoundTrip nanoseconds;
+  TakeThrough(line, Samples()[Protocol::kInfluxLine], nanoseconds,
+              [](RequestHeader& h) { h.variant = 0; });
+  EXPECT_NE(nanoseconds.replayed_counts, nanoseconds.acknowledged_counts);
 }
 
 }  // namespace

@@ -55,7 +55,7 @@ void EncodeRequestHeader(const RequestHeader& h, std::string& out) {
   Put<std::uint8_t>(out, kRequestRecordVersion);
   Put<std::uint8_t>(out, static_cast<std::uint8_t>(h.protocol));
   Put<std::uint8_t>(out, static_cast<std::uint8_t>(h.type));
-  Put<std::uint8_t>(out, 0);
+  Put<std::uint8_t>(out, h.variant);
   Put<std::uint32_t>(out, h.options.max_depth);
   Put<std::uint32_t>(out, h.options.max_columns);
   Put<std::int64_t>(out, h.options.now_us);
@@ -69,8 +69,8 @@ void EncodeRequestHeader(const RequestHeader& h, std::string& out) {
 
 Status DecodeRequestRecord(std::string_view payload, RequestHeader& h, std::string_view& body) {
   Reader r(payload);
-  std::uint8_t version, protocol, type, reserved;
-  if (!r.Get(version) || !r.Get(protocol) || !r.Get(type) || !r.Get(reserved)) {
+  std::uint8_t version, protocol, type, variant;
+  if (!r.Get(version) || !r.Get(protocol) || !r.Get(type) || !r.Get(variant)) {
     return Status::InvalidInput("WAL record too short for its header");
   }
   if (version != 1 && version != kRequestRecordVersion) {
@@ -82,6 +82,7 @@ Status DecodeRequestRecord(std::string_view payload, RequestHeader& h, std::stri
   }
   h.protocol = static_cast<protocols::Protocol>(protocol);
   h.type = static_cast<model::StreamType>(type);
+  h.variant = variant;
   h.options.max_fields = 0;
   h.options.max_record_bytes = 0;
   if (!r.Get(h.options.max_depth) || !r.Get(h.options.max_columns) || !r.Get(h.options.now_us) ||
@@ -104,7 +105,7 @@ Status DecodeRequestBody(const RequestHeader& h, std::string_view body,
   }
   // What the decoder reports besides rows only shapes the answer, which was given before.
   protocols::DecodeOutcome outcome;
-  Status st = spec->decode(body, h.stream, decoded, outcome);
+  Status st = spec->decode(body, h.stream, h.variant, decoded, outcome);
   if (st.ok()) decoded.Finish();
   return st;
 }

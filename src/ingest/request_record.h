@@ -5,7 +5,7 @@
 // keeps the WAL write a gathered write of the bytes already in memory: no copy, no encoding.
 //
 // Header, little-endian (docs/wal.md, "Record payloads"):
-//   u8  version (2)        u8 protocol          u8 stream type      u8 reserved (0)
+//   u8  version (2)        u8 protocol          u8 stream type      u8 variant (0 but below)
 //   u32 max_depth          u32 max_columns
 //   i64 now_us             i64 min_timestamp_us i64 max_timestamp_us
 //   u32 max_fields         u64 max_record_bytes                     (version 2 only)
@@ -41,6 +41,10 @@ struct RequestHeader {
   std::string org;
   // _json/_multi/OTLP: the stream. _bulk/HEC: the default stream (may be empty for _bulk).
   std::string stream;
+  // The protocol's per-request option, passed to its decoder (protocols::Decoder): the line
+  // protocol's precision (protocols::influx::Precision). 0 for every other protocol, and in
+  // records written before it existed (the byte was reserved and always 0).
+  std::uint8_t variant = 0;
   model::BuilderOptions options;
 };
 

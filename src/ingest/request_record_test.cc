@@ -49,6 +49,31 @@ TEST(RequestRecord, HeaderRoundTrips) {
   EXPECT_EQ(back.options.max_record_bytes, 1u << 20);
 }
 
+// The variant byte (offset 3, reserved and 0 before) carries the line protocol's precision; a
+// record of another protocol, or one written before, reads as 0.
+TEST(RequestRecord, VariantRoundTripsAtOffsetThree) {
+  RequestHeader h;
+  h.protocol = Protocol::kInfluxLine;
+  h.type = model::StreamType::kMetrics;
+  h.org = "db";
+  h.variant = 3;
+  std::string payload;
+  EncodeRequestHeader(h, payload);
+  EXPECT_EQ(payload[3], '\x03');
+  RequestHeader back;
+  std::string_view body;
+  ASSERT_TRUE(DecodeRequestRecord(payload, back, body).ok());
+  EXPECT_EQ(back.protocol, Protocol::kInfluxLine);
+  EXPECT_EQ(back.variant, 3);
+  h.protocol = Protocol::kNdjson;
+  h.variant = 0;
+  payload.clear();
+  EncodeRequestHeader(h, payload);
+  EXPECT_EQ(payload[3], '\0');
+  ASSERT_TRUE(DecodeRequestRecord(payload, back, body).ok());
+  EXPECT_EQ(back.variant, 0);
+}
+
 // Records written before version 2 (no per-record limits in the header) are still read.
 TEST(RequestRecord, ReadsVersion1Records) {
   RequestHeader h;

@@ -3,6 +3,7 @@
 #include <limits>
 
 #include "protocols/json/multi.h"
+#include "protocols/msgpack/arc.h"
 
 namespace ingot::protocols {
 
@@ -18,29 +19,34 @@ constexpr std::array<std::string_view, 2> kProtobufTypes = {"application/x-proto
                                                             "application/protobuf"};
 constexpr std::array<std::string_view, 2> kJsonTypes = {"application/json", {}};
 
-Status DecodeJsonArray(std::string_view body, std::string_view stream, Decoded& decoded,
-                       DecodeOutcome&) {
+Status DecodeJsonArray(std::string_view body, std::string_view stream, std::uint8_t,
+                       Decoded& decoded, DecodeOutcome&) {
   return json::DecodeJsonArray(body, decoded.Stream(stream));
 }
 
-Status DecodeNdjson(std::string_view body, std::string_view stream, Decoded& decoded,
+Status DecodeNdjson(std::string_view body, std::string_view stream, std::uint8_t, Decoded& decoded,
                     DecodeOutcome&) {
   return json::DecodeNdjson(body, decoded.Stream(stream));
 }
 
-Status DecodeBulk(std::string_view body, std::string_view stream, Decoded& decoded,
+Status DecodeBulk(std::string_view body, std::string_view stream, std::uint8_t, Decoded& decoded,
                   DecodeOutcome& outcome) {
   return json::DecodeBulk(body, stream, decoded, outcome.bulk_items);
 }
 
-Status DecodeHec(std::string_view body, std::string_view stream, Decoded& decoded,
+Status DecodeHec(std::string_view body, std::string_view stream, std::uint8_t, Decoded& decoded,
                  DecodeOutcome& outcome) {
   outcome.hec = json::DecodeHec(body, stream, decoded);
   return outcome.hec.ok() ? Status::Ok() : Status::InvalidInput(outcome.hec.text);
 }
 
+Status DecodeArcMsgpack(std::string_view body, std::string_view, std::uint8_t, Decoded& decoded,
+                        DecodeOutcome&) {
+  return msgpack::DecodeArc(body, decoded);
+}
+
 template <Signal kSignal, Encoding kEncoding>
-Status DecodeOtlp(std::string_view body, std::string_view stream, Decoded& decoded,
+Status DecodeOtlp(std::string_view body, std::string_view stream, std::uint8_t, Decoded& decoded,
                   DecodeOutcome& outcome) {
   if constexpr (kEncoding == Encoding::kProtobuf) {
     return otlp::DecodeProtobuf(kSignal, body, decoded.Stream(stream), outcome.otlp);
@@ -50,9 +56,20 @@ Status DecodeOtlp(std::string_view body, std::string_view stream, Decoded& decod
 }
 
 template <prometheus::Version kVersion>
-Status DecodePromRemoteWrite(std::string_view body, std::string_view stream, Decoded& decoded,
-                             DecodeOutcome& outcome) {
+Status DecodePromRemoteWrite(std::string_view body, std::string_view stream, std::uint8_t,
+                             Decoded& decoded, DecodeOutcome& outcome) {
   return prometheus::Decode(kVersion, body, decoded.Stream(stream), outcome.prometheus);
+}
+
+// Line protocol: streams from each line's measurement, the precision in the variant byte.
+Status DecodeInfluxLine(std::string_view body, std::string_view, std::uint8_t variant,
+                        Decoded& decoded, DecodeOutcome& outcome) {
+  if (variant > influx::kMaxPrecision) {
+    return Status::InvalidInput("line protocol record with unknown precision " +
+                                std::to_string(variant));
+  }
+  return influx::DecodeLineProtocol(body, static_cast<influx::Precision>(variant), decoded,
+                                    outcome.influx);
 }
 
 // One OTLP protocol: protobuf is read in place, JSON is one document simdjson indexes whole; one
@@ -111,18 +128,43 @@ constexpr ProtocolSpec kProtocols[] = {
     Otlp<Signal::kTraces, Encoding::kJson>(
         Protocol::kOtlpTracesJson, "otlp_traces_json",
         "POST /api/{org}/v1/traces, Content-Type: application/json, stream-name: {stream}"),
+    // Arc MessagePack: the org from x-arc-database, a stream per measurement (the decoder checks
+    // the names), type metrics.
+    {.id = Protocol::kArcMsgpack,
+     .name = "arc_msgpack",
+     .type = model::StreamType::kMetrics,
+     .decode = DecodeArcMsgpack,
+     .streams_in_body = true,
+     // A one-byte small integer in a column of its own is a row: an 8-byte value and an 8-byte
+     // `_timestamp` (registry_test.cc decodes such a body).
+     .column_bytes_per_body_byte = 17,
+     .endpoint = "POST /api/v1/write/msgpack, x-arc-database: {org}"},
+    // InfluxDB line protocol: a stream per measurement; the precision is the record's variant.
+    {.id = Protocol::kInfluxLine,
+     .name = "influx_line",
+     .type = model::StreamType::kMetrics,
+     .decode = DecodeInfluxLine,
+     .streams_in_body = true,
+     .endpoint = "POST /api/v2/write?bucket={org}&precision={precision: variant 0 ns, 1 us, 2 ms, "
+                 "3 s, 4 m (minutes), 5 h}"},
     // Prometheus remote_write: one stream (the `stream-name` header); the body as the HTTP layer
     // handed it over, snappy undone (docs/wal.md).
     {.id = Protocol::kPromRemoteWrite,
      .name = "prom_remote_write",
      .type = model::StreamType::kMetrics,
      .decode = DecodePromRemoteWrite<prometheus::Version::kV1>,
+     // Each row repeats its series' labels: as many column bytes as the decoder allows a request
+     // to expand to (RowWriter::kMaxExpansion).
+     .column_bytes_per_body_byte = prometheus::kMaxExpansion,
      .endpoint = "POST /api/{org}/prometheus/api/v1/write, Content-Type: application/x-protobuf, "
                  "stream-name: {stream} (the body without Content-Encoding: snappy)"},
     {.id = Protocol::kPromRemoteWriteV2,
      .name = "prom_remote_write_v2",
      .type = model::StreamType::kMetrics,
      .decode = DecodePromRemoteWrite<prometheus::Version::kV2>,
+     // Each row repeats its series' labels: as many column bytes as the decoder allows a request
+     // to expand to (RowWriter::kMaxExpansion).
+     .column_bytes_per_body_byte = prometheus::kMaxExpansion,
      .endpoint = "POST /api/{org}/prometheus/api/v1/write, "
                  "Content-Type: application/x-protobuf;proto=io.prometheus.write.v2.Request, "
                  "stream-name: {stream} (the body without Content-Encoding: snappy)"},

@@ -14,6 +14,7 @@
 #include "common/status.h"
 #include "model/stream_key.h"
 #include "protocols/decoded.h"
+#include "protocols/influx/line_protocol.h"
 #include "protocols/json/bulk.h"
 #include "protocols/json/hec.h"
 #include "protocols/otlp/otlp.h"
@@ -37,6 +38,8 @@ enum class Protocol : std::uint8_t {
   kOtlpMetricsJson = 9,
   kOtlpTracesProtobuf = 10,
   kOtlpTracesJson = 11,
+  kArcMsgpack = 12,  // Arc MessagePack, /api/v1/write/msgpack
+  kInfluxLine = 13,  // InfluxDB line protocol; the record's variant byte is its precision
   // Prometheus remote_write bodies, stored after the HTTP layer undid their snappy encoding: 1.0
   // (prometheus.WriteRequest) and 2.0 (io.prometheus.write.v2.Request).
   kPromRemoteWrite = 14,
@@ -49,16 +52,19 @@ struct DecodeOutcome {
   json::BulkItems bulk_items;          // _bulk: each action's outcome
   json::HecResult hec;                 // HEC: the decoder's verdict
   otlp::ExportResult otlp;             // OTLP: records rejected, for partial_success
+  influx::LineErrors influx;           // line protocol: the lines not stored
   prometheus::WriteResult prometheus;  // remote_write: what the 2.0 answer's headers count
 };
 
 // Decodes `body` into `decoded` (made with the request's builder options); `stream` is the
 // request's stream (sanitized), or for protocols whose bodies name streams the default one (may
-// be empty for _bulk). A malformed body is kInvalidInput (400), a body too large kTooLarge (413):
-// nothing of it is kept. The caller finishes `decoded` (Decoded::Finish) on success.
-// REQUIRES: kInputPadding (common/input_padding.h) readable bytes after `body`.
-using Decoder = Status (*)(std::string_view body, std::string_view stream, Decoded& decoded,
-                           DecodeOutcome& outcome);
+// be empty for _bulk); `variant` is the request's per-protocol option, recorded in the WAL record
+// header (RequestHeader::variant: the line protocol's precision; 0 for the others). A malformed
+// body is kInvalidInput (400), a body too large kTooLarge (413): nothing of it is kept. The caller
+// finishes `decoded` (Decoded::Finish) on success. REQUIRES: kInputPadding (common/input_padding.h)
+// readable bytes after `body`.
+using Decoder = Status (*)(std::string_view body, std::string_view stream, std::uint8_t variant,
+                           Decoded& decoded, DecodeOutcome& outcome);
 
 // An OTLP protocol: which export, in which encoding.
 struct OtlpBody {
@@ -77,6 +83,10 @@ struct ProtocolSpec {
   // Bytes of the body simdjson indexes as one document (about five bytes of index per byte, on
   // top of the columns), for the memory estimate: 0 for line-by-line and binary formats.
   std::uint64_t document_index_cap = 0;
+  // Bytes of columns one byte of body may become, at most about, for the same estimate: twice for
+  // text formats; a binary one can pack an 8-byte value and its row's 8-byte `_timestamp` in one
+  // byte.
+  std::uint32_t column_bytes_per_body_byte = 2;
   // OTLP: the export and encoding; the Content-Types (media types, compared case-insensitively)
   // that name the encoding, the first the one answers carry. Other protocols take any
   // Content-Type.

@@ -5,6 +5,8 @@
 #include <set>
 #include <string>
 
+#include "common/input_padding.h"
+
 namespace ingot::protocols {
 namespace {
 
@@ -16,7 +18,8 @@ TEST(Registry, EveryEntryIsComplete) {
     SCOPED_TRACE(std::string(p.name));
     EXPECT_TRUE(names.insert(p.name).second) << "names are unique";
     EXPECT_NE(p.decode, nullptr);
-    EXPECT_TRUE(p.endpoint.starts_with("POST /api/{org}/")) << p.endpoint;
+    EXPECT_TRUE(p.endpoint.starts_with("POST /api/")) << p.endpoint;
+    EXPECT_NE(p.endpoint.find("{org}"), std::string_view::npos) << p.endpoint;
     EXPECT_EQ(FindProtocol(p.id), &p);
     // OTLP bodies say their encoding by Content-Type; the others take any.
     EXPECT_EQ(p.otlp.has_value(), !p.content_types[0].empty());
@@ -39,9 +42,30 @@ TEST(Registry, WalIdsAreStable) {
   EXPECT_EQ(static_cast<int>(Protocol::kOtlpMetricsJson), 9);
   EXPECT_EQ(static_cast<int>(Protocol::kOtlpTracesProtobuf), 10);
   EXPECT_EQ(static_cast<int>(Protocol::kOtlpTracesJson), 11);
+  EXPECT_EQ(static_cast<int>(Protocol::kArcMsgpack), 12);
+  EXPECT_EQ(static_cast<int>(Protocol::kInfluxLine), 13);
   EXPECT_EQ(static_cast<int>(Protocol::kPromRemoteWrite), 14);
   EXPECT_EQ(static_cast<int>(Protocol::kPromRemoteWriteV2), 15);
-  EXPECT_EQ(Protocols().size(), 12u);
+  EXPECT_EQ(Protocols().size(), 14u);
+}
+
+// Line protocol: metrics, a stream per measurement, the precision as the record's variant.
+TEST(Registry, InfluxLineProtocol) {
+  const ProtocolSpec* p = FindProtocol(Protocol::kInfluxLine);
+  ASSERT_NE(p, nullptr);
+  EXPECT_EQ(p->type, model::StreamType::kMetrics);
+  EXPECT_TRUE(p->streams_in_body);
+  EXPECT_EQ(p->document_index_cap, 0u);
+  // A variant that is no precision (a damaged record) is refused, not guessed.
+  std::string body = "m v=1 1";
+  body.append(64, '\0');
+  Decoded decoded{model::BuilderOptions{}};
+  DecodeOutcome outcome;
+  EXPECT_EQ(p->decode({body.data(), 7}, "", static_cast<std::uint8_t>(influx::kMaxPrecision + 1),
+                      decoded, outcome)
+                .code(),
+            StatusCode::kInvalidInput);
+  EXPECT_TRUE(p->decode({body.data(), 7}, "", influx::kMaxPrecision, decoded, outcome).ok());
 }
 
 TEST(Registry, OtlpPerSignalAndEncoding) {
@@ -107,6 +131,32 @@ TEST(Registry, JsonProtocols) {
   const ProtocolSpec& hec = *FindProtocol(Protocol::kHec);
   EXPECT_TRUE(hec.streams_in_body);
   EXPECT_EQ(hec.document_index_cap, 16u << 20);
+  EXPECT_EQ(json.column_bytes_per_body_byte, 2u);
+}
+
+TEST(Registry, ArcMsgpack) {
+  const ProtocolSpec& arc = *FindProtocol(Protocol::kArcMsgpack);
+  EXPECT_EQ(arc.type, model::StreamType::kMetrics);
+  EXPECT_TRUE(arc.streams_in_body);  // a stream per measurement; the org from x-arc-database
+  EXPECT_EQ(arc.document_index_cap, 0u);
+  // The memory estimate covers the body that grows most: a column of one-byte integers, each a
+  // row of an 8-byte value and an 8-byte `_timestamp`.
+  const std::uint32_t n = 100'000;
+  std::string body =
+      "\x82\xa1m\xa1x\xa7"
+      "columns\x81\xa1v\xdd";
+  for (int k = 3; k >= 0; --k) body += static_cast<char>(n >> (8 * k));
+  body.append(n, '\x01');
+  const std::size_t size = body.size();
+  body.append(kInputPadding, '\0');
+  Decoded decoded(model::BuilderOptions{});
+  DecodeOutcome outcome;
+  ASSERT_TRUE(arc.decode({body.data(), size}, "", 0, decoded, outcome).ok());
+  decoded.Finish();
+  ASSERT_EQ(decoded.successful(), n);
+  const std::size_t columns = decoded.streams()[0]->builder.batch().MemoryBytes();
+  EXPECT_GT(columns, 15 * size);
+  EXPECT_LE(columns, arc.column_bytes_per_body_byte * size);
 }
 
 // The decoder's report besides rows lands in the outcome: a HEC verdict fails the request.
@@ -114,7 +164,8 @@ TEST(Registry, HecVerdictIsTheOutcome) {
   const std::string body = std::string(R"({"event":)") + std::string(64, '\0');
   Decoded decoded(model::BuilderOptions{});
   DecodeOutcome outcome;
-  const Status st = FindProtocol(Protocol::kHec)->decode({body.data(), 9}, "s", decoded, outcome);
+  const Status st =
+      FindProtocol(Protocol::kHec)->decode({body.data(), 9}, "s", 0, decoded, outcome);
   EXPECT_FALSE(st.ok());
   EXPECT_FALSE(outcome.hec.ok());
   EXPECT_EQ(st.message(), outcome.hec.text);

@@ -6,6 +6,7 @@
 #include <string_view>
 #include <vector>
 
+#include "workload/line_protocol_generator.h"
 #include "workload/log_generator.h"
 #include "workload/metric_generator.h"
 #include "workload/narrow_log_generator.h"
@@ -137,6 +138,23 @@ TEST(Generators, DeterministicForASeed) {
   EXPECT_EQ(text(NarrowLogGenerator(3)), text(NarrowLogGenerator(3)));
   EXPECT_EQ(text(MetricGenerator(3)), text(MetricGenerator(3)));
   EXPECT_NE(text(MetricGenerator(3)), text(MetricGenerator(4)));
+  EXPECT_EQ(text(LineProtocolGenerator(3)), text(LineProtocolGenerator(3)));
+  EXPECT_NE(text(LineProtocolGenerator(3)), text(LineProtocolGenerator(4)));
+}
+
+// The points' syntax is checked by decoding them (protocols/influx/line_protocol_test.cc).
+TEST(LineProtocolGenerator, PointsHaveTwoTagsThreeFieldsAndATimestamp) {
+  LineProtocolGenerator gen(7);
+  std::string text;
+  for (int i = 0; i < 200; ++i) gen.AppendRecord(text);
+  for (const std::string& line : Lines(text)) {
+    EXPECT_TRUE(line.starts_with("cpu,host=web-")) << line;
+    EXPECT_NE(line.find(",region="), std::string::npos) << line;
+    EXPECT_NE(line.find(" usage_user="), std::string::npos) << line;
+    EXPECT_NE(line.find(",usage_system="), std::string::npos) << line;
+    EXPECT_NE(line.find(",requests="), std::string::npos) << line;
+    EXPECT_EQ(line.size() - line.rfind(' ') - 1, 19u) << line;  // nanoseconds since the epoch
+  }
 }
 
 }  // namespace

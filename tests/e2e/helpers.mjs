@@ -23,6 +23,7 @@ export async function query(sql) {
 }
 
 import { spawn } from 'node:child_process';
+import { setTimeout as sleep } from 'node:timers/promises';
 import fs from 'node:fs';
 import os from 'node:os';
 
@@ -111,13 +112,60 @@ export function streamSource(dataDir, org, stream, type = 'logs') {
   return `read_parquet('${glob}', hive_partitioning=true, union_by_name=true)`;
 }
 
-// How many of the `acked` ids (numbers or strings) are not in column `id` of `src` (SQL of a
-// stream's files), compared as `type` (a DuckDB type); `dir` holds the id list DuckDB reads.
-export async function missingAcked(dir, src, acked, type = 'BIGINT') {
-  const ackFile = path.join(dir, 'acked.csv');
+// Crash test under load: `kills` lives of a server on `dataDir` started with `args`, each loaded
+// by `load(url, stopped)` (resolving with the ids it had acknowledged once `stopped()` is true)
+// and SIGKILLed at a random moment, with no shutdown and no flush; then a last life that replays
+// what the last kill left and stops cleanly. Resolves with every acknowledged id.
+export async function killUnderLoad(args, dataDir, kills, load) {
+  const acked = [];
+  for (let kill = 0; kill < kills; ++kill) {
+    const server = await startServer(args, { dataDir });
+    let stop = false;
+    const running = load(server.url, () => stop);
+    await sleep(150 + Math.random() * 600);
+    await server.kill();
+    stop = true;
+    for (const id of await running) acked.push(id);  // (a spread of 100k+ ids overflows the stack)
+  }
+  const server = await startServer(args, { dataDir });
+  const code = await server.stop();
+  if (code !== 0) throw new Error(`the last life exited with ${code}:\n${server.log()}`);
+  return acked;
+}
+
+// Sends batches of uniquely numbered records on `connections` parallel loops until `stopped()`
+// (a crash test's load): `send(first, count)` posts records first .. first + count - 1 and
+// resolves to whether the server acknowledged them; it throws while the server is down. Resolves
+// with the ids of the acknowledged records.
+export async function sendNumberedBatches(state, connections, stopped, send) {
+  const acked = [];
+  await Promise.all(Array.from({length: connections}, async () => {
+    while (!stopped()) {
+      const first = state.next;
+      const count = 50 + Math.floor(Math.random() * 450);
+      state.next += count;
+      let ok;
+      try {
+        ok = await send(first, count);
+      } catch {
+        await sleep(5);  // the server is down: these records were not acknowledged
+        continue;
+      }
+      if (ok) for (let id = first; id < first + count; ++id) acked.push(id);
+    }
+  }));
+  return acked;
+}
+
+// The number of ids of `acked` (BIGINT `id` in `src`) that `src` lacks, and whether `src` holds an
+// id twice: what a crash test asserts are 0 and false.
+export async function missingAndDuplicated(src, acked, dataDir) {
+  const [stats] =
+      await query(`SELECT count(*)::BIGINT AS rows, count(DISTINCT id)::BIGINT AS ids FROM ${src}`);
+  const ackFile = path.join(dataDir, 'acked.csv');
   fs.writeFileSync(ackFile, acked.join('\n') + '\n');
   const [missing] = await query(`
-    WITH acked AS (SELECT * FROM read_csv('${ackFile}', header=false, columns={'id': '${type}'}))
+    WITH acked AS (SELECT * FROM read_csv('${ackFile}', header=false, columns={'id': 'BIGINT'}))
     SELECT count(*)::BIGINT AS n FROM acked ANTI JOIN (SELECT id FROM ${src}) p USING (id)`);
-  return missing.n;
+  return { missing: missing.n, duplicated: stats.rows !== stats.ids };
 }

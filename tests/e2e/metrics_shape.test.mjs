@@ -39,6 +39,8 @@ test('/metrics keeps its names, help texts, types, series and order', async () =
       { timeUnixNano: `${BigInt(Date.now()) * 1_000_000n}`, body: { stringValue: 'x' } }] }] }] }),
     { 'Content-Type': 'application/json' });
     assert.equal(r.status, 200, r.text);
+    r = await post(`${server.url}/write?db=default`, `cpu v=1i ${BigInt(Date.now()) * 1_000_000n}\n`);
+    assert.equal(r.status, 204, r.text);
     r = await post(`${server.url}/api/default/app/_multi`, '{"a":');
     assert.equal(r.status, 400, r.text);
     r = await post(`${server.url}/v1/traces`, 'x', { 'Content-Type': 'text/plain' });

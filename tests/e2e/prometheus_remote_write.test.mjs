@@ -14,7 +14,8 @@ import {setTimeout as sleep} from 'node:timers/promises';
 
 import snappy from 'snappyjs';
 
-import {missingAcked, parquetFiles, query, startServer, streamSource, tempDir} from './helpers.mjs';
+import {killUnderLoad, missingAndDuplicated, parquetFiles, query, sendNumberedBatches, startServer,
+  streamSource, tempDir} from './helpers.mjs';
 import {labels, remoteWrite, remoteWriteBody as body, RequestV2, V1_TYPE, V2_TYPE, WriteRequest}
   from './remote_write_client.mjs';
 
@@ -218,48 +219,25 @@ test('SIGKILL under remote_write load: every acknowledged sample exactly once', 
   const dataDir = tempDir();
   const args = ['--max-file-rows', '3000', '--max-file-age', '300ms', '--wal-segment-size', '1MiB'];
   const state = {next: 0};
-  const acked = [];
   const now = Date.now();
-  for (let kill = 0; kill < 5; ++kill) {
-    const server = await startServer(args, {dataDir});
-    let stop = false;
-    const running = Promise.all(Array.from({length: 3}, async () => {
-      const mine = [];
-      while (!stop) {
-        const first = state.next;
-        const count = 20 + Math.floor(Math.random() * 200);
-        state.next += count;
-        const timeseries = [];
-        for (let id = first; id < first + count; ++id) {
-          timeseries.push({labels: labels({__name__: 'load', id: String(id), pad: 'x'.repeat(id % 50)}),
-                           samples: [{value: id, timestamp: now + id}]});
-        }
-        let r;
-        try {
-          r = await remoteWrite(`${server.url}/api/crash/prometheus/api/v1/write`,
-                                body(WriteRequest, {timeseries}));
-        } catch {
-          await sleep(5);  // the server is down: these samples were not acknowledged
-          continue;
-        }
-        if (r.status === 204) for (let id = first; id < first + count; ++id) mine.push(id);
+  // Each sample's id is a label (a string column) and its value: the id, so both are checked.
+  const acked = await killUnderLoad(args, dataDir, 5, (url, stopped) =>
+    sendNumberedBatches(state, 3, stopped, async (first, count) => {
+      const timeseries = [];
+      for (let id = first; id < first + count; ++id) {
+        timeseries.push({labels: labels({__name__: 'load', id: String(id), pad: 'x'.repeat(id % 50)}),
+                         samples: [{value: id, timestamp: now + id}]});
       }
-      return mine;
+      const r = await remoteWrite(`${url}/api/crash/prometheus/api/v1/write`,
+                                  body(WriteRequest, {timeseries}));
+      return r.status === 204;
     }));
-    await sleep(200 + Math.random() * 600);
-    await server.kill();
-    stop = true;
-    for (const ids of await running) for (const id of ids) acked.push(id);
-  }
-  const server = await startServer(args, {dataDir});
-  assert.equal(await server.stop(), 0, server.log());
-
   assert.ok(acked.length > 500, `only ${acked.length} samples were acknowledged`);
-  const src = streamSource(dataDir, 'crash', 'prometheus', 'metrics');
-  const [stats] = await query(`SELECT count(*)::BIGINT AS rows, count(DISTINCT id)::BIGINT AS ids,
-      count(*) FILTER (WHERE value <> id::DOUBLE)::BIGINT AS wrong FROM ${src}`);
-  assert.equal(stats.rows, stats.ids, 'a sample appears twice');
-  assert.equal(stats.wrong, 0n);
-  assert.equal(await missingAcked(dataDir, src, acked, 'VARCHAR'), 0n,
-               'acknowledged samples are missing');
+  const src = `(SELECT id::BIGINT AS id, value
+                FROM ${streamSource(dataDir, 'crash', 'prometheus', 'metrics')})`;
+  const [wrong] = await query(`SELECT count(*)::BIGINT AS n FROM ${src} WHERE value <> id::DOUBLE`);
+  assert.equal(wrong.n, 0n);
+  const {missing, duplicated} = await missingAndDuplicated(src, acked, dataDir);
+  assert.ok(!duplicated, 'a sample appears twice');
+  assert.equal(missing, 0n, 'acknowledged samples are missing');
 });

@@ -9,6 +9,7 @@
 #include <string>
 #include <string_view>
 
+#include "common/ascii.h"
 #include "model/batch_builder.h"
 
 namespace ingot::protocols::json {
@@ -47,18 +48,6 @@ simdjson::error_code WalkValue(simdjson::ondemand::value value, model::BatchBuil
 inline bool AtEnd(simdjson::ondemand::document& doc) {
   const char* location;
   return doc.current_location().get(location) == simdjson::OUT_OF_BOUNDS;
-}
-
-// Newlines in `text`, counted with memchr (vectorized in libc; std::count is not, here).
-inline std::size_t CountLines(std::string_view text) {
-  std::size_t n = 0;
-  const char* p = text.data();
-  const char* const end = p + text.size();
-  while ((p = static_cast<const char*>(std::memchr(p, '\n', static_cast<std::size_t>(end - p))))) {
-    ++n;
-    ++p;
-  }
-  return n;
 }
 
 // "string", "number", ... for messages.

@@ -21,6 +21,12 @@ namespace ingot::protocols::prometheus {
 
 enum class Version : std::uint8_t { kV1, kV2 };
 
+// Each row repeats its series' labels, so a small body can ask for far more column bytes than it
+// has: a series of large labels with many samples, or 2.0 references to one large symbol. A
+// request may write at most this many bytes of labels (and bucket counts) per byte of body, plus
+// 16 MiB, else it fails with kTooLarge; the registry charges the memory budget as much.
+inline constexpr std::uint32_t kMaxExpansion = 32;
+
 // What the 2.0 answer's X-Prometheus-Remote-Write-{Samples,Histograms,Exemplars}-Written headers
 // are made from.
 struct WriteResult {

@@ -81,11 +81,7 @@ std::string_view MetricName(std::span<const LabelView> labels);
 
 class RowWriter {
  public:
-  // Each sample row repeats its series' labels, so a small body can ask for far more column bytes
-  // than the memory budget was charged for it (twice the body): a series of large labels with
-  // many samples, or 2.0 references to one large symbol. A request may write at most this many
-  // label bytes per byte of body, plus kExpansionAllowance.
-  static constexpr std::uint64_t kMaxExpansion = 32;
+  // At most kMaxExpansion (remote_write.h) label bytes per body byte, plus this.
   static constexpr std::uint64_t kExpansionAllowance = 16 << 20;
 
   // `body_bytes`: the size of the request's body, which bounds the label bytes written.

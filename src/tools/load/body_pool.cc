@@ -10,6 +10,7 @@
 #include <new>
 
 #include "common/json_escape.h"
+#include "tools/load/arc_body.h"
 #include "tools/load/otlp_body.h"
 #include "tools/load/prom_rw_body.h"
 #include "tools/load/record_source.h"
@@ -32,6 +33,8 @@ void AppendPercentEncoded(std::string_view s, std::string& out) {
 
 std::string_view ContentType(Endpoint e) {
   if (e == Endpoint::kOtlpProto || e == Endpoint::kPromRw) return "application/x-protobuf";
+  if (e == Endpoint::kLp) return "text/plain; charset=utf-8";
+  if (IsMsgpack(e)) return "application/msgpack";
   return e == Endpoint::kMulti || e == Endpoint::kBulk ? "application/x-ndjson"
                                                        : "application/json";
 }
@@ -65,9 +68,31 @@ void AppendRecord(std::string_view record, const std::string& run_id, Body& body
   body.raw += record.substr(1);
 }
 
+// Appends line protocol `point` with a `load_id` tag after its measurement when `run_id` is set.
+void AppendPoint(std::string_view point, const std::string& run_id, Body& body) {
+  if (run_id.empty()) {
+    body.raw += point;
+    return;
+  }
+  const std::size_t measurement_end = point.find_first_of(", ");
+  body.raw += point.substr(0, measurement_end);
+  body.raw += ",load_id=";
+  body.raw += run_id;
+  body.raw += '-';
+  body.id_offsets.push_back(static_cast<std::uint32_t>(body.raw.size()));
+  body.raw.append(kIdDigits, '0');
+  body.raw += point.substr(measurement_end);
+}
+
 }  // namespace
 
 std::string RequestPath(const LoadOptions& o, const Target& target) {
+  if (o.endpoint == Endpoint::kLp) {
+    std::string path = target.path_prefix + "/write?db=";
+    AppendPercentEncoded(o.org, path);
+    return path;
+  }
+  if (IsMsgpack(o.endpoint)) return target.path_prefix + "/api/v1/write/msgpack";
   std::string path = target.path_prefix + "/api/";
   AppendPercentEncoded(o.org, path);
   switch (o.endpoint) {
@@ -81,6 +106,9 @@ std::string RequestPath(const LoadOptions& o, const Target& target) {
     case Endpoint::kHec: path += "/_hec"; break;
     case Endpoint::kOtlpProto:
     case Endpoint::kOtlpJson: path += "/v1/logs"; break;
+    case Endpoint::kLp: break;  // above
+    case Endpoint::kMsgpackColumnar:
+    case Endpoint::kMsgpackRows: break;  // returned above
     case Endpoint::kPromRw: path += "/prometheus/api/v1/write"; break;
   }
   return path;
@@ -108,6 +136,9 @@ Result<BodyPool> BodyPool::Build(const LoadOptions& o, const Target& target,
       !HasHeader(o.headers, "stream-name")) {
     prefix += "stream-name: " + o.stream + "\r\n";
   }
+  if (IsMsgpack(o.endpoint) && !HasHeader(o.headers, "x-arc-database")) {
+    prefix += "x-arc-database: " + o.org + "\r\n";
+  }
   if (pool.compression_ == Compression::kGzip) prefix += "Content-Encoding: gzip\r\n";
   if (pool.compression_ == Compression::kSnappy) {
     prefix += "Content-Encoding: snappy\r\nX-Prometheus-Remote-Write-Version: 0.1.0\r\n";
@@ -118,7 +149,9 @@ Result<BodyPool> BodyPool::Build(const LoadOptions& o, const Target& target,
   AppendJsonString(o.stream, stream_json);
   const std::string bulk_action = "{\"create\":{\"_index\":" + stream_json + "}}\n";
 
-  std::unique_ptr<RecordSource> source = MakeRecordSource(o.workload, o.seed, StartTimestampMs(o));
+  std::unique_ptr<RecordSource> source =
+      o.endpoint == Endpoint::kLp ? MakeLineProtocolSource(o.seed, StartTimestampMs(o))
+                                  : MakeRecordSource(o.workload, o.seed, StartTimestampMs(o));
   std::unique_ptr<GzipCompressor> gzip;
   if (pool.compression_ == Compression::kGzip && run_id.empty()) {
     gzip = std::make_unique<GzipCompressor>(o.gzip_level);
@@ -129,6 +162,11 @@ Result<BodyPool> BodyPool::Build(const LoadOptions& o, const Target& target,
   if (IsOtlp(o.endpoint)) {
     otlp = std::make_unique<OtlpLogsBody>(o.endpoint == Endpoint::kOtlpJson, run_id);
   }
+  std::unique_ptr<ArcBody> arc;
+  if (IsMsgpack(o.endpoint)) {
+    arc = std::make_unique<ArcBody>(o.endpoint == Endpoint::kMsgpackColumnar, o.stream, o.seed,
+                                    StartTimestampMs(o));
+  }
   std::string record;
   std::size_t record_hint = 256;
   pool.bodies_.resize(count);
@@ -138,7 +176,8 @@ Result<BodyPool> BodyPool::Build(const LoadOptions& o, const Target& target,
       body.raw.reserve(record_hint * records_per_request + 64);
       if (!run_id.empty()) body.id_offsets.reserve(records_per_request);
       if (o.endpoint == Endpoint::kJson) body.raw += '[';
-      for (std::uint32_t i = 0; i < records_per_request; ++i) {
+      if (arc != nullptr) arc->Append(records_per_request, body.raw);
+      for (std::uint32_t i = 0; arc == nullptr && i < records_per_request; ++i) {
         record.clear();
         source->Append(record);
         record.pop_back();  // the newline
@@ -168,6 +207,12 @@ Result<BodyPool> BodyPool::Build(const LoadOptions& o, const Target& target,
           }
           case Endpoint::kOtlpProto:
           case Endpoint::kOtlpJson: INGOT_RETURN_IF_ERROR(otlp->Add(record)); break;
+          case Endpoint::kLp:
+            AppendPoint(record, run_id, body);
+            body.raw += '\n';
+            break;
+          case Endpoint::kMsgpackColumnar:
+          case Endpoint::kMsgpackRows: break;  // the whole body at once, above
           case Endpoint::kPromRw: INGOT_RETURN_IF_ERROR(prom_rw->Add(record)); break;
         }
       }

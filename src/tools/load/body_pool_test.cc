@@ -93,6 +93,11 @@ std::vector<std::string> Records(Endpoint endpoint, const std::string& raw) {
       break;
     case Endpoint::kOtlpProto:
     case Endpoint::kOtlpJson: ADD_FAILURE() << "OTLP bodies are checked by otlp_body_test"; break;
+    case Endpoint::kLp: ADD_FAILURE() << "line protocol is checked by LineProtocolPointsWithIds";
+    case Endpoint::kMsgpackColumnar:
+    case Endpoint::kMsgpackRows:
+      ADD_FAILURE() << "MessagePack bodies are checked by arc_body_test";
+      break;
     case Endpoint::kPromRw: ADD_FAILURE() << "remote_write bodies: prom_rw_body_test"; break;
   }
   return records;
@@ -153,6 +158,18 @@ TEST(BodyPool, HeadNamesThePathAndHeaders) {
                          std::pair{Endpoint::kHec, "/api/default/_hec"}}) {
     EXPECT_EQ(RequestPath(Options(e), LocalTarget()), path);
   }
+  // Arc: one path, the org in x-arc-database.
+  LoadOptions arc = Options(Endpoint::kMsgpackColumnar);
+  arc.org = "telemetry";
+  EXPECT_EQ(RequestPath(arc, LocalTarget()), "/api/v1/write/msgpack");
+  auto arc_pool = BodyPool::Build(arc, LocalTarget(), 10, "");
+  ASSERT_TRUE(arc_pool.ok()) << arc_pool.status().ToString();
+  const std::string& arc_head = arc_pool->body(0).head;
+  EXPECT_NE(arc_head.find("\r\nContent-Type: application/msgpack\r\n"), std::string::npos);
+  EXPECT_NE(arc_head.find("\r\nx-arc-database: telemetry\r\n"), std::string::npos);
+  EXPECT_FALSE(internal::ReportsRejectedRecords(Endpoint::kMsgpackRows, ""));
+  arc.ack_file = "/tmp/acks";
+  EXPECT_FALSE(Validate(arc).ok());
 }
 
 TEST(BodyPool, GzipRoundTrips) {
@@ -207,6 +224,32 @@ TEST(BodyPool, IdsArePatchedInPlaceAndUnique) {
     EXPECT_TRUE(ids.contains("run7-000000000000"));
     EXPECT_TRUE(ids.contains("run7-000000000159"));
   }
+}
+
+// Line protocol: cpu points to /write?db=<org>, ids in a load_id tag after the measurement.
+TEST(BodyPool, LineProtocolPointsWithIds) {
+  LoadOptions o = Options(Endpoint::kLp);
+  o.org = "my db";
+  o.bodies = 2;
+  auto pool = BodyPool::Build(o, LocalTarget(), 30, "run7");
+  ASSERT_TRUE(pool.ok());
+  Body& b = pool->body(1);
+  EXPECT_TRUE(b.head.starts_with("POST /write?db=my%20db HTTP/1.1\r\n")) << b.head;
+  EXPECT_NE(b.head.find("\r\nContent-Type: text/plain; charset=utf-8\r\n"), std::string::npos);
+  PatchIds(b, 30);
+  const auto lines = Lines(b.raw);
+  ASSERT_EQ(lines.size(), 30u);
+  for (std::size_t i = 0; i < lines.size(); ++i) {
+    const std::string id = std::to_string(30 + i);
+    EXPECT_TRUE(lines[i].starts_with("cpu,load_id=run7-" + std::string(12 - id.size(), '0') + id +
+                                     ",host=web-"))
+        << lines[i];
+  }
+  EXPECT_FALSE(internal::ReportsRejectedRecords(Endpoint::kLp, ""));
+  auto plain = BodyPool::Build(o, LocalTarget(), 5, "");
+  ASSERT_TRUE(plain.ok());
+  EXPECT_TRUE(plain->body(0).raw.starts_with("cpu,host=web-")) << plain->body(0).raw;
+  EXPECT_EQ(ParseEndpoint("lp").value(), Endpoint::kLp);
 }
 
 TEST(BodyPool, IdsWithGzipAreCompressedPerRequest) {

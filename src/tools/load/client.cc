@@ -108,6 +108,11 @@ bool ReportsRejectedRecords(Endpoint endpoint, std::string_view body) {
     case Endpoint::kOtlpJson:
       return body.find("\"partialSuccess\"") != std::string_view::npos &&
              AnyNonZeroAfter(body, "\"rejectedLogRecords\":\"");
+    // 204 stores every line; a partial write is a 400.
+    case Endpoint::kLp: return false;
+    // 204 without a body: a request is stored whole or refused whole.
+    case Endpoint::kMsgpackColumnar:
+    case Endpoint::kMsgpackRows: return false;
     // remote_write answers rejected samples with a 400, never a 2xx.
     case Endpoint::kPromRw: return false;
   }

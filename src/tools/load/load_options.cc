@@ -11,9 +11,13 @@ Result<Endpoint> ParseEndpoint(std::string_view name) {
   if (name == "hec") return Endpoint::kHec;
   if (name == "otlp-proto") return Endpoint::kOtlpProto;
   if (name == "otlp-json") return Endpoint::kOtlpJson;
+  if (name == "lp") return Endpoint::kLp;
+  if (name == "msgpack-columnar") return Endpoint::kMsgpackColumnar;
+  if (name == "msgpack-rows") return Endpoint::kMsgpackRows;
   if (name == "prom-rw") return Endpoint::kPromRw;
   return Status::InvalidInput("unknown endpoint '" + std::string(name) +
-                              "' (json, multi, bulk, hec, otlp-proto, otlp-json, prom-rw)");
+                              "' (json, multi, bulk, hec, otlp-proto, otlp-json, lp, "
+                              "msgpack-columnar, msgpack-rows, prom-rw)");
 }
 
 Result<Workload> ParseWorkload(std::string_view name) {
@@ -33,6 +37,9 @@ std::string_view EndpointName(Endpoint e) {
     case Endpoint::kHec: return "hec";
     case Endpoint::kOtlpProto: return "otlp-proto";
     case Endpoint::kOtlpJson: return "otlp-json";
+    case Endpoint::kLp: return "lp";
+    case Endpoint::kMsgpackColumnar: return "msgpack-columnar";
+    case Endpoint::kMsgpackRows: return "msgpack-rows";
     case Endpoint::kPromRw: return "prom-rw";
   }
   return "?";
@@ -56,6 +63,9 @@ Status Validate(const LoadOptions& o) {
   if (!(o.rate >= 0)) return Status::InvalidInput("--rate must be >= 0");
   if (o.duration.count() <= 0 && o.max_requests == 0 && o.max_records == 0) {
     return Status::InvalidInput("the run needs a bound: --duration, --requests or --records");
+  }
+  if (IsMsgpack(o.endpoint) && !o.ack_file.empty()) {
+    return Status::InvalidInput("--ack-file is not supported with the msgpack endpoints");
   }
   if (o.gzip && o.endpoint == Endpoint::kPromRw) {
     return Status::InvalidInput("--gzip does not apply to prom-rw (remote_write is always snappy)");

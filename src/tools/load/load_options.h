@@ -13,14 +13,33 @@
 namespace ingot::load {
 
 // kOtlpProto / kOtlpJson: OTLP/HTTP logs (/api/{org}/v1/logs, stream in the stream-name header),
-// protobuf or JSON, the workload's records as log records (otlp_body.h).
+// protobuf or JSON, the workload's records as log records (otlp_body.h). kLp: InfluxDB line
+// protocol (/write?db={org}), Telegraf-like cpu points (workload::LineProtocolGenerator: one
+// measurement, 2 tags, 3 fields) whatever the workload; the measurement is the stream.
+// kMsgpackColumnar / kMsgpackRows: Arc MessagePack (/api/v1/write/msgpack, org in
+// x-arc-database), the same cpu points (arc_body.h), the stream as the measurement.
 // kPromRw: Prometheus remote_write 1.0 (/api/{org}/prometheus/api/v1/write, stream in the
 // stream-name header), snappy protobuf, the workload's records as series (prom_rw_body.h).
-enum class Endpoint : std::uint8_t { kJson, kMulti, kBulk, kHec, kOtlpProto, kOtlpJson, kPromRw };
+enum class Endpoint : std::uint8_t {
+  kJson,
+  kMulti,
+  kBulk,
+  kHec,
+  kOtlpProto,
+  kOtlpJson,
+  kLp,
+  kMsgpackColumnar,
+  kMsgpackRows,
+  kPromRw
+};
+// Arc MessagePack: the records are arc_body.h's, whatever --workload says.
+inline bool IsMsgpack(Endpoint e) {
+  return e == Endpoint::kMsgpackColumnar || e == Endpoint::kMsgpackRows;
+}
 enum class Workload : std::uint8_t { kLogs, kWide, kNarrow, kMetrics };
 
-Result<Endpoint> ParseEndpoint(std::string_view name);  // "json", "multi", "bulk", "hec", "otlp-*",
-                                                        // "prom-rw"
+// "json", "multi", "bulk", "hec", "otlp-*", "lp", "msgpack-columnar", "msgpack-rows", "prom-rw"
+Result<Endpoint> ParseEndpoint(std::string_view name);
 Result<Workload> ParseWorkload(std::string_view name);  // "logs", "wide", "narrow", "metrics"
 std::string_view EndpointName(Endpoint e);
 std::string_view WorkloadName(Workload w);

@@ -34,7 +34,8 @@ struct Received {
 };
 
 // "load_id" values in a body, whatever the endpoint's envelope: a JSON field, an OTLP/JSON
-// attribute, or an OTLP protobuf KeyValue {key "load_id", value {string_value}}.
+// attribute, an OTLP protobuf KeyValue {key "load_id", value {string_value}}, or a line protocol
+// tag.
 std::vector<std::string> LoadIds(std::string_view body) {
   std::vector<std::string> ids;
   for (std::string_view key :
@@ -45,6 +46,11 @@ std::vector<std::string> LoadIds(std::string_view body) {
       const std::size_t end = body.find('"', at);
       ids.emplace_back(body.substr(at, end - at));
     }
+  }
+  constexpr std::string_view kTag(",load_id=");
+  for (std::size_t at = body.find(kTag); at != std::string_view::npos; at = body.find(kTag, at)) {
+    at += kTag.size();
+    ids.emplace_back(body.substr(at, body.find(',', at) - at));
   }
   constexpr std::string_view kProtoKey("\x0a\x07load_id\x12", 10);
   for (std::size_t at = body.find(kProtoKey); at != std::string_view::npos;
@@ -66,8 +72,9 @@ class ScriptedServer {
     options.io_threads = 1;
     options.stop_timeout = 200ms;
     http::Router router;
-    for (const char* path : {"/api/{org}/{stream}/_multi", "/api/{org}/{stream}/_json",
-                             "/api/{org}/_bulk", "/api/{org}/_hec", "/api/{org}/v1/logs"}) {
+    for (const char* path :
+         {"/api/{org}/{stream}/_multi", "/api/{org}/{stream}/_json", "/api/{org}/_bulk",
+          "/api/{org}/_hec", "/api/{org}/v1/logs", "/write"}) {
       EXPECT_TRUE(router.Add("POST", path, [this](http::ExchangePtr ex) { Handle(ex); }).ok());
     }
     server_ = std::make_unique<http::Server>(options, std::move(router));
@@ -114,6 +121,15 @@ class ScriptedServer {
       } else {
         r.body =
             reject ? R"({"partialSuccess":{"rejectedLogRecords":"1","errorMessage":"old"}})" : "{}";
+      }
+    } else if (path == "/write") {
+      // Line protocol: 204, or InfluxDB's partial write (400) when rejecting.
+      if (reject) {
+        r.status = 400;
+        r.body = R"({"error":"partial write: line 1: unable to parse 'x': missing fields"})";
+      } else {
+        r.status = 204;
+        r.content_type.clear();
       }
     } else if (path.ends_with("/_bulk")) {
       r.body =
@@ -273,6 +289,39 @@ TEST_P(ScriptedAnswers, CountsStatusesAndAcksOnly2xxWithoutRejections) {
   EXPECT_EQ(doc["latency_ms"]["p99"].get(p99), simdjson::SUCCESS);
   EXPECT_GT(p99, 0);
   EXPECT_FALSE(FormatText(r).empty());
+}
+
+// Line protocol answers 204 when every point is stored, and a partial write is a 400: only the
+// points of 204 answers are acknowledged.
+TEST_F(LoadRunTest, LineProtocolAcksThePointsOf204Answers) {
+  ScriptedServer server([](int i) {
+    if (i % 3 == 2) return Answer::kUnavailable;
+    if (i % 5 == 4) return Answer::kRejectedOne;
+    return Answer::kOk;
+  });
+  LoadOptions o = Options(server);
+  o.endpoint = Endpoint::kLp;
+  o.connections = 2;
+  o.max_requests = 15;
+  o.ack_file = (dir_ / "acks.txt").string();
+  o.run_id = "lp";
+  auto report = RunLoad(o);
+  ASSERT_TRUE(report.ok()) << report.status().ToString();
+  std::set<std::string> acked_by_server;
+  std::uint64_t ok = 0;
+  for (const Received& req : server.received()) {
+    EXPECT_EQ(req.ids.size(), 10u);
+    if (req.answer != Answer::kOk) continue;
+    ++ok;
+    acked_by_server.insert(req.ids.begin(), req.ids.end());
+  }
+  for (const std::string& path : server.paths()) EXPECT_EQ(path, "/write");
+  EXPECT_EQ(report->statuses.at(204), ok);
+  EXPECT_EQ(report->statuses.at(400), 2u);
+  EXPECT_EQ(report->records_ok, ok * 10);
+  const std::vector<std::string> lines = ReadLines(dir_ / "acks.txt");
+  EXPECT_EQ(std::set<std::string>(lines.begin(), lines.end()), acked_by_server);
+  EXPECT_EQ(lines.size(), ok * 10);
 }
 
 INSTANTIATE_TEST_SUITE_P(Endpoints, ScriptedAnswers,

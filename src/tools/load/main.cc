@@ -74,10 +74,15 @@ int main(int argc, char** argv) {
       "throughput and latency percentiles (docs/load.md)"};
   app.add_option("--url", o.url, "Server base URL (http only)")->capture_default_str();
   app.add_option("--endpoint", endpoint,
-                 "multi | json | bulk | hec | otlp-proto | otlp-json (OTLP/HTTP logs) | prom-rw "
-                 "(Prometheus remote_write 1.0, snappy; best with --workload metrics)")
+                 "multi | json | bulk | hec | otlp-proto | otlp-json (OTLP/HTTP logs) | lp "
+                 "(InfluxDB line protocol to /write?db=<org>: cpu points, 2 tags and 3 fields, "
+                 "whatever --workload) | msgpack-columnar | msgpack-rows (Arc MessagePack, the "
+                 "same points) | prom-rw (Prometheus remote_write 1.0, snappy; best with "
+                 "--workload metrics)")
       ->capture_default_str();
-  app.add_option("--org", o.org, "Organization in the path")->capture_default_str();
+  app.add_option("--org", o.org,
+                 "Organization in the path (lp: the database; msgpack: x-arc-database)")
+      ->capture_default_str();
   app.add_option(
          "--stream", o.stream,
          "Stream (the _index of bulk, the index of HEC events, the stream-name header of OTLP)")

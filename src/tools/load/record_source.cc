@@ -2,6 +2,7 @@
 
 #include <chrono>
 
+#include "workload/line_protocol_generator.h"
 #include "workload/log_generator.h"
 #include "workload/metric_generator.h"
 #include "workload/narrow_log_generator.h"
@@ -40,6 +41,10 @@ std::unique_ptr<RecordSource> MakeRecordSource(Workload w, std::uint64_t seed,
       return std::make_unique<SourceOf<workload::MetricGenerator>>(seed, start_ms);
   }
   return nullptr;
+}
+
+std::unique_ptr<RecordSource> MakeLineProtocolSource(std::uint64_t seed, std::int64_t start_ms) {
+  return std::make_unique<SourceOf<workload::LineProtocolGenerator>>(seed, start_ms);
 }
 
 std::int64_t StartTimestampMs(const LoadOptions& options) {

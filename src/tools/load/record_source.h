@@ -23,6 +23,9 @@ class RecordSource {
 std::unique_ptr<RecordSource> MakeRecordSource(Workload workload, std::uint64_t seed,
                                                std::int64_t start_ms);
 
+// Line protocol points (workload::LineProtocolGenerator) for `--endpoint lp`, as above.
+std::unique_ptr<RecordSource> MakeLineProtocolSource(std::uint64_t seed, std::int64_t start_ms);
+
 // The clock of a run's first record: options.start_timestamp_ms, or now when it is 0.
 std::int64_t StartTimestampMs(const LoadOptions& options);
 
