@@ -5,7 +5,8 @@
 #                                    scripts/query to read the Parquet files)
 #   scripts/install-deps.sh --test   also what the tests and benchmarks need: clang for the
 #                                    fuzzers, clang-format, Python's Elasticsearch and InfluxDB
-#                                    clients, VictoriaMetrics (bench/lp_vs_victoria.py), zstd
+#                                    clients, VictoriaMetrics (bench/lp_vs_victoria.py), zstd,
+#                                    Prometheus (the remote_write client of the e2e tests)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -22,7 +23,7 @@ packages=(
 command -v node >/dev/null && command -v npm >/dev/null || packages+=(nodejs npm)
 if (( with_tests )); then
   packages+=(clang libclang-rt-14-dev clang-format python3 python3-elasticsearch python3-influxdb
-             victoria-metrics zstd
+             victoria-metrics zstd prometheus
              python3-matplotlib linux-perf strace valgrind heaptrack)
 fi
 

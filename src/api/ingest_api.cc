@@ -4,6 +4,7 @@
 #include <memory>
 
 #include "api/otlp_http.h"
+#include "api/remote_write_http.h"
 #include "common/json_escape.h"
 #include "http/response.h"
 #include "model/column.h"
@@ -172,6 +173,22 @@ IngestApi::IngestApi(ingest::IngestFlow& flow) : flow_(flow) {
       };
     }
   }
+  // Prometheus remote_write: one stream (the `stream-name` header); 204, the 2.0 headers.
+  for (RemoteWriteVersion version : {RemoteWriteVersion::kV1, RemoteWriteVersion::kV2}) {
+    HttpEndpoint& e = remote_write_[static_cast<std::size_t>(version)];
+    e.spec = {.endpoint = Endpoint::kPromRemoteWrite,
+              .protocol = protocol(version == RemoteWriteVersion::kV1
+                                       ? protocols::Protocol::kPromRemoteWrite
+                                       : protocols::Protocol::kPromRemoteWriteV2)};
+    e.answer = [version](const RequestState& state, Clock::time_point) {
+      return RemoteWriteResponse(version, state);
+    };
+    e.error = [version](const Refusal& refusal, const RequestState&) {
+      http::Response r = ErrorFor(refusal);
+      AddRemoteWriteHeaders(version, {}, r);
+      return r;
+    };
+  }
   // Line protocol: streams from each line's measurement; 204, or 400 for a partial write.
   for (InfluxApi api : {InfluxApi::kV1, InfluxApi::kV2, InfluxApi::kArc}) {
     HttpEndpoint& e = influx_[static_cast<std::size_t>(api)];
@@ -254,6 +271,15 @@ Status IngestApi::Register(http::Router& router) {
         return arc_.error(*denied, NoState());
       },
       http::RouteOptions{.sniff_compression = true}));
+  // Prometheus remote_write; credentials are refused in 1.0's shape (2.0's only adds headers).
+  const HttpEndpoint& remote_write = remote_write_[0];
+  INGOT_RETURN_IF_ERROR(router.Add(
+      "POST", "/api/v1/write", [this](ExchangePtr e) { IngestRemoteWrite(e, "default"); },
+      CredentialsFirst(remote_write, "")));
+  INGOT_RETURN_IF_ERROR(router.Add(
+      "POST", "/api/{org}/prometheus/api/v1/write",
+      [this](ExchangePtr e) { IngestRemoteWrite(e, e->request().param("org")); },
+      CredentialsFirst(remote_write, "org")));
   return Status::Ok();
 }
 
@@ -348,6 +374,26 @@ void IngestApi::IngestOtlp(const ExchangePtr& exchange, otlp::Signal signal, std
   if (stream.empty()) stream = "default";
   Ingest(exchange, otlp_[static_cast<std::size_t>(signal)][static_cast<std::size_t>(*encoding)],
          org, stream);
+}
+
+void IngestApi::IngestRemoteWrite(const ExchangePtr& exchange, std::string_view org) {
+  const http::Request& request = exchange->request();
+  const std::string_view content_type = request.header("Content-Type");
+  const std::optional<RemoteWriteVersion> version = ParseRemoteWriteContentType(content_type);
+  if (!version) {
+    // The 2.0 specification's answer to a message the receiver does not take.
+    const auto started = Clock::now();
+    exchange->Respond(ErrorFor({415,
+                                "unsupported Content-Type \"" + std::string(content_type) +
+                                    "\"; remote_write takes application/x-protobuf (1.0) or "
+                                    "application/x-protobuf;proto=io.prometheus.write.v2.Request",
+                                {}}));
+    flow_.CountRefusal(Endpoint::kPromRemoteWrite, started);
+    return;
+  }
+  std::string_view stream = request.header("stream-name");
+  if (stream.empty()) stream = "prometheus";
+  Ingest(exchange, remote_write_[static_cast<std::size_t>(*version)], org, stream);
 }
 
 void IngestApi::Ingest(const ExchangePtr& exchange, const HttpEndpoint& endpoint,

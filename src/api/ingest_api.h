@@ -13,6 +13,8 @@
 //   POST /api/v2/write?bucket=           2.x
 //   POST /api/v1/write/line-protocol     Arc (x-arc-database header)
 //   POST /api/v1/write/msgpack           Arc MessagePack, org from x-arc-database ("default")
+//   POST /api/v1/write                   Prometheus remote_write, org "default"
+//   (remote_write_http.h) POST /api/{org}/prometheus/api/v1/write
 #pragma once
 
 #include <array>
@@ -74,8 +76,14 @@ class IngestApi {
   // record as its variant; a stream per measurement.
   void IngestInflux(const http::ExchangePtr& exchange, InfluxApi api);
 
+  // Prometheus remote_write: picks the message (1.0 or 2.0) from the Content-Type (415 for any
+  // other) and the stream from the `stream-name` header ("prometheus" when absent).
+  void IngestRemoteWrite(const http::ExchangePtr& exchange, std::string_view org);
+
   ingest::IngestFlow& flow_;
   HttpEndpoint json_, multi_, bulk_, hec_, arc_;
+  // [protocols::prometheus::Version]
+  std::array<HttpEndpoint, 2> remote_write_;
   // [signal][OtlpEncoding]
   std::array<std::array<HttpEndpoint, 2>, 3> otlp_;
   // [InfluxApi]: they differ in their error shape.

@@ -89,6 +89,8 @@ TEST_F(IngestApiFrontDoorTest, CredentialsAreCheckedBeforeTheBodyIsRead) {
       {"/services/collector", R"({"text":"Token is required","code":2})"},
       {"/v1/logs", R"("code":16)"},
       {"/api/acme/v1/metrics", R"("code":16)"},
+      {"/api/v1/write", R"({"code":401,)"},
+      {"/api/acme/prometheus/api/v1/write", R"({"code":401,)"},
   };
   // Each announces 12 MiB (all of them together: far more than the 16 MiB budget) and never sends
   // it: each is answered at once, nothing is charged, and each refusal is counted once.

@@ -238,7 +238,7 @@ void Connection::OnHeader() {
   const std::optional<ContentEncoding> encoding = ParseContentEncoding(coding);
   if (!encoding) {
     SendError(415, "unsupported Content-Encoding \"" + std::string(coding) +
-                       "\"; use gzip, zstd or identity");
+                       "\"; use gzip, zstd, snappy or identity");
     return;
   }
   encoding_ = *encoding;

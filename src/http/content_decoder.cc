@@ -1,6 +1,7 @@
 #include "http/content_decoder.h"
 
 #include <libdeflate.h>
+#include <snappy.h>
 #include <zlib.h>
 #include <zstd.h>
 
@@ -45,6 +46,9 @@ constexpr std::size_t kMaxDeflateRatio = 1032;
 // zstd's best case: an RLE block, a 3-byte header and one byte, regenerates at most 128 KiB.
 constexpr std::size_t kMaxZstdRatio = (128 << 10) / 4;
 
+// snappy's best case: a 3-byte copy of 64 bytes (and the size varint up front).
+constexpr std::size_t kMaxSnappyRatio = 22;
+
 // Smallest first guess for an output buffer whose size we cannot know in advance.
 constexpr std::size_t kMinGuess = 64 * 1024;
 
@@ -57,6 +61,7 @@ std::optional<ContentEncoding> ParseContentEncoding(std::string_view value) {
     return ContentEncoding::kGzip;
   }
   if (EqualsIgnoreCase(value, "zstd")) return ContentEncoding::kZstd;
+  if (EqualsIgnoreCase(value, "snappy")) return ContentEncoding::kSnappy;
   return std::nullopt;
 }
 
@@ -82,6 +87,7 @@ Status ContentDecoder::Decode(ContentEncoding encoding, std::string_view in, std
     case ContentEncoding::kGzip:
     case ContentEncoding::kDeflate: return Inflate(encoding, in, limit, out);
     case ContentEncoding::kZstd: return Unzstd(in, limit, out);
+    case ContentEncoding::kSnappy: return Unsnappy(in, limit, out);
     case ContentEncoding::kIdentity: break;
   }
   return Status::Internal("identity bodies are not decoded");
@@ -267,6 +273,21 @@ Status ContentDecoder::Unzstd(std::string_view in, std::size_t limit, PaddedBuff
   }
   if (counting) return OverBudget();
   out.Resize(total);
+  return Status::Ok();
+}
+
+Status ContentDecoder::Unsnappy(std::string_view in, std::size_t limit, PaddedBuffer& out) {
+  std::size_t size = 0;
+  if (!snappy::GetUncompressedLength(in.data(), in.size(), &size) ||
+      size / kMaxSnappyRatio > in.size()) {
+    return Status::InvalidInput("snappy body is corrupt or truncated");
+  }
+  if (size > limit) return TooLarge(limit);
+  if (!out.Reserve(size, limit)) return OverBudget();
+  if (!snappy::RawUncompress(in.data(), in.size(), out.data())) {
+    return Status::InvalidInput("snappy body is corrupt or truncated");
+  }
+  out.Resize(size);
   return Status::Ok();
 }
 

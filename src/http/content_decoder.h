@@ -1,4 +1,5 @@
-// ContentDecoder: undoes the Content-Encoding of a request body (gzip, zstd) into a PaddedBuffer,
+// ContentDecoder: undoes the Content-Encoding of a request body (gzip, zstd, snappy) into a
+// PaddedBuffer,
 // without ever letting the output grow past a limit. That limit is what turns a decompression bomb
 // into a cheap 413 instead of an out-of-memory kill.
 //
@@ -24,7 +25,9 @@ namespace ingot::http {
 
 // kDeflate is the zlib format (RFC 1950), which gRPC calls "deflate"; HTTP bodies never get it
 // (ParseContentEncoding does not return it).
-enum class ContentEncoding : unsigned char { kIdentity, kGzip, kZstd, kDeflate };
+// kSnappy is snappy's raw block format (no framing), what Prometheus remote_write sends as
+// `Content-Encoding: snappy`.
+enum class ContentEncoding : unsigned char { kIdentity, kGzip, kZstd, kDeflate, kSnappy };
 
 // Parses a Content-Encoding header value ("" means identity). Returns nullopt for anything we do
 // not decode, including stacked codings ("gzip, zstd"); the server answers those with 415.
@@ -61,6 +64,9 @@ class ContentDecoder {
   // After the budget refused room for an inflated body: decodes it again only to count it.
   Status CountInflated(bool gzip, std::string_view in, std::size_t limit, PaddedBuffer& out);
   Status Unzstd(std::string_view in, std::size_t limit, PaddedBuffer& out);
+  // The block declares its exact size up front: nothing is decoded when it is over the limit or
+  // more than snappy can expand to.
+  Status Unsnappy(std::string_view in, std::size_t limit, PaddedBuffer& out);
   // Memory to decode into only to count the output, once the budget refused room: the larger of
   // `out`'s current memory and a small buffer of the decoder's own.
   std::span<char> CountingSpace(PaddedBuffer& out);

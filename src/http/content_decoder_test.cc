@@ -11,6 +11,7 @@ namespace ingot::http {
 namespace {
 
 using testing::Gzip;
+using testing::Snappy;
 using testing::Zlib;
 using testing::Zstd;
 using testing::ZstdStreamed;
@@ -49,6 +50,7 @@ TEST(ContentEncoding, Parses) {
   EXPECT_EQ(ParseContentEncoding("GZIP"), ContentEncoding::kGzip);
   EXPECT_EQ(ParseContentEncoding("x-gzip"), ContentEncoding::kGzip);
   EXPECT_EQ(ParseContentEncoding("zstd"), ContentEncoding::kZstd);
+  EXPECT_EQ(ParseContentEncoding("Snappy"), ContentEncoding::kSnappy);
   EXPECT_EQ(ParseContentEncoding("br"), std::nullopt);
   EXPECT_EQ(ParseContentEncoding("gzip, zstd"), std::nullopt);
 }
@@ -219,6 +221,30 @@ TEST(ContentDecoder, CorruptOrTruncatedIsInvalidInput) {
             StatusCode::kInvalidInput);
   EXPECT_EQ(d.Decode(ContentEncoding::kDeflate, gz, 1 << 20, out).code(),
             StatusCode::kInvalidInput);
+}
+
+// Prometheus remote_write's encoding: the block declares its size, so the limit is checked before
+// anything is decoded, and a size snappy cannot expand to from the block is a corrupt body.
+TEST(ContentDecoder, Snappy) {
+  ContentDecoder d;
+  PaddedBuffer out;
+  const std::string a = Text(50000);
+  const std::string block = Snappy(a);
+  ASSERT_TRUE(d.Decode(ContentEncoding::kSnappy, block, a.size(), out).ok());
+  EXPECT_EQ(out.view(), a);
+  EXPECT_EQ(d.Decode(ContentEncoding::kSnappy, block, a.size() - 1, out).code(),
+            StatusCode::kTooLarge);
+  Status s = d.Decode(ContentEncoding::kSnappy, block.substr(0, block.size() - 3), 1 << 20, out);
+  EXPECT_EQ(s.code(), StatusCode::kInvalidInput);
+  EXPECT_EQ(s.message(), "snappy body is corrupt or truncated");
+  // 4 bytes declaring 1 MiB (the varint 0x80 0x80 0x40): more than 22:1.
+  EXPECT_EQ(
+      d.Decode(ContentEncoding::kSnappy, std::string("\x80\x80\x40\x00", 4), 4 << 20, out).code(),
+      StatusCode::kInvalidInput);
+  // A block of zeros expands about 21:1 and fits.
+  const std::string zeros(1 << 20, '\0');
+  ASSERT_TRUE(d.Decode(ContentEncoding::kSnappy, Snappy(zeros), 1 << 20, out).ok());
+  EXPECT_EQ(out.view(), zeros);
 }
 
 }  // namespace

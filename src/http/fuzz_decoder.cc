@@ -1,6 +1,7 @@
-// libFuzzer target for the Content-Encoding decoder: any input, as gzip, zstd or zlib, must decode
-// or fail with InvalidInput / TooLarge, never write past the limit, and give the same answer twice
-// (the decoder's contexts are reused between requests, so a leftover state would show up here).
+// libFuzzer target for the Content-Encoding decoder: any input, as gzip, zstd, zlib or snappy,
+// must decode or fail with InvalidInput / TooLarge, never write past the limit, and give the same
+// answer twice (the decoder's contexts are reused between requests, so a leftover state would show
+// up here).
 #include <cstdint>
 #include <cstdlib>
 #include <string>
@@ -29,9 +30,10 @@ std::string Decode(ingot::http::ContentDecoder& d, ingot::http::ContentEncoding 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
   if (size == 0) return 0;
   static ingot::http::ContentDecoder decoder;
-  const auto encoding = data[0] % 3 == 0   ? ingot::http::ContentEncoding::kGzip
-                        : data[0] % 3 == 1 ? ingot::http::ContentEncoding::kZstd
-                                           : ingot::http::ContentEncoding::kDeflate;
+  const auto encoding = data[0] % 4 == 0   ? ingot::http::ContentEncoding::kGzip
+                        : data[0] % 4 == 1 ? ingot::http::ContentEncoding::kZstd
+                        : data[0] % 4 == 2 ? ingot::http::ContentEncoding::kDeflate
+                                           : ingot::http::ContentEncoding::kSnappy;
   const std::string_view in(reinterpret_cast<const char*>(data + 1), size - 1);
   ingot::http::PaddedBuffer a;
   ingot::http::PaddedBuffer b;

@@ -1,9 +1,10 @@
 // Test-only: request bodies compressed the ways clients send them, for the tests (and the
-// benchmark) of Content-Encoding and of the compressed OTLP paths. Links libdeflate and libzstd,
-// which ingot_http already does.
+// benchmark) of Content-Encoding and of the compressed OTLP and remote_write paths. Links
+// libdeflate, libzstd and libsnappy, which ingot_http already does.
 #pragma once
 
 #include <libdeflate.h>
+#include <snappy.h>
 #include <zstd.h>
 
 #include <string>
@@ -36,6 +37,13 @@ inline std::string Zlib(std::string_view in) {
 inline std::string Zstd(std::string_view in) {
   std::string out(ZSTD_compressBound(in.size()), '\0');
   out.resize(ZSTD_compress(out.data(), out.size(), in.data(), in.size(), 3));
+  return out;
+}
+
+// A snappy block (the raw format, no framing), as Prometheus remote_write sends it.
+inline std::string Snappy(std::string_view in) {
+  std::string out;
+  snappy::Compress(in.data(), in.size(), &out);
   return out;
 }
 

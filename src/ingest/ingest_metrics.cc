@@ -27,6 +27,7 @@ std::string_view EndpointName(Endpoint e) {
     case Endpoint::kOtlpGrpcTraces: return "otlp_grpc_traces";
     case Endpoint::kInfluxLine: return "influx_line";
     case Endpoint::kArcMsgpack: return "arc_msgpack";
+    case Endpoint::kPromRemoteWrite: return "prom_remote_write";
     case Endpoint::kCount: break;
   }
   return "?";

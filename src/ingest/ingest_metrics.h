@@ -39,6 +39,7 @@ enum class Endpoint : std::uint8_t {
   kOtlpGrpcTraces,
   kInfluxLine,  // InfluxDB line protocol: /write, /api/v2/write, /api/v1/write/line-protocol
   kArcMsgpack,
+  kPromRemoteWrite,  // 1.0 and 2.0, both paths
   kCount
 };
 std::string_view EndpointName(Endpoint e);

@@ -11,6 +11,7 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <chrono>
 #include <cstdio>
 #include <functional>
 #include <map>
@@ -31,6 +32,7 @@
 #include "opentelemetry/proto/collector/metrics/v1/metrics_service.pb.h"
 #include "opentelemetry/proto/collector/trace/v1/trace_service.pb.h"
 #include "protocols/registry.h"
+#include "remote_write.pb.h"
 
 namespace ingot::ingest {
 namespace {
@@ -155,6 +157,57 @@ std::string ArcMsgpack() {
   return std::string(buffer.data(), buffer.size());
 }
 
+// Prometheus remote_write 1.0 and 2.0: series with labels and metadata, a sample now and one in
+// 1970 that fails; 2.0 also a native histogram.
+std::string PromRemoteWrite(bool v2) {
+  const std::int64_t now_ms = std::chrono::duration_cast<std::chrono::milliseconds>(
+                                  std::chrono::system_clock::now().time_since_epoch())
+                                  .count();
+  if (!v2) {
+    ingot::promrw::WriteRequest request;
+    auto* meta = request.add_metadata();
+    meta->set_type(1);
+    meta->set_metric_family_name("http_requests");
+    meta->set_help("Requests.");
+    for (const char* name : {"http_requests_total", "up"}) {
+      auto* ts = request.add_timeseries();
+      auto* label = ts->add_labels();
+      label->set_name("__name__");
+      label->set_value(name);
+      label = ts->add_labels();
+      label->set_name("job");
+      label->set_value("api");
+      auto* sample = ts->add_samples();
+      sample->set_value(1.5);
+      sample->set_timestamp(now_ms);
+      ts->add_samples()->set_timestamp(5000);
+    }
+    return request.SerializeAsString();
+  }
+  ingot::promrw::RequestV2 request;
+  for (const char* s : {"", "__name__", "up", "job", "api", "Help."}) request.add_symbols(s);
+  auto* ts = request.add_timeseries();
+  for (std::uint32_t ref : {1, 2, 3, 4}) ts->add_labels_refs(ref);
+  ts->mutable_metadata()->set_type(2);
+  ts->mutable_metadata()->set_help_ref(5);
+  auto* sample = ts->add_samples();
+  sample->set_value(2);
+  sample->set_timestamp(now_ms);
+  ts->add_samples()->set_timestamp(5000);
+  auto* histogram = request.add_timeseries();
+  for (std::uint32_t ref : {1, 2}) histogram->add_labels_refs(ref);
+  auto* h = histogram->add_histograms();  // a native histogram: one row of its own
+  h->set_count_int(3);
+  h->set_schema(1);
+  auto* span = h->add_positive_spans();
+  span->set_offset(1);
+  span->set_length(2);
+  h->add_positive_deltas(1);
+  h->add_positive_deltas(1);
+  h->set_timestamp(now_ms);
+  return request.SerializeAsString();
+}
+
 // A sample per registered protocol: several columns and types, nesting, and where the protocol
 // allows it several streams and records failing one by one.
 std::map<Protocol, Sample> Samples() {
@@ -211,6 +264,8 @@ std::map<Protocol, Sample> Samples() {
           "cpu usage=2i 5000\n",  // 1970: outside the window
       "", static_cast<std::uint8_t>(protocols::influx::Precision::kMilliseconds)};
   samples[Protocol::kArcMsgpack] = {ArcMsgpack(), ""};
+  samples[Protocol::kPromRemoteWrite] = {PromRemoteWrite(false), "prometheus"};
+  samples[Protocol::kPromRemoteWriteV2] = {PromRemoteWrite(true), "prometheus"};
   return samples;
 }
 

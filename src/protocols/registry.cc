@@ -55,8 +55,12 @@ Status DecodeOtlp(std::string_view body, std::string_view stream, std::uint8_t, 
   }
 }
 
-// One OTLP protocol: protobuf is read in place, JSON is one document simdjson indexes whole; one
-// stream (the request's).
+template <prometheus::Version kVersion>
+Status DecodePromRemoteWrite(std::string_view body, std::string_view stream, std::uint8_t,
+                             Decoded& decoded, DecodeOutcome& outcome) {
+  return prometheus::Decode(kVersion, body, decoded.Stream(stream), outcome.prometheus);
+}
+
 // Line protocol: streams from each line's measurement, the precision in the variant byte.
 Status DecodeInfluxLine(std::string_view body, std::string_view, std::uint8_t variant,
                         Decoded& decoded, DecodeOutcome& outcome) {
@@ -68,6 +72,8 @@ Status DecodeInfluxLine(std::string_view body, std::string_view, std::uint8_t va
                                     outcome.influx);
 }
 
+// One OTLP protocol: protobuf is read in place, JSON is one document simdjson indexes whole; one
+// stream (the request's).
 template <Signal kSignal, Encoding kEncoding>
 constexpr ProtocolSpec Otlp(Protocol id, std::string_view name, std::string_view endpoint) {
   return {.id = id,
@@ -141,6 +147,27 @@ constexpr ProtocolSpec kProtocols[] = {
      .streams_in_body = true,
      .endpoint = "POST /api/v2/write?bucket={org}&precision={precision: variant 0 ns, 1 us, 2 ms, "
                  "3 s, 4 m (minutes), 5 h}"},
+    // Prometheus remote_write: one stream (the `stream-name` header); the body as the HTTP layer
+    // handed it over, snappy undone (docs/wal.md).
+    {.id = Protocol::kPromRemoteWrite,
+     .name = "prom_remote_write",
+     .type = model::StreamType::kMetrics,
+     .decode = DecodePromRemoteWrite<prometheus::Version::kV1>,
+     // Each row repeats its series' labels: as many column bytes as the decoder allows a request
+     // to expand to (RowWriter::kMaxExpansion).
+     .column_bytes_per_body_byte = prometheus::kMaxExpansion,
+     .endpoint = "POST /api/{org}/prometheus/api/v1/write, Content-Type: application/x-protobuf, "
+                 "stream-name: {stream} (the body without Content-Encoding: snappy)"},
+    {.id = Protocol::kPromRemoteWriteV2,
+     .name = "prom_remote_write_v2",
+     .type = model::StreamType::kMetrics,
+     .decode = DecodePromRemoteWrite<prometheus::Version::kV2>,
+     // Each row repeats its series' labels: as many column bytes as the decoder allows a request
+     // to expand to (RowWriter::kMaxExpansion).
+     .column_bytes_per_body_byte = prometheus::kMaxExpansion,
+     .endpoint = "POST /api/{org}/prometheus/api/v1/write, "
+                 "Content-Type: application/x-protobuf;proto=io.prometheus.write.v2.Request, "
+                 "stream-name: {stream} (the body without Content-Encoding: snappy)"},
 };
 
 // Ids are what WAL records hold: unique, in range, never kAbort.

@@ -18,6 +18,7 @@
 #include "protocols/json/bulk.h"
 #include "protocols/json/hec.h"
 #include "protocols/otlp/otlp.h"
+#include "protocols/prometheus/remote_write.h"
 
 namespace ingot::protocols {
 
@@ -39,15 +40,20 @@ enum class Protocol : std::uint8_t {
   kOtlpTracesJson = 11,
   kArcMsgpack = 12,  // Arc MessagePack, /api/v1/write/msgpack
   kInfluxLine = 13,  // InfluxDB line protocol; the record's variant byte is its precision
+  // Prometheus remote_write bodies, stored after the HTTP layer undid their snappy encoding: 1.0
+  // (prometheus.WriteRequest) and 2.0 (io.prometheus.write.v2.Request).
+  kPromRemoteWrite = 14,
+  kPromRemoteWriteV2 = 15,
 };
-inline constexpr std::uint8_t kMaxProtocol = 13;
+inline constexpr std::uint8_t kMaxProtocol = 15;
 
 // What some decoders report besides rows; each protocol's answer is made from its part.
 struct DecodeOutcome {
-  json::BulkItems bulk_items;  // _bulk: each action's outcome
-  json::HecResult hec;         // HEC: the decoder's verdict
-  otlp::ExportResult otlp;     // OTLP: records rejected, for partial_success
-  influx::LineErrors influx;   // line protocol: the lines not stored
+  json::BulkItems bulk_items;          // _bulk: each action's outcome
+  json::HecResult hec;                 // HEC: the decoder's verdict
+  otlp::ExportResult otlp;             // OTLP: records rejected, for partial_success
+  influx::LineErrors influx;           // line protocol: the lines not stored
+  prometheus::WriteResult prometheus;  // remote_write: what the 2.0 answer's headers count
 };
 
 // Decodes `body` into `decoded` (made with the request's builder options); `stream` is the

@@ -44,7 +44,9 @@ TEST(Registry, WalIdsAreStable) {
   EXPECT_EQ(static_cast<int>(Protocol::kOtlpTracesJson), 11);
   EXPECT_EQ(static_cast<int>(Protocol::kArcMsgpack), 12);
   EXPECT_EQ(static_cast<int>(Protocol::kInfluxLine), 13);
-  EXPECT_EQ(Protocols().size(), 12u);
+  EXPECT_EQ(static_cast<int>(Protocol::kPromRemoteWrite), 14);
+  EXPECT_EQ(static_cast<int>(Protocol::kPromRemoteWriteV2), 15);
+  EXPECT_EQ(Protocols().size(), 14u);
 }
 
 // Line protocol: metrics, a stream per measurement, the precision as the record's variant.
@@ -99,6 +101,21 @@ TEST(Registry, OtlpPerSignalAndEncoding) {
     EXPECT_TRUE(p.endpoint.find(otlp::SignalName(c.signal)) != std::string_view::npos);
     EXPECT_TRUE(p.endpoint.find(c.content_type) != std::string_view::npos);
   }
+}
+
+// Remote write 1.0 and 2.0 are different messages: one id each, metrics, one stream, read in
+// place.
+TEST(Registry, PrometheusRemoteWrite) {
+  for (Protocol id : {Protocol::kPromRemoteWrite, Protocol::kPromRemoteWriteV2}) {
+    const ProtocolSpec& p = *FindProtocol(id);
+    EXPECT_EQ(p.type, model::StreamType::kMetrics);
+    EXPECT_FALSE(p.streams_in_body);
+    EXPECT_EQ(p.document_index_cap, 0u);
+    EXPECT_TRUE(p.endpoint.starts_with("POST /api/{org}/prometheus/api/v1/write")) << p.endpoint;
+  }
+  EXPECT_NE(FindProtocol(Protocol::kPromRemoteWriteV2)
+                ->endpoint.find("proto=io.prometheus.write.v2.Request"),
+            std::string_view::npos);
 }
 
 TEST(Registry, JsonProtocols) {

@@ -1,7 +1,8 @@
 // Hostile input, as a property (docs/operations.md, "Quarantine"; docs/normalization.md): whatever
 // a client sends -- org and stream names of every length and alphabet, field names that cannot be
 // columns, thousands of distinct fields, deep nesting, impossible timestamps -- through every
-// endpoint (_json, _multi, _bulk `_index`, HEC `index`, OTLP/HTTP headers, OTLP/gRPC metadata),
+// endpoint (_json, _multi, _bulk `_index`, HEC `index`, OTLP/HTTP headers, OTLP/gRPC metadata,
+// Prometheus remote_write paths, headers and label names),
 // each request either gets a 4xx and stores nothing, or is acknowledged and every record it
 // acknowledged is then readable in DuckDB with hive_partitioning=true, exactly once. Meanwhile
 // the server stays within its memory budget plus the documented overhead, nothing lands in the
@@ -15,6 +16,7 @@ import zlib from 'node:zlib';
 
 import { post, query, startServer } from './helpers.mjs';
 import { exportOnce, exporterFor, fakeLogRecord } from './otlp_clients.mjs';
+import { labels, remoteWrite, remoteWriteBody, WriteRequest } from './remote_write_client.mjs';
 
 const MiB = 1024 * 1024;
 const BUDGET = 256 * MiB;
@@ -130,6 +132,32 @@ async function sendOtlpHttp(server, ledger) {
                     r.status === 200 ? 2 - rejected : 0, r.text);
     }
   }
+}
+
+// Prometheus remote_write 1.0: the org in OpenObserve's path, the stream in the `stream-name`
+// header, and every name as a label name (a column, or `_extra`).
+async function sendRemoteWrite(server, ledger) {
+  const series = (m, extra = {}) => remoteWriteBody(WriteRequest, {
+    timeseries: [{ labels: labels({ __name__: 'hostile', m, ...extra }),
+                   samples: [{ value: 1, timestamp: Date.now() }, { value: 2, timestamp: Date.now() + 1 }] }],
+  });
+  for (const [raw, url] of NAMES) {
+    for (const where of ['org', 'stream', 'label']) {
+      if (where === 'stream' && /[\0\t\u0100-\uffff]/.test(raw)) continue;
+      const m = ledger.marker();
+      const headers = where === 'stream' ? { 'stream-name': raw } : {};
+      const target = where === 'org' ? `${server.url}/api/${url}/prometheus/api/v1/write`
+                                     : `${server.url}/api/v1/write`;
+      const r = await remoteWrite(target, series(m, where === 'label' ? { [raw]: 'v' } : {}),
+                                  undefined, headers);
+      ledger.record(`remote_write ${where}=${JSON.stringify(raw)}`, m, r.status,
+                    r.status === 204 ? 2 : 0, r.text);
+    }
+  }
+  // Every label name is storable (a column or `_extra`): each of those requests is stored.
+  const byLabel = ledger.requests.filter((q) => q.what.startsWith('remote_write label='));
+  assert.ok(byLabel.length === NAMES.length && byLabel.every((q) => q.status === 204),
+            JSON.stringify(byLabel.filter((q) => q.status !== 204)));
 }
 
 // OTLP/gRPC: org and stream in the metadata, through OpenTelemetry's own exporter.
@@ -282,6 +310,7 @@ test('hostile requests through every endpoint: a 4xx that stores nothing, or rea
     await sendHec(server, ledger);
     await sendOtlpHttp(server, ledger);
     await sendOtlpGrpc(server, ledger);
+    await sendRemoteWrite(server, ledger);
     await sendFieldNames(server, ledger);
     await sendTimestamps(server, ledger);
     for (const depth of [10, 1100, 70000]) await sendNesting(server, ledger, depth);

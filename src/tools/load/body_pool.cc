@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 #include <libdeflate.h>
+#include <snappy.h>
 
 #include <cstring>
 #include <iterator>
@@ -11,6 +12,7 @@
 #include "common/json_escape.h"
 #include "tools/load/arc_body.h"
 #include "tools/load/otlp_body.h"
+#include "tools/load/prom_rw_body.h"
 #include "tools/load/record_source.h"
 
 namespace ingot::load {
@@ -30,7 +32,7 @@ void AppendPercentEncoded(std::string_view s, std::string& out) {
 }
 
 std::string_view ContentType(Endpoint e) {
-  if (e == Endpoint::kOtlpProto) return "application/x-protobuf";
+  if (e == Endpoint::kOtlpProto || e == Endpoint::kPromRw) return "application/x-protobuf";
   if (e == Endpoint::kLp) return "text/plain; charset=utf-8";
   if (IsMsgpack(e)) return "application/msgpack";
   return e == Endpoint::kMulti || e == Endpoint::kBulk ? "application/x-ndjson"
@@ -107,6 +109,7 @@ std::string RequestPath(const LoadOptions& o, const Target& target) {
     case Endpoint::kLp: break;  // above
     case Endpoint::kMsgpackColumnar:
     case Endpoint::kMsgpackRows: break;  // returned above
+    case Endpoint::kPromRw: path += "/prometheus/api/v1/write"; break;
   }
   return path;
 }
@@ -115,7 +118,9 @@ Result<BodyPool> BodyPool::Build(const LoadOptions& o, const Target& target,
                                  std::uint32_t records_per_request, const std::string& run_id) {
   BodyPool pool;
   pool.run_id_ = run_id;
-  pool.gzip_ = o.gzip;
+  pool.compression_ = o.endpoint == Endpoint::kPromRw ? Compression::kSnappy
+                      : o.gzip                        ? Compression::kGzip
+                                                      : Compression::kNone;
   std::size_t count = o.bodies == 0 ? 1 : o.bodies;
   if (!run_id.empty()) count = (count + o.connections - 1) / o.connections * o.connections;
 
@@ -127,13 +132,17 @@ Result<BodyPool> BodyPool::Build(const LoadOptions& o, const Target& target,
     prefix += ContentType(o.endpoint);
     prefix += "\r\n";
   }
-  if (IsOtlp(o.endpoint) && !HasHeader(o.headers, "stream-name")) {
+  if ((IsOtlp(o.endpoint) || o.endpoint == Endpoint::kPromRw) &&
+      !HasHeader(o.headers, "stream-name")) {
     prefix += "stream-name: " + o.stream + "\r\n";
   }
   if (IsMsgpack(o.endpoint) && !HasHeader(o.headers, "x-arc-database")) {
     prefix += "x-arc-database: " + o.org + "\r\n";
   }
-  if (o.gzip) prefix += "Content-Encoding: gzip\r\n";
+  if (pool.compression_ == Compression::kGzip) prefix += "Content-Encoding: gzip\r\n";
+  if (pool.compression_ == Compression::kSnappy) {
+    prefix += "Content-Encoding: snappy\r\nX-Prometheus-Remote-Write-Version: 0.1.0\r\n";
+  }
   for (const std::string& h : o.headers) prefix += h + "\r\n";
 
   std::string stream_json;
@@ -144,7 +153,11 @@ Result<BodyPool> BodyPool::Build(const LoadOptions& o, const Target& target,
       o.endpoint == Endpoint::kLp ? MakeLineProtocolSource(o.seed, StartTimestampMs(o))
                                   : MakeRecordSource(o.workload, o.seed, StartTimestampMs(o));
   std::unique_ptr<GzipCompressor> gzip;
-  if (o.gzip && run_id.empty()) gzip = std::make_unique<GzipCompressor>(o.gzip_level);
+  if (pool.compression_ == Compression::kGzip && run_id.empty()) {
+    gzip = std::make_unique<GzipCompressor>(o.gzip_level);
+  }
+  std::unique_ptr<PromRwBody> prom_rw;
+  if (o.endpoint == Endpoint::kPromRw) prom_rw = std::make_unique<PromRwBody>(run_id);
   std::unique_ptr<OtlpLogsBody> otlp;
   if (IsOtlp(o.endpoint)) {
     otlp = std::make_unique<OtlpLogsBody>(o.endpoint == Endpoint::kOtlpJson, run_id);
@@ -200,16 +213,17 @@ Result<BodyPool> BodyPool::Build(const LoadOptions& o, const Target& target,
             break;
           case Endpoint::kMsgpackColumnar:
           case Endpoint::kMsgpackRows: break;  // the whole body at once, above
+          case Endpoint::kPromRw: INGOT_RETURN_IF_ERROR(prom_rw->Add(record)); break;
         }
       }
       if (o.endpoint == Endpoint::kJson) body.raw += ']';
       if (otlp != nullptr) otlp->Finish(body.raw, body.id_offsets);
+      if (prom_rw != nullptr) prom_rw->Finish(body.raw, body.id_offsets);
       record_hint = body.raw.size() / records_per_request + 16;
       if (!pool.CompressedPerRequest()) {
-        if (gzip != nullptr) {
-          gzip->Compress(body.raw, body.gzipped);
-          body.gzipped.shrink_to_fit();
-        }
+        if (gzip != nullptr) gzip->Compress(body.raw, body.compressed);
+        if (pool.compression_ == Compression::kSnappy) SnappyCompress(body.raw, body.compressed);
+        body.compressed.shrink_to_fit();
         body.head = fmt::format("{}Content-Length: {}\r\n\r\n", prefix, body.wire().size());
       }
     }
@@ -257,6 +271,11 @@ void AppendIdLines(std::string_view run_id, std::uint64_t first_id, std::uint32_
     }
     digits[kIdDigits] = '\n';
   }
+}
+
+void SnappyCompress(std::string_view in, std::string& out) {
+  out.clear();
+  snappy::Compress(in.data(), in.size(), &out);
 }
 
 GzipCompressor::GzipCompressor(int level) : c_(libdeflate_alloc_compressor(level)) {

@@ -7,6 +7,8 @@
 //   bulk   {"create":{"_index":"<stream>"}}\n rec\n ...      (action line, document line)
 //   hec    {"time":<s.ms>,"source":"ingot-load","sourcetype":"_json","index":"<stream>",
 //           "event":rec}\n ...
+//   otlp-* an ExportLogsServiceRequest (otlp_body.h)
+//   prom-rw a remote_write 1.0 WriteRequest, sent snappy-compressed (prom_rw_body.h)
 // Each body also has its request head (request line and headers through the blank line) ready.
 //
 // Record ids (when LoadOptions::ack_file is set): every record starts with
@@ -33,22 +35,25 @@ namespace ingot::load {
 inline constexpr int kIdDigits = 12;
 
 struct Body {
-  std::string head;     // "POST ... HTTP/1.1\r\n...Content-Length: N\r\n\r\n"
-  std::string raw;      // the body before Content-Encoding
-  std::string gzipped;  // gzip(raw) when compressed before the run, else empty
+  std::string head;        // "POST ... HTTP/1.1\r\n...Content-Length: N\r\n\r\n"
+  std::string raw;         // the body before Content-Encoding
+  std::string compressed;  // gzip or snappy of raw when compressed before the run, else empty
   std::uint32_t records = 0;
   std::vector<std::uint32_t> id_offsets;  // offset in `raw` of each record's id digits
 
   // The bytes sent, unless the pool compresses per request (BodyPool::CompressedPerRequest).
-  std::string_view wire() const { return gzipped.empty() ? std::string_view(raw) : gzipped; }
+  std::string_view wire() const { return compressed.empty() ? std::string_view(raw) : compressed; }
 };
+
+enum class Compression : std::uint8_t { kNone, kGzip, kSnappy };
 
 class BodyPool {
  public:
   // Builds max(options.bodies, 1) bodies (rounded up to a multiple of options.connections when
   // records carry ids). `records_per_request` is the records in each body; `run_id` is
   // non-empty when records carry ids. With ids and gzip, bodies are compressed per request
-  // instead (their `gzipped` and `head` stay empty): see CompressedPerRequest().
+  // instead (their `compressed` and `head` stay empty): see CompressedPerRequest(). prom-rw
+  // bodies are always snappy-compressed (remote_write's encoding).
   static Result<BodyPool> Build(const LoadOptions& options, const Target& target,
                                 std::uint32_t records_per_request, const std::string& run_id);
 
@@ -57,8 +62,10 @@ class BodyPool {
   const Body& body(std::size_t i) const { return bodies_[i]; }
   bool has_ids() const { return !run_id_.empty(); }
   const std::string& run_id() const { return run_id_; }
-  // Ids change the raw bytes of every send, so gzip happens at send time.
-  bool CompressedPerRequest() const { return gzip_ && has_ids(); }
+  // How bodies are compressed: gzip (--gzip), snappy (prom-rw), or not.
+  Compression compression() const { return compression_; }
+  // Ids change the raw bytes of every send, so compression happens at send time.
+  bool CompressedPerRequest() const { return compression_ != Compression::kNone && has_ids(); }
   // The head without its Content-Length line and blank line, for per-request compression.
   const std::string& head_prefix() const { return head_prefix_; }
 
@@ -66,7 +73,7 @@ class BodyPool {
   std::vector<Body> bodies_;
   std::string run_id_;
   std::string head_prefix_;
-  bool gzip_ = false;
+  Compression compression_ = Compression::kNone;
 };
 
 // The body a connection sends first when every connection cycles through the whole pool (records
@@ -85,6 +92,9 @@ void AppendIdLines(std::string_view run_id, std::uint64_t first_id, std::uint32_
 
 // Request path for the endpoint: /api/{org}/{stream}/_multi, /api/{org}/_bulk, ...
 std::string RequestPath(const LoadOptions& options, const Target& target);
+
+// Replaces `out` with snappy(in), the raw block format remote_write sends.
+void SnappyCompress(std::string_view in, std::string& out);
 
 // A gzip compressor (libdeflate) kept for a thread's lifetime.
 class GzipCompressor {

@@ -98,6 +98,7 @@ std::vector<std::string> Records(Endpoint endpoint, const std::string& raw) {
     case Endpoint::kMsgpackRows:
       ADD_FAILURE() << "MessagePack bodies are checked by arc_body_test";
       break;
+    case Endpoint::kPromRw: ADD_FAILURE() << "remote_write bodies: prom_rw_body_test"; break;
   }
   return records;
 }

@@ -113,6 +113,8 @@ bool ReportsRejectedRecords(Endpoint endpoint, std::string_view body) {
     // 204 without a body: a request is stored whole or refused whole.
     case Endpoint::kMsgpackColumnar:
     case Endpoint::kMsgpackRows: return false;
+    // remote_write answers rejected samples with a 400, never a 2xx.
+    case Endpoint::kPromRw: return false;
   }
   return false;
 }
@@ -212,7 +214,11 @@ void Connection::Send() {
     PatchIds(*body_, first_id_);
   }
   if (run_.pool.CompressedPerRequest()) {
-    thread_.gzip().Compress(body_->raw, send_body_);
+    if (run_.pool.compression() == Compression::kSnappy) {
+      SnappyCompress(body_->raw, send_body_);
+    } else {
+      thread_.gzip().Compress(body_->raw, send_body_);
+    }
     send_head_.assign(run_.pool.head_prefix());
     fmt::format_to(std::back_inserter(send_head_), "Content-Length: {}\r\n\r\n", send_body_.size());
     buffers_ = {asio::buffer(send_head_), asio::buffer(send_body_)};

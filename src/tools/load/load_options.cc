@@ -14,9 +14,10 @@ Result<Endpoint> ParseEndpoint(std::string_view name) {
   if (name == "lp") return Endpoint::kLp;
   if (name == "msgpack-columnar") return Endpoint::kMsgpackColumnar;
   if (name == "msgpack-rows") return Endpoint::kMsgpackRows;
-  return Status::InvalidInput(
-      "unknown endpoint '" + std::string(name) +
-      "' (json, multi, bulk, hec, otlp-proto, otlp-json, lp, msgpack-columnar, msgpack-rows)");
+  if (name == "prom-rw") return Endpoint::kPromRw;
+  return Status::InvalidInput("unknown endpoint '" + std::string(name) +
+                              "' (json, multi, bulk, hec, otlp-proto, otlp-json, lp, "
+                              "msgpack-columnar, msgpack-rows, prom-rw)");
 }
 
 Result<Workload> ParseWorkload(std::string_view name) {
@@ -39,6 +40,7 @@ std::string_view EndpointName(Endpoint e) {
     case Endpoint::kLp: return "lp";
     case Endpoint::kMsgpackColumnar: return "msgpack-columnar";
     case Endpoint::kMsgpackRows: return "msgpack-rows";
+    case Endpoint::kPromRw: return "prom-rw";
   }
   return "?";
 }
@@ -64,6 +66,9 @@ Status Validate(const LoadOptions& o) {
   }
   if (IsMsgpack(o.endpoint) && !o.ack_file.empty()) {
     return Status::InvalidInput("--ack-file is not supported with the msgpack endpoints");
+  }
+  if (o.gzip && o.endpoint == Endpoint::kPromRw) {
+    return Status::InvalidInput("--gzip does not apply to prom-rw (remote_write is always snappy)");
   }
   if (o.gzip_level < 1 || o.gzip_level > 12) {
     return Status::InvalidInput("--gzip-level must be 1..12");

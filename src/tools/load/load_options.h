@@ -18,6 +18,8 @@ namespace ingot::load {
 // measurement, 2 tags, 3 fields) whatever the workload; the measurement is the stream.
 // kMsgpackColumnar / kMsgpackRows: Arc MessagePack (/api/v1/write/msgpack, org in
 // x-arc-database), the same cpu points (arc_body.h), the stream as the measurement.
+// kPromRw: Prometheus remote_write 1.0 (/api/{org}/prometheus/api/v1/write, stream in the
+// stream-name header), snappy protobuf, the workload's records as series (prom_rw_body.h).
 enum class Endpoint : std::uint8_t {
   kJson,
   kMulti,
@@ -27,7 +29,8 @@ enum class Endpoint : std::uint8_t {
   kOtlpJson,
   kLp,
   kMsgpackColumnar,
-  kMsgpackRows
+  kMsgpackRows,
+  kPromRw
 };
 // Arc MessagePack: the records are arc_body.h's, whatever --workload says.
 inline bool IsMsgpack(Endpoint e) {
@@ -35,7 +38,7 @@ inline bool IsMsgpack(Endpoint e) {
 }
 enum class Workload : std::uint8_t { kLogs, kWide, kNarrow, kMetrics };
 
-// "json", "multi", "bulk", "hec", "otlp-*", "lp", "msgpack-columnar", "msgpack-rows"
+// "json", "multi", "bulk", "hec", "otlp-*", "lp", "msgpack-columnar", "msgpack-rows", "prom-rw"
 Result<Endpoint> ParseEndpoint(std::string_view name);
 Result<Workload> ParseWorkload(std::string_view name);  // "logs", "wide", "narrow", "metrics"
 std::string_view EndpointName(Endpoint e);

@@ -77,7 +77,8 @@ int main(int argc, char** argv) {
                  "multi | json | bulk | hec | otlp-proto | otlp-json (OTLP/HTTP logs) | lp "
                  "(InfluxDB line protocol to /write?db=<org>: cpu points, 2 tags and 3 fields, "
                  "whatever --workload) | msgpack-columnar | msgpack-rows (Arc MessagePack, the "
-                 "same points)")
+                 "same points) | prom-rw (Prometheus remote_write 1.0, snappy; best with "
+                 "--workload metrics)")
       ->capture_default_str();
   app.add_option("--org", o.org,
                  "Organization in the path (lp: the database; msgpack: x-arc-database)")
