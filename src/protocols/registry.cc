@@ -17,6 +17,7 @@ constexpr std::uint64_t kWholeBody = std::numeric_limits<std::uint64_t>::max();
 constexpr std::array<std::string_view, 2> kProtobufTypes = {"application/x-protobuf",
                                                             "application/protobuf"};
 constexpr std::array<std::string_view, 2> kJsonTypes = {"application/json", {}};
+constexpr std::array<std::string_view, 2> kLokiProtobufTypes = {"application/x-protobuf", {}};
 
 Status DecodeJsonArray(std::string_view body, std::string_view stream, std::uint8_t,
                        Decoded& decoded, DecodeOutcome&) {
@@ -60,6 +61,17 @@ Status DecodeInfluxLine(std::string_view body, std::string_view, std::uint8_t va
   }
   return influx::DecodeLineProtocol(body, static_cast<influx::Precision>(variant), decoded,
                                     outcome.influx);
+}
+
+// Loki push: one stream (the request's); the WAL keeps the protobuf body snappy-compressed, as
+// received, and replay uncompresses it again.
+Status DecodeLokiProtobuf(std::string_view body, std::string_view stream, std::uint8_t,
+                          Decoded& decoded, DecodeOutcome&) {
+  return loki::DecodeProtobuf(body, decoded.Stream(stream));
+}
+Status DecodeLokiJson(std::string_view body, std::string_view stream, std::uint8_t,
+                      Decoded& decoded, DecodeOutcome&) {
+  return loki::DecodeJson(body, decoded.Stream(stream));
 }
 
 template <Signal kSignal, Encoding kEncoding>
@@ -124,6 +136,22 @@ constexpr ProtocolSpec kProtocols[] = {
      .streams_in_body = true,
      .endpoint = "POST /api/v2/write?bucket={org}&precision={precision: variant 0 ns, 1 us, 2 ms, "
                  "3 s, 4 m (minutes), 5 h}"},
+    // 14 and 15: Prometheus remote_write (another branch).
+    // Loki push: one stream (`stream-name`), type logs.
+    {.id = Protocol::kLokiProtobuf,
+     .name = "loki_protobuf",
+     .decode = DecodeLokiProtobuf,
+     .uncompressed_bytes = loki::UncompressedBytes,
+     .content_types = kLokiProtobufTypes,
+     .endpoint = "POST /api/{org}/loki/api/v1/push, Content-Type: application/x-protobuf, "
+                 "stream-name: {stream}"},
+    {.id = Protocol::kLokiJson,
+     .name = "loki_json",
+     .decode = DecodeLokiJson,
+     .document_index_cap = kWholeBody,
+     .content_types = kJsonTypes,
+     .endpoint = "POST /api/{org}/loki/api/v1/push, Content-Type: application/json, "
+                 "stream-name: {stream}"},
 };
 
 // Ids are what WAL records hold: unique, in range, never kAbort.

@@ -17,6 +17,7 @@
 #include "protocols/influx/line_protocol.h"
 #include "protocols/json/bulk.h"
 #include "protocols/json/hec.h"
+#include "protocols/loki/loki.h"
 #include "protocols/otlp/otlp.h"
 
 namespace ingot::protocols {
@@ -39,8 +40,11 @@ enum class Protocol : std::uint8_t {
   kOtlpTracesJson = 11,
   // 12 is Arc MessagePack's.
   kInfluxLine = 13,  // InfluxDB line protocol; the record's variant byte is its precision
+  // 14 and 15 are Prometheus remote_write's.
+  kLokiProtobuf = 16,  // Loki push, snappy-compressed logproto.PushRequest (kept compressed)
+  kLokiJson = 17,      // Loki push, JSON
 };
-inline constexpr std::uint8_t kMaxProtocol = 13;
+inline constexpr std::uint8_t kMaxProtocol = 17;
 
 // What some decoders report besides rows; each protocol's answer is made from its part.
 struct DecodeOutcome {
@@ -77,9 +81,14 @@ struct ProtocolSpec {
   // Bytes of the body simdjson indexes as one document (about five bytes of index per byte, on
   // top of the columns), for the memory estimate: 0 for line-by-line and binary formats.
   std::uint64_t document_index_cap = 0;
+  // For bodies the decoder uncompresses before reading them (Loki's snappy protobuf): the bytes
+  // the body says it uncompresses to, read from its header, charged with the memory estimate.
+  // Null: the body is read as it is.
+  std::uint64_t (*uncompressed_bytes)(std::string_view body) = nullptr;
   // OTLP: the export and encoding; the Content-Types (media types, compared case-insensitively)
-  // that name the encoding, the first the one answers carry. Other protocols take any
-  // Content-Type.
+  // that name the encoding, the first the one answers carry. Loki: the Content-Type of the body
+  // form (a push that is not application/json is protobuf, as for Loki). Other protocols take
+  // any Content-Type.
   std::optional<OtlpBody> otlp{};
   std::array<std::string_view, 2> content_types{};
   // How the request is sent to ingot, for people re-sending a quarantined one:
