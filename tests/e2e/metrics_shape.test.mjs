@@ -1,5 +1,5 @@
 // The shape of /metrics: every HELP and TYPE line and every series (name and labels, without its
-// value), in order, after one request on each ingestion endpoint, a refusal and an OTLP/gRPC call,
+// value), in order, after one request on each ingestion endpoint (Loki's JSON push too), a refusal and an OTLP/gRPC call,
 // must equal metrics_shape.golden. The golden file was written by the server before /metrics was
 // split into sections (one per stage); any change of a metric's name, help text, type, labels or
 // place shows up here. INGOT_UPDATE_GOLDEN=1 rewrites it (only when a change is meant).
@@ -40,6 +40,10 @@ test('/metrics keeps its names, help texts, types, series and order', async () =
     { 'Content-Type': 'application/json' });
     assert.equal(r.status, 200, r.text);
     r = await post(`${server.url}/write?db=default`, `cpu v=1i ${BigInt(Date.now()) * 1_000_000n}\n`);
+    assert.equal(r.status, 204, r.text);
+    r = await post(`${server.url}/loki/api/v1/push`, JSON.stringify({ streams: [{ stream: { job: 'x' },
+      values: [[`${BigInt(Date.now()) * 1_000_000n}`, 'line']] }] }),
+    { 'Content-Type': 'application/json', 'stream-name': 'loki' });
     assert.equal(r.status, 204, r.text);
     r = await post(`${server.url}/api/default/app/_multi`, '{"a":');
     assert.equal(r.status, 400, r.text);
