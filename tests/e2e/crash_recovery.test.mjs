@@ -3,40 +3,25 @@
 // once. A longer soak of the same test: CRASH_KILLS=200 node --test crash_recovery.test.mjs
 import assert from 'node:assert/strict';
 import {test} from 'node:test';
-import {setTimeout as sleep} from 'node:timers/promises';
 
-import {killUnderLoad, missingAndDuplicated, post, query, streamSource, tempDir} from './helpers.mjs';
+import {killUnderLoad, loadBatches, missingAndDuplicated, post, query, streamSource, tempDir} from './helpers.mjs';
 
 const KILLS = Number(process.env.CRASH_KILLS ?? 12);
 
 // Sends NDJSON batches of uniquely numbered records on `connections` parallel loops until
 // `stopped()`; returns the ids of the records whose request was answered 200.
-async function load(url, state, connections, stopped) {
-  const acked = [];
-  await Promise.all(Array.from({length: connections}, async () => {
-    while (!stopped()) {
-      const first = state.next;
-      const count = 50 + Math.floor(Math.random() * 450);
-      state.next += count;
-      const lines = [];
-      for (let id = first; id < first + count; ++id) {
-        lines.push(
-            JSON.stringify({id, msg: `record ${id}`, n: id % 97, pad: 'x'.repeat(id % 200)}));
-      }
-      let r;
-      try {
-        r = await post(`${url}/api/crash/test/_multi`, lines.join('\n'));
-      } catch {
-        await sleep(5);  // the server is down: these records were not acknowledged
-        continue;
-      }
-      if (r.status === 200) {
-        assert.equal(r.json.status[0].successful, count);
-        for (let id = first; id < first + count; ++id) acked.push(id);
-      }
+function load(url, state, connections, stopped) {
+  return loadBatches(state, connections, stopped, (conn, first, count) => {
+    const lines = [];
+    for (let id = first; id < first + count; ++id) {
+      lines.push(JSON.stringify({id, msg: `record ${id}`, n: id % 97, pad: 'x'.repeat(id % 200)}));
     }
-  }));
-  return acked;
+    return post(`${url}/api/crash/test/_multi`, lines.join('\n'));
+  }, (r, count) => {
+    if (r.status !== 200) return false;
+    assert.equal(r.json.status[0].successful, count);
+    return true;
+  });
 }
 
 test(`every acknowledged record survives ${KILLS} SIGKILLs exactly once`, async () => {

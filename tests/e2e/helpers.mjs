@@ -1,5 +1,6 @@
 // Shared helpers for end-to-end tests: where the built binaries are, and DuckDB queries.
 import { DuckDBInstance } from '@duckdb/node-api';
+import assert from 'node:assert/strict';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -131,6 +132,40 @@ export async function killUnderLoad(args, dataDir, kills, load) {
   const code = await server.stop();
   if (code !== 0) throw new Error(`the last life exited with ${code}:\n${server.log()}`);
   return acked;
+}
+
+// The load of a crash test: `connections` parallel loops until `stopped()`, each sending batches
+// of the next 50 to 499 ids of `state.next` with `send(conn, first, count)` (resolving with
+// post()'s answer); a batch is acknowledged when `acknowledged(answer, count)` says so, a send
+// that throws (the server is down) is not. Resolves with the acknowledged ids.
+export async function loadBatches(state, connections, stopped, send, acknowledged) {
+  const acked = [];
+  await Promise.all(Array.from({ length: connections }, async (_, conn) => {
+    while (!stopped()) {
+      const first = state.next;
+      const count = 50 + Math.floor(Math.random() * 450);
+      state.next += count;
+      let r;
+      try {
+        r = await send(conn, first, count);
+      } catch {
+        await sleep(5);  // the server is down: these ids were not acknowledged
+        continue;
+      }
+      if (acknowledged(r, count)) {
+        for (let id = first; id < first + count; ++id) acked.push(id);
+      }
+    }
+  }));
+  return acked;
+}
+
+// The acknowledgement rule of loadBatches for endpoints answering 204: 503 is the only other
+// answer under load.
+export function acknowledgedWith204(r) {
+  if (r.status === 204) return true;
+  assert.equal(r.status, 503, r.text);
+  return false;
 }
 
 // The number of ids of `acked` (BIGINT `id` in `src`) that `src` lacks, and whether `src` holds an

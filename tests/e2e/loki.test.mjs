@@ -7,14 +7,13 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
 import {test} from 'node:test';
-import {setTimeout as sleep} from 'node:timers/promises';
 import {gzipSync} from 'node:zlib';
 
 import protobuf from 'protobufjs';
 import SnappyJS from 'snappyjs';
 
-import {killUnderLoad, missingAndDuplicated, post, query, repoRoot, startServer,
-        streamSource, tempDir} from './helpers.mjs';
+import {acknowledgedWith204, killUnderLoad, loadBatches, missingAndDuplicated, post, query,
+        repoRoot, startServer, streamSource, tempDir} from './helpers.mjs';
 
 const root = protobuf.loadSync(path.join(repoRoot, 'src', 'protocols', 'loki', 'proto',
                                          'loki_push.proto'));
@@ -135,35 +134,17 @@ test('malformed label strings and bodies are 400 naming them; nothing stored', a
 // Sends snappy protobuf pushes of uniquely numbered entries (the id in structured metadata and in
 // the line) on `connections` parallel loops until `stopped()`; returns the ids of the entries whose
 // request was answered 204.
-async function load(url, state, connections, stopped) {
-  const acked = [];
-  await Promise.all(Array.from({length: connections}, async (_, conn) => {
-    while (!stopped()) {
-      const first = state.next;
-      const count = 50 + Math.floor(Math.random() * 450);
-      state.next += count;
-      const streams = [0, 1].map((s) => ({labels: `{job="load", conn="${conn}", s="${s}"}`,
-                                           entries: []}));
-      for (let id = first; id < first + count; ++id) {
-        streams[id % 2].entries.push(entry(1700000000000000000n + BigInt(id) * 1000n,
-                                           `line ${id} ${'x'.repeat(id % 50)}`, {id: String(id)}));
-      }
-      let r;
-      try {
-        r = await post(`${url}/loki/api/v1/push`, snappyPush(streams),
-                       {...protobufHeaders, 'X-Scope-OrgID': 'crash'});
-      } catch {
-        await sleep(5);  // the server is down: these entries were not acknowledged
-        continue;
-      }
-      if (r.status === 204) {
-        for (let id = first; id < first + count; ++id) acked.push(id);
-      } else {
-        assert.equal(r.status, 503, r.text);  // the only other answer under load
-      }
+function load(url, state, connections, stopped) {
+  return loadBatches(state, connections, stopped, (conn, first, count) => {
+    const streams = [0, 1].map((s) => ({labels: `{job="load", conn="${conn}", s="${s}"}`,
+                                         entries: []}));
+    for (let id = first; id < first + count; ++id) {
+      streams[id % 2].entries.push(entry(1700000000000000000n + BigInt(id) * 1000n,
+                                         `line ${id} ${'x'.repeat(id % 50)}`, {id: String(id)}));
     }
-  }));
-  return acked;
+    return post(`${url}/loki/api/v1/push`, snappyPush(streams),
+                {...protobufHeaders, 'X-Scope-OrgID': 'crash'});
+  }, acknowledgedWith204);
 }
 
 test('every acknowledged entry survives SIGKILLs exactly once', async () => {
