@@ -36,6 +36,8 @@ std::string_view ContentType(Endpoint e) {
 }
 
 bool IsOtlp(Endpoint e) { return e == Endpoint::kOtlpProto || e == Endpoint::kOtlpJson; }
+// Endpoints whose stream is the stream-name header.
+bool StreamInHeader(Endpoint e) { return IsOtlp(e) || e == Endpoint::kLoki; }
 
 bool HasHeader(const std::vector<std::string>& headers, std::string_view name) {
   for (const std::string& h : headers) {
@@ -80,6 +82,23 @@ void AppendPoint(std::string_view point, const std::string& run_id, Body& body) 
   body.raw += point.substr(measurement_end);
 }
 
+// Appends a Loki entry: ["<ns>", record as a JSON string], with {"load_id":...} as its structured
+// metadata when `run_id` is set.
+void AppendLokiEntry(std::string_view record, std::int64_t ms, const std::string& run_id,
+                     bool comma, Body& body) {
+  fmt::format_to(std::back_inserter(body.raw), "{}[\"{}000000\",", comma ? "," : "", ms);
+  AppendJsonString(record, body.raw);
+  if (!run_id.empty()) {
+    body.raw += ",{\"load_id\":\"";
+    body.raw += run_id;
+    body.raw += '-';
+    body.id_offsets.push_back(static_cast<std::uint32_t>(body.raw.size()));
+    body.raw.append(kIdDigits, '0');
+    body.raw += "\"}";
+  }
+  body.raw += ']';
+}
+
 }  // namespace
 
 std::string RequestPath(const LoadOptions& o, const Target& target) {
@@ -102,6 +121,7 @@ std::string RequestPath(const LoadOptions& o, const Target& target) {
     case Endpoint::kOtlpProto:
     case Endpoint::kOtlpJson: path += "/v1/logs"; break;
     case Endpoint::kLp: break;  // above
+    case Endpoint::kLoki: path += "/loki/api/v1/push"; break;
   }
   return path;
 }
@@ -122,7 +142,7 @@ Result<BodyPool> BodyPool::Build(const LoadOptions& o, const Target& target,
     prefix += ContentType(o.endpoint);
     prefix += "\r\n";
   }
-  if (IsOtlp(o.endpoint) && !HasHeader(o.headers, "stream-name")) {
+  if (StreamInHeader(o.endpoint) && !HasHeader(o.headers, "stream-name")) {
     prefix += "stream-name: " + o.stream + "\r\n";
   }
   if (o.gzip) prefix += "Content-Encoding: gzip\r\n";
@@ -150,6 +170,9 @@ Result<BodyPool> BodyPool::Build(const LoadOptions& o, const Target& target,
       body.raw.reserve(record_hint * records_per_request + 64);
       if (!run_id.empty()) body.id_offsets.reserve(records_per_request);
       if (o.endpoint == Endpoint::kJson) body.raw += '[';
+      if (o.endpoint == Endpoint::kLoki) {
+        body.raw += R"({"streams":[{"stream":{"job":"ingot-load"},"values":[)";
+      }
       for (std::uint32_t i = 0; i < records_per_request; ++i) {
         record.clear();
         source->Append(record);
@@ -184,9 +207,13 @@ Result<BodyPool> BodyPool::Build(const LoadOptions& o, const Target& target,
             AppendPoint(record, run_id, body);
             body.raw += '\n';
             break;
+          case Endpoint::kLoki:
+            AppendLokiEntry(record, source->timestamp_ms(), run_id, i > 0, body);
+            break;
         }
       }
       if (o.endpoint == Endpoint::kJson) body.raw += ']';
+      if (o.endpoint == Endpoint::kLoki) body.raw += "]}]}";
       if (otlp != nullptr) otlp->Finish(body.raw, body.id_offsets);
       record_hint = body.raw.size() / records_per_request + 16;
       if (!pool.CompressedPerRequest()) {

@@ -12,8 +12,9 @@ Result<Endpoint> ParseEndpoint(std::string_view name) {
   if (name == "otlp-proto") return Endpoint::kOtlpProto;
   if (name == "otlp-json") return Endpoint::kOtlpJson;
   if (name == "lp") return Endpoint::kLp;
+  if (name == "loki") return Endpoint::kLoki;
   return Status::InvalidInput("unknown endpoint '" + std::string(name) +
-                              "' (json, multi, bulk, hec, otlp-proto, otlp-json, lp)");
+                              "' (json, multi, bulk, hec, otlp-proto, otlp-json, lp, loki)");
 }
 
 Result<Workload> ParseWorkload(std::string_view name) {
@@ -34,6 +35,7 @@ std::string_view EndpointName(Endpoint e) {
     case Endpoint::kOtlpProto: return "otlp-proto";
     case Endpoint::kOtlpJson: return "otlp-json";
     case Endpoint::kLp: return "lp";
+    case Endpoint::kLoki: return "loki";
   }
   return "?";
 }

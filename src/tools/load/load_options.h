@@ -15,11 +15,22 @@ namespace ingot::load {
 // kOtlpProto / kOtlpJson: OTLP/HTTP logs (/api/{org}/v1/logs, stream in the stream-name header),
 // protobuf or JSON, the workload's records as log records (otlp_body.h). kLp: InfluxDB line
 // protocol (/write?db={org}), Telegraf-like cpu points (workload::LineProtocolGenerator: one
-// measurement, 2 tags, 3 fields) whatever the workload; the measurement is the stream.
-enum class Endpoint : std::uint8_t { kJson, kMulti, kBulk, kHec, kOtlpProto, kOtlpJson, kLp };
+// measurement, 2 tags, 3 fields) whatever the workload; the measurement is the stream. kLoki: Loki
+// push in its JSON form (/api/{org}/loki/api/v1/push, stream in the stream-name header), one
+// stream labelled job="ingot-load", each workload record's JSON text an entry's line.
+enum class Endpoint : std::uint8_t {
+  kJson,
+  kMulti,
+  kBulk,
+  kHec,
+  kOtlpProto,
+  kOtlpJson,
+  kLp,
+  kLoki
+};
 enum class Workload : std::uint8_t { kLogs, kWide, kNarrow, kMetrics };
 
-// "json", "multi", "bulk", "hec", "otlp-*", "lp"
+// "json", "multi", "bulk", "hec", "otlp-*", "lp", "loki"
 Result<Endpoint> ParseEndpoint(std::string_view name);
 Result<Workload> ParseWorkload(std::string_view name);  // "logs", "wide", "narrow", "metrics"
 std::string_view EndpointName(Endpoint e);
