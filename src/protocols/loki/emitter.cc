@@ -137,6 +137,8 @@ bool ReadValue(std::string_view text, std::size_t& i, std::string& out, std::str
 
 }  // namespace
 
+std::string StreamPath(std::size_t index) { return "streams[" + std::to_string(index) + "]"; }
+
 bool ValidLabelName(std::string_view name) {
   if (name.empty() || !IsNameStart(name[0])) return false;
   return std::all_of(name.begin() + 1, name.end(), IsNameChar);
@@ -240,26 +242,26 @@ Emitter::Emitter(StreamRecords& out)
       time_unix_nano_(builder_.Child(model::BatchBuilder::kRoot, "time_unix_nano")),
       body_(builder_.Child(model::BatchBuilder::kRoot, "body")) {}
 
-Status Emitter::BeginStreamText(std::string_view labels, std::string_view where) {
+Status Emitter::BeginStreamText(std::string_view labels, std::size_t stream) {
   std::string why;
   if (!set_.Parse(labels, why) || !set_.Check(why)) {
-    return Status::InvalidInput(std::string(where) + ": malformed labels \"" + Quote(labels) +
+    return Status::InvalidInput(StreamPath(stream) + ": malformed labels \"" + Quote(labels) +
                                 "\": " + why);
   }
-  return StartStream(where);
+  return StartStream(stream);
 }
 
-Status Emitter::AddLabel(std::string_view name, std::string_view value, std::string_view where) {
+Status Emitter::AddLabel(std::string_view name, std::string_view value, std::size_t stream) {
   std::string why;
-  if (!set_.Add(name, value, why)) return Status::InvalidInput(std::string(where) + ": " + why);
+  if (!set_.Add(name, value, why)) return Status::InvalidInput(StreamPath(stream) + ": " + why);
   return Status::Ok();
 }
 
-Status Emitter::EndLabels(std::string_view where) { return StartStream(where); }
+Status Emitter::EndLabels(std::size_t stream) { return StartStream(stream); }
 
-Status Emitter::StartStream(std::string_view where) {
+Status Emitter::StartStream(std::size_t stream) {
   std::string why;
-  if (!set_.Check(why)) return Status::InvalidInput(std::string(where) + ": " + why);
+  if (!set_.Check(why)) return Status::InvalidInput(StreamPath(stream) + ": " + why);
   label_fields_.clear();
   for (const LabelSet::Label& l : set_.labels()) {
     label_fields_.push_back(builder_.Child(model::BatchBuilder::kRoot, l.name));

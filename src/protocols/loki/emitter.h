@@ -20,6 +20,9 @@
 
 namespace ingot::protocols::loki {
 
+// "streams[2]": where stream `index` is, for messages (built only when one is).
+std::string StreamPath(std::size_t index);
+
 // Whether `name` is a Prometheus label name: [a-zA-Z_][a-zA-Z0-9_]*.
 bool ValidLabelName(std::string_view name);
 
@@ -57,13 +60,13 @@ class Emitter {
  public:
   explicit Emitter(StreamRecords& out);
 
-  // Starts a stream whose labels are the text form `labels`; InvalidInput naming `where` and the
-  // label string when it is malformed.
-  Status BeginStreamText(std::string_view labels, std::string_view where);
+  // Starts the request's stream number `stream`, whose labels are the text form `labels`;
+  // InvalidInput naming the stream and the label string when it is malformed.
+  Status BeginStreamText(std::string_view labels, std::size_t stream);
   // Starts a stream whose labels come one by one (AddLabel), then EndLabels.
   void BeginStreamLabels() { set_.Clear(); }
-  Status AddLabel(std::string_view name, std::string_view value, std::string_view where);
-  Status EndLabels(std::string_view where);
+  Status AddLabel(std::string_view name, std::string_view value, std::size_t stream);
+  Status EndLabels(std::size_t stream);
 
   // An entry of the current stream at `seconds` + `nanos` (a protobuf Timestamp; nanos outside
   // 0..999999999 or a time past the int64 nanoseconds fails the entry alone), or at `unix_nanos`.
@@ -83,7 +86,7 @@ class Emitter {
   }
 
  private:
-  Status StartStream(std::string_view where);
+  Status StartStream(std::size_t stream);
 
   StreamRecords& out_;
   model::BatchBuilder& builder_;

@@ -4,6 +4,7 @@
 #include <snappy.h>
 
 #include <charconv>
+#include <cstring>
 #include <memory>
 
 #include "common/input_padding.h"
@@ -70,9 +71,8 @@ Status Malformed(Reader& r, std::string_view where) {
                               "): " + wire::ErrorText(r.error()));
 }
 
-std::string Where(std::size_t stream) { return "streams[" + std::to_string(stream) + "]"; }
 std::string Where(std::size_t stream, std::size_t entry, std::string_view list) {
-  return Where(stream) + "." + std::string(list) + "[" + std::to_string(entry) + "]";
+  return StreamPath(stream) + "." + std::string(list) + "[" + std::to_string(entry) + "]";
 }
 
 // A Timestamp's fields, merged into `seconds` / `nanos` (a repeated message field merges).
@@ -169,7 +169,7 @@ Status DecodeStream(std::string_view bytes, std::size_t stream, Emitter& emitter
   std::string_view labels, entry;
   bool entries = false;
   while (!r.done()) {
-    if (!r.ReadTag(tag)) return Malformed(r, Where(stream));
+    if (!r.ReadTag(tag)) return Malformed(r, StreamPath(stream));
     bool ok;
     if (tag == kStreamLabels) {
       ok = r.ReadString(labels);
@@ -179,9 +179,9 @@ Status DecodeStream(std::string_view bytes, std::size_t stream, Emitter& emitter
     } else {
       ok = r.SkipField(tag, kStreamDepth);
     }
-    if (!ok) return Malformed(r, Where(stream));
+    if (!ok) return Malformed(r, StreamPath(stream));
   }
-  INGOT_RETURN_IF_ERROR(emitter.BeginStreamText(labels, Where(stream)));
+  INGOT_RETURN_IF_ERROR(emitter.BeginStreamText(labels, stream));
   if (!entries) return Status::Ok();
   Reader again(bytes);
   std::size_t n = 0;
@@ -200,10 +200,9 @@ Status DecodeStream(std::string_view bytes, std::size_t stream, Emitter& emitter
 // The JSON form. Keys other than those read are ignored, as Loki does.
 simdjson::error_code WalkStream(simdjson::ondemand::object stream, std::size_t index,
                                 Emitter& emitter, Status& status) {
-  const std::string where = Where(index);
   simdjson::ondemand::object labels;
   if (stream.find_field_unordered("stream").get_object().get(labels) != simdjson::SUCCESS) {
-    status = Status::InvalidInput(where + ": expected \"stream\": an object of labels");
+    status = Status::InvalidInput(StreamPath(index) + ": expected \"stream\": an object of labels");
     return simdjson::INCORRECT_TYPE;
   }
   emitter.BeginStreamLabels();
@@ -211,26 +210,26 @@ simdjson::error_code WalkStream(simdjson::ondemand::object stream, std::size_t i
     std::string_view name, value;
     INGOT_JSON_TRY(field.unescaped_key().get(name));
     if (field.value().get_string().get(value) != simdjson::SUCCESS) {
-      status = Status::InvalidInput(where + ": label values must be strings");
+      status = Status::InvalidInput(StreamPath(index) + ": label values must be strings");
       return simdjson::INCORRECT_TYPE;
     }
-    status = emitter.AddLabel(name, value, where);
+    status = emitter.AddLabel(name, value, index);
     if (!status.ok()) return simdjson::INCORRECT_TYPE;
   }
-  status = emitter.EndLabels(where);
+  status = emitter.EndLabels(index);
   if (!status.ok()) return simdjson::INCORRECT_TYPE;
   simdjson::ondemand::array values;
   auto found = stream.find_field_unordered("values");
   if (found.error() == simdjson::NO_SUCH_FIELD) return simdjson::SUCCESS;
   if (found.get_array().get(values) != simdjson::SUCCESS) {
-    status = Status::InvalidInput(where + ": expected \"values\": an array of entries");
+    status = Status::InvalidInput(StreamPath(index) + ": expected \"values\": an array of entries");
     return simdjson::INCORRECT_TYPE;
   }
   std::size_t n = 0;
   for (auto value : values) {
-    const std::string entry = Where(index, n++, "values");
+    // The entry's place is formatted only for a message: nothing is allocated per entry.
     auto bad = [&](std::string_view why) {
-      status = Status::InvalidInput(entry + ": " + std::string(why));
+      status = Status::InvalidInput(Where(index, n, "values") + ": " + std::string(why));
       return simdjson::INCORRECT_TYPE;
     };
     simdjson::ondemand::array tuple;
@@ -269,6 +268,7 @@ simdjson::error_code WalkStream(simdjson::ondemand::object stream, std::size_t i
       if (++it != tuple.end()) return bad("an entry has at most 3 elements");
     }
     emitter.EndEntry();
+    ++n;
   }
   return simdjson::SUCCESS;
 }
@@ -292,7 +292,7 @@ simdjson::error_code WalkPush(simdjson::ondemand::document& doc, Emitter& emitte
     for (auto stream : streams) {
       simdjson::ondemand::object object;
       if (stream.get_object().get(object) != simdjson::SUCCESS) {
-        status = Status::InvalidInput(Where(n) + ": expected an object");
+        status = Status::InvalidInput(StreamPath(n) + ": expected an object");
         return simdjson::INCORRECT_TYPE;
       }
       INGOT_JSON_TRY(WalkStream(object, n++, emitter, status));

@@ -10,8 +10,7 @@ Status EmitReference(const logproto::PushRequest& request, StreamRecords& out) {
   Emitter emitter(out);
   for (int s = 0; s < request.streams_size(); ++s) {
     const logproto::StreamAdapter& stream = request.streams(s);
-    INGOT_RETURN_IF_ERROR(
-        emitter.BeginStreamText(stream.labels(), "streams[" + std::to_string(s) + "]"));
+    INGOT_RETURN_IF_ERROR(emitter.BeginStreamText(stream.labels(), static_cast<std::size_t>(s)));
     for (const logproto::EntryAdapter& entry : stream.entries()) {
       emitter.BeginEntry(entry.timestamp().seconds(), entry.timestamp().nanos());
       emitter.AddLine(entry.line());
