@@ -63,8 +63,9 @@ TEST(Registry, LokiPush) {
   EXPECT_EQ(FindProtocol(Protocol::kLokiProtobuf)->content_types[0], "application/x-protobuf");
   EXPECT_EQ(FindProtocol(Protocol::kLokiJson)->content_types[0], "application/json");
   EXPECT_EQ(FindProtocol(Protocol::kLokiJson)->document_index_cap, UINT64_MAX);
-  // Snappy's preamble: the uncompressed length as a varint (300).
-  EXPECT_EQ(FindProtocol(Protocol::kLokiProtobuf)->uncompressed_bytes("\xac\x02"), 300u);
+  // Snappy's preamble: the uncompressed length as a varint (300), for a body that can hold it.
+  const std::string body = "\xac\x02" + std::string(18, 'x');
+  EXPECT_EQ(FindProtocol(Protocol::kLokiProtobuf)->uncompressed_bytes(body), 300u);
 }
 
 // Line protocol: metrics, a stream per measurement, the precision as the record's variant.

@@ -66,6 +66,13 @@ class UncompressBuffer {
   std::size_t capacity_ = 0;
 };
 
+// The length a snappy body's preamble gives it uncompressed, if the preamble is well-formed and
+// claims no more than snappy can encode in the body.
+bool SnappyLength(std::string_view body, std::size_t& n) {
+  return snappy::GetUncompressedLength(body.data(), body.size(), &n) &&
+         n <= kMaxSnappyRatio * body.size();
+}
+
 Status Malformed(Reader& r, std::string_view where) {
   return Status::InvalidInput("malformed protobuf PushRequest (" + std::string(where) +
                               "): " + wire::ErrorText(r.error()));
@@ -305,8 +312,8 @@ simdjson::error_code WalkPush(simdjson::ondemand::document& doc, Emitter& emitte
 
 std::uint64_t UncompressedBytes(std::string_view body) {
   std::size_t n = 0;
-  if (!snappy::GetUncompressedLength(body.data(), body.size(), &n)) return 0;
-  return n;
+  // A claim the decoder refuses (400) is not charged: a 413 would blame the size.
+  return SnappyLength(body, n) ? n : 0;
 }
 
 Status DecodePushRequest(std::string_view message, StreamRecords& out) {
@@ -329,8 +336,7 @@ Status DecodePushRequest(std::string_view message, StreamRecords& out) {
 
 Status DecodeProtobuf(std::string_view body, StreamRecords& out) {
   std::size_t n = 0;
-  if (!snappy::GetUncompressedLength(body.data(), body.size(), &n) ||
-      n > kMaxSnappyRatio * body.size()) {
+  if (!SnappyLength(body, n)) {
     return Status::InvalidInput(
         "the body is not snappy-compressed (Loki's protobuf bodies are snappy block format)");
   }

@@ -30,7 +30,8 @@ Status DecodePushRequest(std::string_view message, StreamRecords& out);
 Status DecodeJson(std::string_view body, StreamRecords& out);
 
 // Bytes a snappy body says it uncompresses to (its length preamble), for the memory estimate; 0
-// when the preamble is malformed (the decoder then refuses the body).
+// when the preamble is malformed or claims more than snappy can encode in the body (the decoder
+// then refuses the body).
 std::uint64_t UncompressedBytes(std::string_view body);
 
 }  // namespace ingot::protocols::loki

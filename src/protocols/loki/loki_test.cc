@@ -249,6 +249,11 @@ TEST(Loki, BodiesThatAreNotSnappy) {
             "the body is not valid snappy (block format)");
   EXPECT_EQ(UncompressedBytes(SnappyBody(Sample())), Sample().ByteSizeLong());
   EXPECT_EQ(UncompressedBytes("\xff"), 0u);
+  EXPECT_EQ(UncompressedBytes("\xff\xff\xff\xff\x0f"
+                              "abc"),
+            0u);  // 4 GiB from 8 bytes: no
+  // An empty message is one byte of snappy.
+  EXPECT_TRUE(DecodeWith(DecodeProtobuf, std::string_view("\0", 1)).status.ok());
 }
 
 TEST(Loki, MalformedProtobufNamesWhere) {
