@@ -1,9 +1,11 @@
 // Loki push: bodies as promtail and Grafana Alloy send them (logproto.PushRequest encoded with
 // protobufjs from our loki_push.proto, snappy block format via snappyjs; Content-Type
 // application/x-protobuf) and the JSON form (gzip too), both paths, X-Scope-OrgID, structured
-// metadata, label escapes, malformed label strings, and SIGKILL under load: every acknowledged
-// entry is in Parquet exactly once. Every field is read back with DuckDB.
+// metadata, label escapes, malformed label strings, credentials scoped to the tenant, and SIGKILL
+// under load: every acknowledged entry is in Parquet exactly once. Every field is read back with
+// DuckDB.
 import assert from 'node:assert/strict';
+import {execFileSync} from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import {test} from 'node:test';
@@ -12,7 +14,7 @@ import {gzipSync} from 'node:zlib';
 import protobuf from 'protobufjs';
 import SnappyJS from 'snappyjs';
 
-import {acknowledgedWith204, killUnderLoad, loadBatches, missingAndDuplicated, post, query,
+import {acknowledgedWith204, ingotBinary, killUnderLoad, loadBatches, missingAndDuplicated, post, query,
         repoRoot, startServer, streamSource, tempDir} from './helpers.mjs';
 
 const root = protobuf.loadSync(path.join(repoRoot, 'src', 'protocols', 'loki', 'proto',
@@ -129,6 +131,36 @@ test('malformed label strings and bodies are 400 naming them; nothing stored', a
     assert.equal(await server.stop(), 0, server.log());
   }
   assert.ok(!fs.existsSync(path.join(server.dataDir, 'files', 'bad')));
+});
+
+test('credentials are checked for the org: X-Scope-OrgID, or the path', async () => {
+  const dir = tempDir();
+  const user = execFileSync(ingotBinary, ['hash-password', '--email', 'promtail',
+                                          '--orgs', 'team_a'],
+                            {input: 'correct horse battery\n', encoding: 'utf8'});
+  const file = path.join(dir, 'auth.toml');
+  fs.writeFileSync(file, user);
+  const server = await startServer(['--auth-file', file]);
+  const basic = `Basic ${Buffer.from('promtail:correct horse battery').toString('base64')}`;
+  const body = snappyPush([{labels: '{job="a"}', entries: [entry(1700000000000000000n, 'x')]}]);
+  try {
+    const cases = [
+      ['/loki/api/v1/push', {'X-Scope-OrgID': 'team-a'}, 401],
+      ['/loki/api/v1/push', {'X-Scope-OrgID': 'Team-A', Authorization: basic}, 204],
+      ['/loki/api/v1/push', {'X-Scope-OrgID': 'team-b', Authorization: basic}, 403],
+      ['/loki/api/v1/push', {Authorization: basic}, 403],  // the default org
+      ['/api/team_a/loki/api/v1/push', {'X-Scope-OrgID': 'team-b', Authorization: basic}, 204],
+    ];
+    for (const [target, headers, want] of cases) {
+      const r = await post(`${server.url}${target}`, body, {...protobufHeaders, ...headers});
+      assert.equal(r.status, want, `${target} ${JSON.stringify(headers)}: ${r.text}`);
+    }
+  } finally {
+    assert.equal(await server.stop(), 0, server.log());
+  }
+  const [n] = await query(`SELECT count(*)::INT AS n FROM ${logs(server.dataDir, 'team_a',
+                                                               'default')}`);
+  assert.equal(n.n, 2);
 });
 
 // Sends snappy protobuf pushes of uniquely numbered entries (the id in structured metadata and in
