@@ -39,7 +39,7 @@ import urllib.request
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from convert_vs_duckdb import commit, machine  # noqa: E402
-from otlp_vs_json import measure, persisted, start_server, update_docs  # noqa: E402
+from otlp_vs_json import measure, persisted, publish, start_server  # noqa: E402
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 LABELS = {"ingot": "ingot (`--wal-sync always`, until in Parquet)",
@@ -205,10 +205,7 @@ def main():
     print(f"\ningot until in Parquet / VictoriaMetrics acknowledged: {ratio:.2f}x points/s "
           f"(target {TARGET_RATIO}x: {'met' if ratio >= TARGET_RATIO else 'not met'}); "
           f"until stored on both sides: {ratio_stored:.2f}x")
-    print(f"wrote {args.json}")
-    if not args.no_docs:
-        update_docs(args.docs, section(result, args), BEGIN, END)
-        print(f"updated {args.docs}")
+    publish(args, section(result, args), BEGIN, END)
 
 
 if __name__ == "__main__":

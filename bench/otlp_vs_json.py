@@ -183,19 +183,42 @@ def update_docs(path, text, begin=BEGIN, end=END):
         f.write(doc)
 
 
-def main():
-    p = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    p.add_argument("--records", type=int, default=3_000_000)
+def add_common_arguments(p, work, results, records):
+    """The options of the server benchmarks: records a run (default `records`), runs,
+    connections, binaries, scratch directory `work`, results file bench/results/`results`, the
+    docs section."""
+    p.add_argument("--records", type=int, default=records)
     p.add_argument("--runs", type=int, default=3)
     p.add_argument("--connections", type=int, default=4)
     p.add_argument("--build", default=os.path.join(ROOT, "build"))
-    p.add_argument("--work", default="/tmp/ingot-otlp-bench")
-    p.add_argument("--json", default=os.path.join(ROOT, "bench", "results", "otlp_vs_json.json"))
+    p.add_argument("--work", default=work)
+    p.add_argument("--json", default=os.path.join(ROOT, "bench", "results", results))
     p.add_argument("--docs", default=os.path.join(ROOT, "docs", "benchmarks.md"))
     p.add_argument("--no-docs", action="store_true", help="do not touch docs/benchmarks.md")
     p.add_argument("--note", default="", help="a sentence for the docs (e.g. machine load)")
     p.add_argument("--commit", default=None,
                    help="commit the binaries in --build were built from (default: this HEAD)")
+
+
+def publish(args, text, begin, end):
+    """Says where the results went, and replaces the docs section between `begin` and `end` with
+    `text` unless --no-docs."""
+    print(f"wrote {args.json}")
+    if not args.no_docs:
+        update_docs(args.docs, text, begin, end)
+        print(f"updated {args.docs}")
+
+
+def write_json(path, result):
+    os.makedirs(os.path.dirname(path), exist_ok=True)
+    with open(path, "w") as f:
+        json.dump(result, f, indent=2)
+        f.write("\n")
+
+
+def main():
+    p = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    add_common_arguments(p, "/tmp/ingot-otlp-bench", "otlp_vs_json.json", 3_000_000)
     args = p.parse_args()
     os.makedirs(args.work, exist_ok=True)
 
@@ -231,10 +254,7 @@ def main():
                     "ratio_met": ratio >= TARGET_RATIO, "rate_met": median["otlp"] >= TARGET_RATE},
         "note": args.note,
     }
-    os.makedirs(os.path.dirname(args.json), exist_ok=True)
-    with open(args.json, "w") as f:
-        json.dump(result, f, indent=2)
-        f.write("\n")
+    write_json(args.json, result)
 
     print()
     print(f"{'endpoint':34} {'records/s (median)':>20}")
@@ -246,10 +266,7 @@ def main():
           f"(JSON / OTLP {cpu['json'] / cpu['otlp']:.2f}x)")
     print(f"{'OTLP vs 1,000,000 records/s':34} {median['otlp'] / TARGET_RATE:>19.2f}x  "
           f"({'met' if median['otlp'] >= TARGET_RATE else 'not met'})")
-    print(f"wrote {args.json}")
-    if not args.no_docs:
-        update_docs(args.docs, section(result, args))
-        print(f"updated {args.docs}")
+    publish(args, section(result, args), BEGIN, END)
 
 
 if __name__ == "__main__":

@@ -100,8 +100,12 @@ std::string InfluxDatabase(const http::Request& head, InfluxApi api) {
     case InfluxApi::kV2: return QueryParam(head.query, "bucket").value_or("");
     case InfluxApi::kArc: break;
   }
+  return std::string(ArcDatabase(head));
+}
+
+std::string_view ArcDatabase(const http::Request& head) {
   const std::string_view db = head.header("x-arc-database");
-  return db.empty() ? "default" : std::string(db);
+  return db.empty() ? "default" : db;
 }
 
 std::string InfluxAuthorization(const http::Request& head) {

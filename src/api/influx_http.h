@@ -31,6 +31,10 @@ std::optional<std::string> QueryParam(std::string_view query, std::string_view n
 // 2.x parameter is missing.
 std::string InfluxDatabase(const http::Request& head, InfluxApi api);
 
+// The database of an Arc request (line protocol or MessagePack): the x-arc-database header,
+// "default" when absent or empty.
+std::string_view ArcDatabase(const http::Request& head);
+
 // The request's Authorization header, or, without one, InfluxDB 1.x's query credentials `u` and
 // `p` as the Basic credentials they are (docs/auth.md); empty when neither is sent.
 std::string InfluxAuthorization(const http::Request& head);

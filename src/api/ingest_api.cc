@@ -171,6 +171,15 @@ IngestApi::IngestApi(ingest::IngestFlow& flow) : flow_(flow) {
     return r;
   };
   hec_.error = HecError;
+  // Arc MessagePack: the org from x-arc-database, streams from the body; 204 as Arc answers.
+  arc_.spec = {.endpoint = Endpoint::kArcMsgpack,
+               .protocol = protocol(protocols::Protocol::kArcMsgpack)};
+  arc_.answer = [](const RequestState&, Clock::time_point) {
+    http::Response r;
+    r.status = 204;
+    return r;
+  };
+  arc_.error = DefaultError;
   // OTLP/HTTP: one stream (the `stream-name` header); answers in the request's encoding.
   for (otlp::Signal signal : {otlp::Signal::kLogs, otlp::Signal::kMetrics, otlp::Signal::kTraces}) {
     for (OtlpEncoding encoding : {OtlpEncoding::kProtobuf, OtlpEncoding::kJson}) {
@@ -263,6 +272,18 @@ Status IngestApi::Register(http::Router& router) {
         "POST", path, [this, api](ExchangePtr e) { IngestInflux(e, api); },
         InfluxCredentialsFirst(api)));
   }
+  // Arc's clients may compress without a Content-Encoding; a MessagePack body is a map or an
+  // array, never a gzip or zstd magic number.
+  INGOT_RETURN_IF_ERROR(router.Add(
+      "POST", "/api/v1/write/msgpack",
+      [this](ExchangePtr e) { Ingest(e, arc_, ArcDatabase(e->request()), ""); },
+      [this](const http::Request& head) -> std::optional<http::Response> {
+        std::optional<Refusal> denied = flow_.CheckCredentials(
+            head.header("Authorization"), ArcDatabase(head), false, head.header("x-api-key"));
+        if (!denied) return std::nullopt;
+        return arc_.error(*denied, NoState());
+      },
+      http::RouteOptions{.sniff_compression = true}));
   INGOT_RETURN_IF_ERROR(router.Add(
       "POST", "/loki/api/v1/push",
       [this](ExchangePtr e) { IngestLoki(e, LokiOrgOf(e->request(), "")); },
@@ -305,8 +326,10 @@ http::PreBodyCheck IngestApi::OtlpCredentialsFirst(std::string_view org_param) {
 
 http::PreBodyCheck IngestApi::InfluxCredentialsFirst(InfluxApi api) {
   return [this, api](const http::Request& head) -> std::optional<http::Response> {
+    // Arc's clients may send their token as x-api-key.
     std::optional<Refusal> denied =
-        flow_.CheckCredentials(InfluxAuthorization(head), InfluxDatabase(head, api), false);
+        flow_.CheckCredentials(InfluxAuthorization(head), InfluxDatabase(head, api), false,
+                               api == InfluxApi::kArc ? head.header("x-api-key") : "");
     if (!denied) return std::nullopt;
     return InfluxErrorResponse(api, *denied);
   };

@@ -12,6 +12,7 @@
 //   POST /write?db=                      InfluxDB line protocol (influx_http.h), 1.x
 //   POST /api/v2/write?bucket=           2.x
 //   POST /api/v1/write/line-protocol     Arc (x-arc-database header)
+//   POST /api/v1/write/msgpack           Arc MessagePack, org from x-arc-database ("default")
 //   POST /loki/api/v1/push               Loki push, org from X-Scope-OrgID ("default")
 //   POST /api/{org}/loki/api/v1/push
 #pragma once
@@ -82,7 +83,7 @@ class IngestApi {
   void IngestLoki(const http::ExchangePtr& exchange, std::string_view org);
 
   ingest::IngestFlow& flow_;
-  HttpEndpoint json_, multi_, bulk_, hec_;
+  HttpEndpoint json_, multi_, bulk_, hec_, arc_;
   // [signal][OtlpEncoding]
   std::array<std::array<HttpEndpoint, 2>, 3> otlp_;
   // [InfluxApi]: they differ in their error shape.

@@ -159,6 +159,8 @@ Decision Authenticator::CheckAuthorization(std::string_view authorization, std::
   if (EqualsIgnoreCase(scheme_name, "Bearer")) {
     return CheckToken(credentials, Scheme::kBearer, org);
   }
+  // InfluxDB 2.x and Arc clients send their token as "Token <t>".
+  if (EqualsIgnoreCase(scheme_name, "Token")) return CheckToken(credentials, Scheme::kToken, org);
   if (EqualsIgnoreCase(scheme_name, "Splunk")) {
     if (!hec_path) {
       return Refuse(Failure::kUnsupportedScheme, Scheme::kSplunk,
@@ -224,7 +226,10 @@ Decision Authenticator::CheckBasic(std::string_view credentials, std::string_vie
 
 Decision Authenticator::CheckToken(std::string_view token, Scheme scheme,
                                    std::string_view org) const {
-  const char* name = scheme == Scheme::kSplunk ? "Splunk" : "Bearer";
+  const char* name = scheme == Scheme::kSplunk   ? "Splunk"
+                     : scheme == Scheme::kToken  ? "Token"
+                     : scheme == Scheme::kApiKey ? "x-api-key"
+                                                 : "Bearer";
   if (token.empty()) {
     return Refuse(Failure::kMalformed, scheme,
                   std::string("malformed ") + name + " credentials: no token");
@@ -236,6 +241,11 @@ Decision Authenticator::CheckToken(std::string_view token, Scheme scheme,
   const std::int64_t principal = FindToken(Sha256({token}));
   if (principal < 0) return Refuse(Failure::kInvalid, scheme, "invalid token");
   return Authorize(static_cast<std::uint32_t>(principal), scheme, org);
+}
+
+Decision Authenticator::CheckApiKey(std::string_view key, std::string_view org) const {
+  if (!enabled()) return Decision{};
+  return CheckToken(TrimWhitespace(key), Scheme::kApiKey, org);
 }
 
 std::int64_t Authenticator::FindToken(const Digest& digest) const {

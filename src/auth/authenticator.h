@@ -6,7 +6,11 @@
 //   Authorization: Basic base64(email:password)   a [[user]] or the root user
 //   Authorization: Basic base64(anything:token)   a [[token]] as the password, any user name
 //   Authorization: Bearer <token>                 a [[token]]
+//   Authorization: Token <token>                  a [[token]] (InfluxDB 2.x and Arc clients)
 //   Authorization: Splunk <token>                 a [[token]], on HEC paths only
+//   x-api-key: <token>                            a [[token]], where the caller reads that header
+//                                                 (CheckApiKey: the Arc endpoints)
+// (InfluxDB 1.x's u/p query credentials are turned into Basic by api/influx_http.h.)
 // Scheme names are case-insensitive (RFC 9110 §11.1): "basic" and "BEARER" work too.
 //
 // Cost per request (auth_bench.cc has the numbers): Bearer and Splunk hash the token once with
@@ -49,7 +53,7 @@ struct AuthConfig {
 // INGOT_ROOT_USER_PASSWORD (left empty when unset).
 void ReadRootUserFromEnvironment(AuthConfig& config);
 
-enum class Scheme : unsigned char { kNone, kBasic, kBearer, kSplunk };
+enum class Scheme : unsigned char { kNone, kBasic, kBearer, kToken, kSplunk, kApiKey };
 
 // Why a request was refused, for callers whose protocol has its own codes (Splunk HEC answers
 // code 2 for kMissing, 3 for kMalformed and kUnsupportedScheme, 4 for kInvalid).
@@ -105,6 +109,10 @@ class Authenticator {
   // ones that accept the Splunk scheme. May run PBKDF2 on a cache miss (see above).
   Decision CheckAuthorization(std::string_view authorization, std::string_view org,
                               bool hec_path) const;
+
+  // The same for a token sent in an `x-api-key` header (Arc's clients), which callers check
+  // instead of an absent Authorization header on the endpoints that take it.
+  Decision CheckApiKey(std::string_view key, std::string_view org) const;
 
   std::size_t user_count() const { return users_.size(); }
   std::size_t token_count() const { return token_count_; }

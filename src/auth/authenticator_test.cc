@@ -139,6 +139,18 @@ TEST(AuthenticatorTest, DecisionTable) {
       {"bearer with space", "Bearer tok en", "acme", false, 401, F::kMalformed, S::kBearer, ""},
       {"bearer tab", "Bearer\t" + kFluentToken, "acme", false, 401, F::kUnsupportedScheme, S::kNone,
        ""},
+      // Token (InfluxDB 2.x, Arc): the tokens Bearer carries, on every path.
+      {"token ok", "Token " + kFluentToken, "acme", false, 0, F::kNone, S::kToken, fluent},
+      {"token lower-case", "token " + kFluentToken, "acme", false, 0, F::kNone, S::kToken, fluent},
+      {"token on hec path", "Token " + kHecToken, "default", true, 0, F::kNone, S::kToken,
+       "token:hec"},
+      {"token other org", "Token " + kFluentToken, "default", false, 403, F::kOrgNotCovered,
+       S::kToken, fluent},
+      {"token invalid", "Token " + kFluentToken + "x", "acme", false, 401, F::kInvalid, S::kToken,
+       ""},
+      {"token password is no token", "Token alice-password", "default", false, 401, F::kInvalid,
+       S::kToken, ""},
+      {"token empty", "Token", "acme", false, 401, F::kMalformed, S::kToken, ""},
       // Splunk, on HEC paths only.
       {"splunk ok", "Splunk " + kHecToken, "default", true, 0, F::kNone, S::kSplunk, "token:hec"},
       {"splunk lower-case", "splunk " + kHecToken, "default", true, 0, F::kNone, S::kSplunk,
@@ -167,6 +179,32 @@ TEST(AuthenticatorTest, DecisionTable) {
     EXPECT_EQ(d.principal, c.principal) << c.name;
     EXPECT_EQ(d.message.empty(), c.status == 0) << c.name;
   }
+}
+
+TEST(AuthenticatorTest, ApiKeyCarriesTheTokensBearerDoes) {
+  const Authenticator auth = Make(TestFile());
+  Decision d = auth.CheckApiKey(kFluentToken, "acme");
+  EXPECT_TRUE(d.allowed()) << d.message;
+  EXPECT_EQ(d.scheme, Scheme::kApiKey);
+  EXPECT_EQ(d.principal, "token:fluent-bit");
+  d = auth.CheckApiKey("  " + kFluentToken + " ", "acme");
+  EXPECT_TRUE(d.allowed()) << d.message;
+  d = auth.CheckApiKey(kFluentToken, "default");
+  EXPECT_EQ(d.status, 403);
+  EXPECT_EQ(d.failure, Failure::kOrgNotCovered);
+  d = auth.CheckApiKey(kFluentToken + "x", "acme");
+  EXPECT_EQ(d.status, 401);
+  EXPECT_EQ(d.failure, Failure::kInvalid);
+  d = auth.CheckApiKey("alice-password", "default");  // a password is no token
+  EXPECT_EQ(d.status, 401);
+  d = auth.CheckApiKey("", "acme");
+  EXPECT_EQ(d.status, 401);
+  EXPECT_EQ(d.failure, Failure::kMalformed);
+  EXPECT_EQ(d.message, "malformed x-api-key credentials: no token");
+  // Without credentials configured, everyone may.
+  Result<Authenticator> open = Authenticator::Load(AuthConfig{});
+  ASSERT_TRUE(open.ok()) << open.status().ToString();
+  EXPECT_TRUE(open->CheckApiKey("", "acme").allowed());
 }
 
 TEST(AuthenticatorTest, MessagesSayWhatToDo) {

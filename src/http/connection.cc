@@ -393,6 +393,12 @@ void Connection::ParseChunkedBody() {
 void Connection::OnBody() {
   body_pending_ = false;
   const std::size_t wire_bytes = BodySink().size();
+  if (encoding_ == ContentEncoding::kIdentity && route_->options.sniff_compression) {
+    if (const std::optional<ContentEncoding> sniffed = SniffCompression(decoded_.view())) {
+      wire_.Swap(decoded_);  // the body was read as identity; decode it from wire_ like any other
+      encoding_ = *sniffed;
+    }
+  }
   if (encoding_ != ContentEncoding::kIdentity) {
     // Next to the compressed body it came from, the decoded one can never be larger than what is
     // left of the budget: past that it is 413 as surely as past max_decoded_bytes.

@@ -60,6 +60,12 @@ std::optional<ContentEncoding> ParseContentEncoding(std::string_view value) {
   return std::nullopt;
 }
 
+std::optional<ContentEncoding> SniffCompression(std::string_view body) {
+  if (body.starts_with("\x1f\x8b")) return ContentEncoding::kGzip;
+  if (body.starts_with("\x28\xb5\x2f\xfd")) return ContentEncoding::kZstd;
+  return std::nullopt;
+}
+
 void ContentDecoder::FreeInflater::operator()(libdeflate_decompressor* d) const {
   libdeflate_free_decompressor(d);
 }

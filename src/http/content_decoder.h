@@ -30,6 +30,11 @@ enum class ContentEncoding : unsigned char { kIdentity, kGzip, kZstd, kDeflate }
 // not decode, including stacked codings ("gzip, zstd"); the server answers those with 415.
 std::optional<ContentEncoding> ParseContentEncoding(std::string_view value);
 
+// The compression a body without Content-Encoding has by its first bytes, as Arc recognises it:
+// gzip (1f 8b) or a zstd frame (28 b5 2f fd); nullopt for anything else. For routes whose bodies
+// can never start so (RouteOptions::sniff_compression).
+std::optional<ContentEncoding> SniffCompression(std::string_view body);
+
 class ContentDecoder {
  public:
   ContentDecoder();

@@ -53,6 +53,17 @@ TEST(ContentEncoding, Parses) {
   EXPECT_EQ(ParseContentEncoding("gzip, zstd"), std::nullopt);
 }
 
+TEST(ContentEncoding, SniffsGzipAndZstdByTheirMagicBytes) {
+  EXPECT_EQ(SniffCompression(Gzip("x")), ContentEncoding::kGzip);
+  EXPECT_EQ(SniffCompression(Zstd("x")), ContentEncoding::kZstd);
+  EXPECT_EQ(SniffCompression(ZstdStreamed("x")), ContentEncoding::kZstd);
+  EXPECT_EQ(SniffCompression(""), std::nullopt);
+  EXPECT_EQ(SniffCompression("\x1f"), std::nullopt);
+  EXPECT_EQ(SniffCompression("\x28\xb5\x2f"), std::nullopt);
+  EXPECT_EQ(SniffCompression("\x81\xa1m"), std::nullopt);  // MessagePack: a map
+  EXPECT_EQ(SniffCompression(Zlib("x")), std::nullopt);
+}
+
 TEST(ContentDecoder, RoundTripsGzipAndZstd) {
   ContentDecoder d;
   PaddedBuffer out;

@@ -10,6 +10,7 @@
 #include <cstddef>
 #include <memory>
 #include <string_view>
+#include <utility>
 
 #include "common/input_padding.h"
 #include "common/memory_budget.h"
@@ -40,6 +41,13 @@ class PaddedBuffer {
   static std::size_t MaxSizeWithin(std::size_t bytes);
 
   void Clear() { size_ = 0; }
+  // Exchanges contents, memory and budget with `other`.
+  void Swap(PaddedBuffer& other) noexcept {
+    std::swap(budget_, other.budget_);
+    std::swap(data_, other.data_);
+    std::swap(size_, other.size_);
+    std::swap(capacity_, other.capacity_);
+  }
   // Ensures capacity() >= n, keeping the current contents. Grows geometrically but never past
   // max(n, cap), so a limit enforced by the caller bounds the allocation too. Returns false, and
   // changes nothing, when the memory budget refuses the growth (the caller answers 503).

@@ -30,7 +30,7 @@ Router::Router(Router&&) noexcept = default;
 Router& Router::operator=(Router&&) noexcept = default;
 
 Status Router::Add(std::string_view method, std::string_view pattern, Handler handler,
-                   PreBodyCheck pre_body_check) {
+                   PreBodyCheck pre_body_check, RouteOptions options) {
   if (method.empty()) return Status::InvalidInput("route method is empty");
   if (pattern.empty() || pattern.front() != '/') {
     return Status::InvalidInput("route pattern must start with '/': " + std::string(pattern));
@@ -40,6 +40,7 @@ Status Router::Add(std::string_view method, std::string_view pattern, Handler ha
   route->pattern = std::string(pattern);
   route->handler = std::move(handler);
   route->pre_body_check = std::move(pre_body_check);
+  route->options = options;
 
   std::uint32_t node = 0;
   std::string_view rest = pattern.substr(1);

@@ -35,6 +35,13 @@ namespace ingot::http {
 // server buffer, decompress or wait for its body. Must not block, like a handler.
 using PreBodyCheck = std::function<std::optional<Response>(const Request& head)>;
 
+struct RouteOptions {
+  // A body sent without Content-Encoding that starts like a gzip or zstd stream
+  // (SniffCompression) is decoded as one, as Arc's clients expect; only for routes whose bodies
+  // can never start with those bytes.
+  bool sniff_compression = false;
+};
+
 class Router {
  public:
   static constexpr std::size_t kMaxParams = 8;
@@ -45,7 +52,8 @@ class Router {
     std::vector<std::string> param_names;  // in pattern order
     Handler handler;
     PreBodyCheck pre_body_check;  // may be empty
-    mutable RouteStats stats;     // updated by the server's I/O threads
+    RouteOptions options;
+    mutable RouteStats stats;  // updated by the server's I/O threads
   };
 
   enum class Outcome : unsigned char { kFound, kNotFound, kMethodNotAllowed };
@@ -69,7 +77,7 @@ class Router {
   // Errors: kInvalidInput when the pattern does not start with '/', has an unbalanced or empty
   // {param}, more than kMaxParams parameters, or when (method, pattern) is already registered.
   Status Add(std::string_view method, std::string_view pattern, Handler handler,
-             PreBodyCheck pre_body_check = {});
+             PreBodyCheck pre_body_check = {}, RouteOptions options = {});
 
   Match Find(std::string_view method, std::string_view path) const;
 

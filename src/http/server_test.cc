@@ -283,6 +283,40 @@ TEST_F(ServerTest, GzipAndZstdBodies) {
             a.size() + a.size() + b.size() + a.size() + b.size() + b.size());
 }
 
+// Arc's clients compress without saying so: a route that sniffs decodes gzip and zstd bodies by
+// their magic bytes, with the same limits; the others take the bytes as sent.
+TEST_F(ServerTest, ASniffingRouteDecodesCompressedBodiesSentWithoutContentEncoding) {
+  Start([](Router& router) {
+    const Status s = router.Add(
+        "POST", "/sniff",
+        [](ExchangePtr ex) {
+          Response resp;
+          resp.body = std::string(ex->request().body);
+          ex->Respond(std::move(resp));
+        },
+        {}, RouteOptions{.sniff_compression = true});
+    ASSERT_TRUE(s.ok()) << s.ToString();
+  });
+  CurlClient c;
+  const std::string a = Text(300000);
+  auto r = c.Post(Url("/sniff"), Gzip(a));
+  EXPECT_EQ(r.status, 200);
+  EXPECT_EQ(r.body, a);
+  r = c.Post(Url("/sniff"), ZstdStreamed(a));
+  EXPECT_EQ(r.status, 200);
+  EXPECT_EQ(r.body, a);
+  r = c.Post(Url("/sniff"), Zstd(a), {"Content-Encoding: zstd"});  // declared: decoded once
+  EXPECT_EQ(r.body, a);
+  r = c.Post(Url("/sniff"), "plain");
+  EXPECT_EQ(r.body, "plain");
+  r = c.Post(Url("/sniff"), std::string("\x1f\x8b") + "not gzip");
+  EXPECT_EQ(r.status, 400);
+  r = c.Post(Url("/sniff"), Gzip(std::string(8 << 20, '\0')));  // over max_decoded_bytes
+  EXPECT_EQ(r.status, 413);
+  r = c.Post(Url("/echo"), Gzip(a));  // not sniffed
+  EXPECT_EQ(r.body, Gzip(a));
+}
+
 TEST_F(ServerTest, DecompressionBombIs413WithoutAllocatingIt) {
   Start();
   // 256 MiB of zeros in 64 KiB gzip members (~65 bytes each): every member's trailer looks

@@ -11,15 +11,15 @@ namespace {
 
 // Bytes of memory a request of `body_bytes` may need while it is decoded and waits for the WAL:
 // its columns (values, offsets, definition bytes: at most about twice the input for log-like
-// data), plus, for bodies simdjson parses as one document, the parser's index of the document
-// (about four bytes per input byte); for bodies uncompressed before they are read (Loki's snappy
-// protobuf), the uncompressed bytes three times: the buffer they are uncompressed into, and the
-// columns made from them.
+// data, more for binary formats: ProtocolSpec::column_bytes_per_body_byte), plus, for bodies
+// simdjson parses as one document, the parser's index of the document (about four bytes per input
+// byte); for bodies uncompressed before they are read (Loki's snappy protobuf), the uncompressed
+// bytes three times: the buffer they are uncompressed into, and the columns made from them.
 std::uint64_t DecodeEstimate(const EndpointSpec& spec, std::string_view body_text) {
   const std::uint64_t body = body_text.size();
   const std::uint64_t uncompressed =
       spec.protocol->uncompressed_bytes ? spec.protocol->uncompressed_bytes(body_text) : 0;
-  return (2 + spec.transport_body_copies) * body + 4096 +
+  return (spec.protocol->column_bytes_per_body_byte + spec.transport_body_copies) * body + 4096 +
          5 * std::min(body, spec.protocol->document_index_cap) + 3 * uncompressed;
 }
 
@@ -61,10 +61,14 @@ model::BuilderOptions IngestFlow::BuilderOptionsNow() const {
 }
 
 std::optional<Refusal> IngestFlow::CheckCredentials(std::string_view authorization,
-                                                    std::string_view org, bool hec) {
+                                                    std::string_view org, bool hec,
+                                                    std::string_view api_key) {
   if (options_.authenticator == nullptr) return std::nullopt;
-  auth::Decision d = options_.authenticator->CheckAuthorization(
-      authorization, model::SanitizeStreamName(org), hec);
+  const std::string stored_org = model::SanitizeStreamName(org);
+  auth::Decision d =
+      authorization.empty() && !api_key.empty()
+          ? options_.authenticator->CheckApiKey(api_key, stored_org)
+          : options_.authenticator->CheckAuthorization(authorization, stored_org, hec);
   if (d.allowed()) return std::nullopt;
   rejections_.auth.fetch_add(1, std::memory_order_relaxed);
   return Refusal{d.status, std::move(d.message), d.failure};

@@ -152,8 +152,10 @@ class IngestFlow {
   // not.
   // Transports call it from the request's head, before they read, decompress or buffer its body:
   // a client without credentials must not be able to make the server spend memory on it.
+  // `api_key`: an `x-api-key` header's value, on the endpoints that take one (Arc's); it is
+  // checked as a token when there is no Authorization header.
   std::optional<Refusal> CheckCredentials(std::string_view authorization, std::string_view org,
-                                          bool hec);
+                                          bool hec, std::string_view api_key = {});
 
   // Counts a request answered outside Run (e.g. 415 before an endpoint was chosen).
   void CountRefusal(Endpoint endpoint, std::chrono::steady_clock::time_point started);

@@ -26,6 +26,7 @@ std::string_view EndpointName(Endpoint e) {
     case Endpoint::kOtlpGrpcMetrics: return "otlp_grpc_metrics";
     case Endpoint::kOtlpGrpcTraces: return "otlp_grpc_traces";
     case Endpoint::kInfluxLine: return "influx_line";
+    case Endpoint::kArcMsgpack: return "arc_msgpack";
     case Endpoint::kLoki: return "loki";
     case Endpoint::kCount: break;
   }

@@ -38,6 +38,7 @@ enum class Endpoint : std::uint8_t {
   kOtlpGrpcMetrics,
   kOtlpGrpcTraces,
   kInfluxLine,  // InfluxDB line protocol: /write, /api/v2/write, /api/v1/write/line-protocol
+  kArcMsgpack,
   kLoki,        // Loki push: /loki/api/v1/push, /api/{org}/loki/api/v1/push
   kCount
 };

@@ -16,6 +16,7 @@
 #include <functional>
 #include <map>
 #include <memory>
+#include <msgpack.hpp>
 #include <mutex>
 #include <optional>
 #include <string>
@@ -158,6 +159,33 @@ std::string TwentyFields() {
   return out + "}";
 }
 
+// Arc MessagePack: a row item (tags, fields, a nested map, no `t`: the request's time), a
+// columnar item of another measurement with a null, and a compact row (h, f).
+std::string ArcMsgpack() {
+  ::msgpack::sbuffer buffer;
+  ::msgpack::packer<::msgpack::sbuffer> p(buffer);
+  auto str = [&](std::string_view s) {
+    p.pack_str(static_cast<std::uint32_t>(s.size()));
+    p.pack_str_body(s.data(), static_cast<std::uint32_t>(s.size()));
+  };
+  p.pack_array(3);
+  p.pack_map(3);
+  str("m"), str("cpu");
+  str("tags"), p.pack_map(1), str("host"), str("h1");
+  str("fields"), p.pack_map(3), str("usage"), p.pack(1.5), str("n"), p.pack(3);
+  str("net"), p.pack_map(1), str("rx"), p.pack(true);
+  p.pack_map(2);
+  str("m"), str("mem");
+  str("columns"), p.pack_map(2);
+  str("free"), p.pack_array(2), p.pack(7), p.pack_nil();
+  str("zone"), p.pack_array(2), str("a"), str("b");
+  p.pack_map(3);
+  str("m"), str("cpu");
+  str("h"), str("h2");
+  str("f"), p.pack_array(2), p.pack(2.5), str("s");
+  return std::string(buffer.data(), buffer.size());
+}
+
 // A sample per registered protocol: several columns and types, nesting, and where the protocol
 // allows it several streams and records failing one by one.
 std::map<Protocol, Sample> Samples() {
@@ -213,6 +241,7 @@ std::map<Protocol, Sample> Samples() {
           "cpu usage=\n"          // bad line
           "cpu usage=2i 5000\n",  // 1970: outside the window
       "", static_cast<std::uint8_t>(protocols::influx::Precision::kMilliseconds)};
+  samples[Protocol::kArcMsgpack] = {ArcMsgpack(), ""};
   samples[Protocol::kLokiProtobuf] = {LokiProtobuf(), "app"};
   const std::string now_ns = std::to_string(model::NowMicros() * 1000 - 60'000'000'123);
   samples[Protocol::kLokiJson] = {

@@ -3,6 +3,7 @@
 #include <limits>
 
 #include "protocols/json/multi.h"
+#include "protocols/msgpack/arc.h"
 
 namespace ingot::protocols {
 
@@ -38,6 +39,11 @@ Status DecodeHec(std::string_view body, std::string_view stream, std::uint8_t, D
                  DecodeOutcome& outcome) {
   outcome.hec = json::DecodeHec(body, stream, decoded);
   return outcome.hec.ok() ? Status::Ok() : Status::InvalidInput(outcome.hec.text);
+}
+
+Status DecodeArcMsgpack(std::string_view body, std::string_view, std::uint8_t, Decoded& decoded,
+                        DecodeOutcome&) {
+  return msgpack::DecodeArc(body, decoded);
 }
 
 template <Signal kSignal, Encoding kEncoding>
@@ -128,6 +134,17 @@ constexpr ProtocolSpec kProtocols[] = {
     Otlp<Signal::kTraces, Encoding::kJson>(
         Protocol::kOtlpTracesJson, "otlp_traces_json",
         "POST /api/{org}/v1/traces, Content-Type: application/json, stream-name: {stream}"),
+    // Arc MessagePack: the org from x-arc-database, a stream per measurement (the decoder checks
+    // the names), type metrics.
+    {.id = Protocol::kArcMsgpack,
+     .name = "arc_msgpack",
+     .type = model::StreamType::kMetrics,
+     .decode = DecodeArcMsgpack,
+     .streams_in_body = true,
+     // A one-byte small integer in a column of its own is a row: an 8-byte value and an 8-byte
+     // `_timestamp` (registry_test.cc decodes such a body).
+     .column_bytes_per_body_byte = 17,
+     .endpoint = "POST /api/v1/write/msgpack, x-arc-database: {org}"},
     // InfluxDB line protocol: a stream per measurement; the precision is the record's variant.
     {.id = Protocol::kInfluxLine,
      .name = "influx_line",

@@ -38,7 +38,7 @@ enum class Protocol : std::uint8_t {
   kOtlpMetricsJson = 9,
   kOtlpTracesProtobuf = 10,
   kOtlpTracesJson = 11,
-  // 12 is Arc MessagePack's.
+  kArcMsgpack = 12,  // Arc MessagePack, /api/v1/write/msgpack
   kInfluxLine = 13,  // InfluxDB line protocol; the record's variant byte is its precision
   // 14 and 15 are Prometheus remote_write's.
   kLokiProtobuf = 16,  // Loki push, snappy-compressed logproto.PushRequest (kept compressed)
@@ -81,6 +81,10 @@ struct ProtocolSpec {
   // Bytes of the body simdjson indexes as one document (about five bytes of index per byte, on
   // top of the columns), for the memory estimate: 0 for line-by-line and binary formats.
   std::uint64_t document_index_cap = 0;
+  // Bytes of columns one byte of body may become, at most about, for the same estimate: twice for
+  // text formats; a binary one can pack an 8-byte value and its row's 8-byte `_timestamp` in one
+  // byte.
+  std::uint32_t column_bytes_per_body_byte = 2;
   // For bodies the decoder uncompresses before reading them (Loki's snappy protobuf): the bytes
   // the body says it uncompresses to, read from its header, charged with the memory estimate.
   // Null: the body is read as it is.

@@ -5,6 +5,8 @@
 #include <set>
 #include <string>
 
+#include "common/input_padding.h"
+
 namespace ingot::protocols {
 namespace {
 
@@ -44,11 +46,12 @@ TEST(Registry, WalIdsAreStable) {
   EXPECT_EQ(static_cast<int>(Protocol::kOtlpMetricsJson), 9);
   EXPECT_EQ(static_cast<int>(Protocol::kOtlpTracesProtobuf), 10);
   EXPECT_EQ(static_cast<int>(Protocol::kOtlpTracesJson), 11);
-  EXPECT_EQ(static_cast<int>(Protocol::kInfluxLine), 13);  // 12 is Arc MessagePack's
+  EXPECT_EQ(static_cast<int>(Protocol::kArcMsgpack), 12);
+  EXPECT_EQ(static_cast<int>(Protocol::kInfluxLine), 13);
   // 14 and 15 are Prometheus remote_write's.
   EXPECT_EQ(static_cast<int>(Protocol::kLokiProtobuf), 16);
   EXPECT_EQ(static_cast<int>(Protocol::kLokiJson), 17);
-  EXPECT_EQ(Protocols().size(), 13u);
+  EXPECT_EQ(Protocols().size(), 14u);
 }
 
 // Loki push: logs in the request's stream; the protobuf body's memory estimate counts what it
@@ -135,6 +138,32 @@ TEST(Registry, JsonProtocols) {
   const ProtocolSpec& hec = *FindProtocol(Protocol::kHec);
   EXPECT_TRUE(hec.streams_in_body);
   EXPECT_EQ(hec.document_index_cap, 16u << 20);
+  EXPECT_EQ(json.column_bytes_per_body_byte, 2u);
+}
+
+TEST(Registry, ArcMsgpack) {
+  const ProtocolSpec& arc = *FindProtocol(Protocol::kArcMsgpack);
+  EXPECT_EQ(arc.type, model::StreamType::kMetrics);
+  EXPECT_TRUE(arc.streams_in_body);  // a stream per measurement; the org from x-arc-database
+  EXPECT_EQ(arc.document_index_cap, 0u);
+  // The memory estimate covers the body that grows most: a column of one-byte integers, each a
+  // row of an 8-byte value and an 8-byte `_timestamp`.
+  const std::uint32_t n = 100'000;
+  std::string body =
+      "\x82\xa1m\xa1x\xa7"
+      "columns\x81\xa1v\xdd";
+  for (int k = 3; k >= 0; --k) body += static_cast<char>(n >> (8 * k));
+  body.append(n, '\x01');
+  const std::size_t size = body.size();
+  body.append(kInputPadding, '\0');
+  Decoded decoded(model::BuilderOptions{});
+  DecodeOutcome outcome;
+  ASSERT_TRUE(arc.decode({body.data(), size}, "", 0, decoded, outcome).ok());
+  decoded.Finish();
+  ASSERT_EQ(decoded.successful(), n);
+  const std::size_t columns = decoded.streams()[0]->builder.batch().MemoryBytes();
+  EXPECT_GT(columns, 15 * size);
+  EXPECT_LE(columns, arc.column_bytes_per_body_byte * size);
 }
 
 // The decoder's report besides rows lands in the outcome: a HEC verdict fails the request.

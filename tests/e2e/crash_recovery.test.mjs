@@ -4,23 +4,22 @@
 import assert from 'node:assert/strict';
 import {test} from 'node:test';
 
-import {killUnderLoad, loadBatches, missingAndDuplicated, post, query, streamSource, tempDir} from './helpers.mjs';
+import {killUnderLoad, missingAndDuplicated, post, query, sendNumberedBatches, streamSource, tempDir}
+  from './helpers.mjs';
 
 const KILLS = Number(process.env.CRASH_KILLS ?? 12);
 
 // Sends NDJSON batches of uniquely numbered records on `connections` parallel loops until
 // `stopped()`; returns the ids of the records whose request was answered 200.
 function load(url, state, connections, stopped) {
-  return loadBatches(state, connections, stopped, (conn, first, count) => {
+  return sendNumberedBatches(state, connections, stopped, async (first, count) => {
     const lines = [];
     for (let id = first; id < first + count; ++id) {
       lines.push(JSON.stringify({id, msg: `record ${id}`, n: id % 97, pad: 'x'.repeat(id % 200)}));
     }
-    return post(`${url}/api/crash/test/_multi`, lines.join('\n'));
-  }, (r, count) => {
-    if (r.status !== 200) return false;
-    assert.equal(r.json.status[0].successful, count);
-    return true;
+    const r = await post(`${url}/api/crash/test/_multi`, lines.join('\n'));
+    if (r.status === 200) assert.equal(r.json.status[0].successful, count);
+    return r.status === 200;
   });
 }
 

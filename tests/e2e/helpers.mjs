@@ -1,6 +1,5 @@
 // Shared helpers for end-to-end tests: where the built binaries are, and DuckDB queries.
 import { DuckDBInstance } from '@duckdb/node-api';
-import assert from 'node:assert/strict';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -134,38 +133,28 @@ export async function killUnderLoad(args, dataDir, kills, load) {
   return acked;
 }
 
-// The load of a crash test: `connections` parallel loops until `stopped()`, each sending batches
-// of the next 50 to 499 ids of `state.next` with `send(conn, first, count)` (resolving with
-// post()'s answer); a batch is acknowledged when `acknowledged(answer, count)` says so, a send
-// that throws (the server is down) is not. Resolves with the acknowledged ids.
-export async function loadBatches(state, connections, stopped, send, acknowledged) {
+// Sends batches of uniquely numbered records on `connections` parallel loops until `stopped()`
+// (a crash test's load): `send(first, count)` posts records first .. first + count - 1 and
+// resolves to whether the server acknowledged them; it throws while the server is down. Resolves
+// with the ids of the acknowledged records.
+export async function sendNumberedBatches(state, connections, stopped, send) {
   const acked = [];
-  await Promise.all(Array.from({ length: connections }, async (_, conn) => {
+  await Promise.all(Array.from({length: connections}, async () => {
     while (!stopped()) {
       const first = state.next;
       const count = 50 + Math.floor(Math.random() * 450);
       state.next += count;
-      let r;
+      let ok;
       try {
-        r = await send(conn, first, count);
+        ok = await send(first, count);
       } catch {
-        await sleep(5);  // the server is down: these ids were not acknowledged
+        await sleep(5);  // the server is down: these records were not acknowledged
         continue;
       }
-      if (acknowledged(r, count)) {
-        for (let id = first; id < first + count; ++id) acked.push(id);
-      }
+      if (ok) for (let id = first; id < first + count; ++id) acked.push(id);
     }
   }));
   return acked;
-}
-
-// The acknowledgement rule of loadBatches for endpoints answering 204: 503 is the only other
-// answer under load.
-export function acknowledgedWith204(r) {
-  if (r.status === 204) return true;
-  assert.equal(r.status, 503, r.text);
-  return false;
 }
 
 // The number of ids of `acked` (BIGINT `id` in `src`) that `src` lacks, and whether `src` holds an

@@ -7,12 +7,13 @@ import {execFileSync} from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import {test} from 'node:test';
+import {setTimeout as sleep} from 'node:timers/promises';
 import {fileURLToPath} from 'node:url';
 
 import {InfluxDB, Point} from '@influxdata/influxdb-client';
 
-import {acknowledgedWith204, ingotBinary, killUnderLoad, loadBatches, missingAndDuplicated, post,
-        query, startServer, streamSource, tempDir} from './helpers.mjs';
+import {ingotBinary, killUnderLoad, missingAndDuplicated, post, query, startServer, streamSource,
+        tempDir} from './helpers.mjs';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 
@@ -208,15 +209,33 @@ test('credentials: u/p query parameters, Basic, scoped to the database', async (
 
 // Sends line protocol batches of uniquely numbered points on `connections` parallel loops until
 // `stopped()`; returns the ids of the points whose request was answered 204.
-function load(url, state, connections, stopped) {
-  return loadBatches(state, connections, stopped, (conn, first, count) => {
-    const lines = [];
-    for (let id = first; id < first + count; ++id) {
-      lines.push(`load,conn=${conn},host=h${id % 7} id=${id}i,v=${id / 3},` +
-                 `s="p\\"${'x'.repeat(id % 50)}" ${1700000000000000000n + BigInt(id) * 1000n}`);
+async function load(url, state, connections, stopped) {
+  const acked = [];
+  await Promise.all(Array.from({length: connections}, async (_, conn) => {
+    while (!stopped()) {
+      const first = state.next;
+      const count = 50 + Math.floor(Math.random() * 450);
+      state.next += count;
+      const lines = [];
+      for (let id = first; id < first + count; ++id) {
+        lines.push(`load,conn=${conn},host=h${id % 7} id=${id}i,v=${id / 3},` +
+                   `s="p\\"${'x'.repeat(id % 50)}" ${1700000000000000000n + BigInt(id) * 1000n}`);
+      }
+      let r;
+      try {
+        r = await post(`${url}/write?db=crash&precision=ns`, lines.join('\n'));
+      } catch {
+        await sleep(5);  // the server is down: these points were not acknowledged
+        continue;
+      }
+      if (r.status === 204) {
+        for (let id = first; id < first + count; ++id) acked.push(id);
+      } else {
+        assert.equal(r.status, 503, r.text);  // the only other answer under load
+      }
     }
-    return post(`${url}/write?db=crash&precision=ns`, lines.join('\n'));
-  }, acknowledgedWith204);
+  }));
+  return acked;
 }
 
 test('every acknowledged line survives SIGKILLs exactly once', async () => {

@@ -1,6 +1,6 @@
 // The shape of /metrics: every HELP and TYPE line and every series (name and labels, without its
-// value), in order, after one request on each ingestion endpoint (Loki's JSON push too), a refusal and an OTLP/gRPC call,
-// must equal metrics_shape.golden. The golden file was written by the server before /metrics was
+// value), in order, after one request on each ingestion endpoint (Loki's JSON push too), a
+// refusal and an OTLP/gRPC call, must equal metrics_shape.golden. The golden file was written by the server before /metrics was
 // split into sections (one per stage); any change of a metric's name, help text, type, labels or
 // place shows up here. INGOT_UPDATE_GOLDEN=1 rewrites it (only when a change is meant).
 import { test } from 'node:test';

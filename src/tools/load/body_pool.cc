@@ -9,6 +9,7 @@
 #include <new>
 
 #include "common/json_escape.h"
+#include "tools/load/arc_body.h"
 #include "tools/load/otlp_body.h"
 #include "tools/load/record_source.h"
 
@@ -31,6 +32,7 @@ void AppendPercentEncoded(std::string_view s, std::string& out) {
 std::string_view ContentType(Endpoint e) {
   if (e == Endpoint::kOtlpProto) return "application/x-protobuf";
   if (e == Endpoint::kLp) return "text/plain; charset=utf-8";
+  if (IsMsgpack(e)) return "application/msgpack";
   return e == Endpoint::kMulti || e == Endpoint::kBulk ? "application/x-ndjson"
                                                        : "application/json";
 }
@@ -107,6 +109,7 @@ std::string RequestPath(const LoadOptions& o, const Target& target) {
     AppendPercentEncoded(o.org, path);
     return path;
   }
+  if (IsMsgpack(o.endpoint)) return target.path_prefix + "/api/v1/write/msgpack";
   std::string path = target.path_prefix + "/api/";
   AppendPercentEncoded(o.org, path);
   switch (o.endpoint) {
@@ -121,6 +124,8 @@ std::string RequestPath(const LoadOptions& o, const Target& target) {
     case Endpoint::kOtlpProto:
     case Endpoint::kOtlpJson: path += "/v1/logs"; break;
     case Endpoint::kLp: break;  // above
+    case Endpoint::kMsgpackColumnar:
+    case Endpoint::kMsgpackRows: break;  // returned above
     case Endpoint::kLoki: path += "/loki/api/v1/push"; break;
   }
   return path;
@@ -145,6 +150,9 @@ Result<BodyPool> BodyPool::Build(const LoadOptions& o, const Target& target,
   if (StreamInHeader(o.endpoint) && !HasHeader(o.headers, "stream-name")) {
     prefix += "stream-name: " + o.stream + "\r\n";
   }
+  if (IsMsgpack(o.endpoint) && !HasHeader(o.headers, "x-arc-database")) {
+    prefix += "x-arc-database: " + o.org + "\r\n";
+  }
   if (o.gzip) prefix += "Content-Encoding: gzip\r\n";
   for (const std::string& h : o.headers) prefix += h + "\r\n";
 
@@ -161,6 +169,11 @@ Result<BodyPool> BodyPool::Build(const LoadOptions& o, const Target& target,
   if (IsOtlp(o.endpoint)) {
     otlp = std::make_unique<OtlpLogsBody>(o.endpoint == Endpoint::kOtlpJson, run_id);
   }
+  std::unique_ptr<ArcBody> arc;
+  if (IsMsgpack(o.endpoint)) {
+    arc = std::make_unique<ArcBody>(o.endpoint == Endpoint::kMsgpackColumnar, o.stream, o.seed,
+                                    StartTimestampMs(o));
+  }
   std::string record;
   std::size_t record_hint = 256;
   pool.bodies_.resize(count);
@@ -170,10 +183,11 @@ Result<BodyPool> BodyPool::Build(const LoadOptions& o, const Target& target,
       body.raw.reserve(record_hint * records_per_request + 64);
       if (!run_id.empty()) body.id_offsets.reserve(records_per_request);
       if (o.endpoint == Endpoint::kJson) body.raw += '[';
+      if (arc != nullptr) arc->Append(records_per_request, body.raw);
       if (o.endpoint == Endpoint::kLoki) {
         body.raw += R"({"streams":[{"stream":{"job":"ingot-load"},"values":[)";
       }
-      for (std::uint32_t i = 0; i < records_per_request; ++i) {
+      for (std::uint32_t i = 0; arc == nullptr && i < records_per_request; ++i) {
         record.clear();
         source->Append(record);
         record.pop_back();  // the newline
@@ -210,6 +224,8 @@ Result<BodyPool> BodyPool::Build(const LoadOptions& o, const Target& target,
           case Endpoint::kLoki:
             AppendLokiEntry(record, source->timestamp_ms(), run_id, i > 0, body);
             break;
+          case Endpoint::kMsgpackColumnar:
+          case Endpoint::kMsgpackRows: break;  // the whole body at once, above
         }
       }
       if (o.endpoint == Endpoint::kJson) body.raw += ']';

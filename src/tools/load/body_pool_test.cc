@@ -93,8 +93,10 @@ std::vector<std::string> Records(Endpoint endpoint, const std::string& raw) {
       break;
     case Endpoint::kOtlpProto:
     case Endpoint::kOtlpJson: ADD_FAILURE() << "OTLP bodies are checked by otlp_body_test"; break;
-    case Endpoint::kLp:
-      ADD_FAILURE() << "line protocol is checked by LineProtocolPointsWithIds";
+    case Endpoint::kLp: ADD_FAILURE() << "line protocol is checked by LineProtocolPointsWithIds";
+    case Endpoint::kMsgpackColumnar:
+    case Endpoint::kMsgpackRows:
+      ADD_FAILURE() << "MessagePack bodies are checked by arc_body_test";
       break;
     case Endpoint::kLoki: ADD_FAILURE() << "Loki is checked by LokiPushesWithIds"; break;
   }
@@ -156,6 +158,18 @@ TEST(BodyPool, HeadNamesThePathAndHeaders) {
                          std::pair{Endpoint::kHec, "/api/default/_hec"}}) {
     EXPECT_EQ(RequestPath(Options(e), LocalTarget()), path);
   }
+  // Arc: one path, the org in x-arc-database.
+  LoadOptions arc = Options(Endpoint::kMsgpackColumnar);
+  arc.org = "telemetry";
+  EXPECT_EQ(RequestPath(arc, LocalTarget()), "/api/v1/write/msgpack");
+  auto arc_pool = BodyPool::Build(arc, LocalTarget(), 10, "");
+  ASSERT_TRUE(arc_pool.ok()) << arc_pool.status().ToString();
+  const std::string& arc_head = arc_pool->body(0).head;
+  EXPECT_NE(arc_head.find("\r\nContent-Type: application/msgpack\r\n"), std::string::npos);
+  EXPECT_NE(arc_head.find("\r\nx-arc-database: telemetry\r\n"), std::string::npos);
+  EXPECT_FALSE(internal::ReportsRejectedRecords(Endpoint::kMsgpackRows, ""));
+  arc.ack_file = "/tmp/acks";
+  EXPECT_FALSE(Validate(arc).ok());
 }
 
 TEST(BodyPool, GzipRoundTrips) {

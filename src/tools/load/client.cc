@@ -110,6 +110,9 @@ bool ReportsRejectedRecords(Endpoint endpoint, std::string_view body) {
              AnyNonZeroAfter(body, "\"rejectedLogRecords\":\"");
     // 204 stores every line; a partial write is a 400.
     case Endpoint::kLp: return false;
+    // 204 without a body: a request is stored whole or refused whole.
+    case Endpoint::kMsgpackColumnar:
+    case Endpoint::kMsgpackRows: return false;
     // 204 stores every entry; entries refused one by one make the answer a 400.
     case Endpoint::kLoki: return false;
   }

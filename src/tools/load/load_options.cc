@@ -12,9 +12,12 @@ Result<Endpoint> ParseEndpoint(std::string_view name) {
   if (name == "otlp-proto") return Endpoint::kOtlpProto;
   if (name == "otlp-json") return Endpoint::kOtlpJson;
   if (name == "lp") return Endpoint::kLp;
+  if (name == "msgpack-columnar") return Endpoint::kMsgpackColumnar;
+  if (name == "msgpack-rows") return Endpoint::kMsgpackRows;
   if (name == "loki") return Endpoint::kLoki;
-  return Status::InvalidInput("unknown endpoint '" + std::string(name) +
-                              "' (json, multi, bulk, hec, otlp-proto, otlp-json, lp, loki)");
+  return Status::InvalidInput(
+      "unknown endpoint '" + std::string(name) +
+      "' (json, multi, bulk, hec, otlp-proto, otlp-json, lp, msgpack-columnar, msgpack-rows, loki)");
 }
 
 Result<Workload> ParseWorkload(std::string_view name) {
@@ -35,6 +38,8 @@ std::string_view EndpointName(Endpoint e) {
     case Endpoint::kOtlpProto: return "otlp-proto";
     case Endpoint::kOtlpJson: return "otlp-json";
     case Endpoint::kLp: return "lp";
+    case Endpoint::kMsgpackColumnar: return "msgpack-columnar";
+    case Endpoint::kMsgpackRows: return "msgpack-rows";
     case Endpoint::kLoki: return "loki";
   }
   return "?";
@@ -58,6 +63,9 @@ Status Validate(const LoadOptions& o) {
   if (!(o.rate >= 0)) return Status::InvalidInput("--rate must be >= 0");
   if (o.duration.count() <= 0 && o.max_requests == 0 && o.max_records == 0) {
     return Status::InvalidInput("the run needs a bound: --duration, --requests or --records");
+  }
+  if (IsMsgpack(o.endpoint) && !o.ack_file.empty()) {
+    return Status::InvalidInput("--ack-file is not supported with the msgpack endpoints");
   }
   if (o.gzip_level < 1 || o.gzip_level > 12) {
     return Status::InvalidInput("--gzip-level must be 1..12");

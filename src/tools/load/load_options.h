@@ -15,7 +15,9 @@ namespace ingot::load {
 // kOtlpProto / kOtlpJson: OTLP/HTTP logs (/api/{org}/v1/logs, stream in the stream-name header),
 // protobuf or JSON, the workload's records as log records (otlp_body.h). kLp: InfluxDB line
 // protocol (/write?db={org}), Telegraf-like cpu points (workload::LineProtocolGenerator: one
-// measurement, 2 tags, 3 fields) whatever the workload; the measurement is the stream. kLoki: Loki
+// measurement, 2 tags, 3 fields) whatever the workload; the measurement is the stream.
+// kMsgpackColumnar / kMsgpackRows: Arc MessagePack (/api/v1/write/msgpack, org in
+// x-arc-database), the same cpu points (arc_body.h), the stream as the measurement. kLoki: Loki
 // push in its JSON form (/api/{org}/loki/api/v1/push, stream in the stream-name header), one
 // stream labelled job="ingot-load", each workload record's JSON text an entry's line.
 enum class Endpoint : std::uint8_t {
@@ -26,11 +28,17 @@ enum class Endpoint : std::uint8_t {
   kOtlpProto,
   kOtlpJson,
   kLp,
+  kMsgpackColumnar,
+  kMsgpackRows,
   kLoki
 };
+// Arc MessagePack: the records are arc_body.h's, whatever --workload says.
+inline bool IsMsgpack(Endpoint e) {
+  return e == Endpoint::kMsgpackColumnar || e == Endpoint::kMsgpackRows;
+}
 enum class Workload : std::uint8_t { kLogs, kWide, kNarrow, kMetrics };
 
-// "json", "multi", "bulk", "hec", "otlp-*", "lp", "loki"
+// "json", "multi", "bulk", "hec", "otlp-*", "lp", "msgpack-columnar", "msgpack-rows", "loki"
 Result<Endpoint> ParseEndpoint(std::string_view name);
 Result<Workload> ParseWorkload(std::string_view name);  // "logs", "wide", "narrow", "metrics"
 std::string_view EndpointName(Endpoint e);

@@ -76,10 +76,12 @@ int main(int argc, char** argv) {
   app.add_option("--endpoint", endpoint,
                  "multi | json | bulk | hec | otlp-proto | otlp-json (OTLP/HTTP logs) | lp "
                  "(InfluxDB line protocol to /write?db=<org>: cpu points, 2 tags and 3 fields, "
-                 "whatever --workload) | loki (Loki push, JSON form, to "
-                 "/api/<org>/loki/api/v1/push: each record an entry's line)")
+                 "whatever --workload) | msgpack-columnar | msgpack-rows (Arc MessagePack, the "
+                 "same points) | loki (Loki push, JSON form, to /api/<org>/loki/api/v1/push: "
+                 "each record an entry's line)")
       ->capture_default_str();
-  app.add_option("--org", o.org, "Organization in the path (lp: the database)")
+  app.add_option("--org", o.org,
+                 "Organization in the path (lp: the database; msgpack: x-arc-database)")
       ->capture_default_str();
   app.add_option(
          "--stream", o.stream,
