@@ -39,7 +39,7 @@ enum class Endpoint : std::uint8_t {
   kOtlpGrpcTraces,
   kInfluxLine,  // InfluxDB line protocol: /write, /api/v2/write, /api/v1/write/line-protocol
   kArcMsgpack,
-  kLoki,        // Loki push: /loki/api/v1/push, /api/{org}/loki/api/v1/push
+  kLoki,  // Loki push: /loki/api/v1/push, /api/{org}/loki/api/v1/push
   kCount
 };
 std::string_view EndpointName(Endpoint e);

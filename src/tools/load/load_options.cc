@@ -15,9 +15,9 @@ Result<Endpoint> ParseEndpoint(std::string_view name) {
   if (name == "msgpack-columnar") return Endpoint::kMsgpackColumnar;
   if (name == "msgpack-rows") return Endpoint::kMsgpackRows;
   if (name == "loki") return Endpoint::kLoki;
-  return Status::InvalidInput(
-      "unknown endpoint '" + std::string(name) +
-      "' (json, multi, bulk, hec, otlp-proto, otlp-json, lp, msgpack-columnar, msgpack-rows, loki)");
+  return Status::InvalidInput("unknown endpoint '" + std::string(name) +
+                              "' (json, multi, bulk, hec, otlp-proto, otlp-json, lp, "
+                              "msgpack-columnar, msgpack-rows, loki)");
 }
 
 Result<Workload> ParseWorkload(std::string_view name) {
