@@ -53,6 +53,14 @@ bool HasHeader(const std::vector<std::string>& headers, std::string_view name) {
   return false;
 }
 
+// Appends a record id, "<run_id>-" and kIdDigits zeros that PatchIds overwrites.
+void AppendId(const std::string& run_id, Body& body) {
+  body.raw += run_id;
+  body.raw += '-';
+  body.id_offsets.push_back(static_cast<std::uint32_t>(body.raw.size()));
+  body.raw.append(kIdDigits, '0');
+}
+
 // Appends `record` (one JSON object, no newline), with the id field first when `run_id` is set.
 void AppendRecord(std::string_view record, const std::string& run_id, Body& body) {
   if (run_id.empty()) {
@@ -60,10 +68,7 @@ void AppendRecord(std::string_view record, const std::string& run_id, Body& body
     return;
   }
   body.raw += "{\"load_id\":\"";
-  body.raw += run_id;
-  body.raw += '-';
-  body.id_offsets.push_back(static_cast<std::uint32_t>(body.raw.size()));
-  body.raw.append(kIdDigits, '0');
+  AppendId(run_id, body);
   body.raw += "\",";
   body.raw += record.substr(1);
 }
@@ -77,10 +82,7 @@ void AppendPoint(std::string_view point, const std::string& run_id, Body& body) 
   const std::size_t measurement_end = point.find_first_of(", ");
   body.raw += point.substr(0, measurement_end);
   body.raw += ",load_id=";
-  body.raw += run_id;
-  body.raw += '-';
-  body.id_offsets.push_back(static_cast<std::uint32_t>(body.raw.size()));
-  body.raw.append(kIdDigits, '0');
+  AppendId(run_id, body);
   body.raw += point.substr(measurement_end);
 }
 
@@ -92,10 +94,7 @@ void AppendLokiEntry(std::string_view record, std::int64_t ms, const std::string
   AppendJsonString(record, body.raw);
   if (!run_id.empty()) {
     body.raw += ",{\"load_id\":\"";
-    body.raw += run_id;
-    body.raw += '-';
-    body.id_offsets.push_back(static_cast<std::uint32_t>(body.raw.size()));
-    body.raw.append(kIdDigits, '0');
+    AppendId(run_id, body);
     body.raw += "\"}";
   }
   body.raw += ']';
