@@ -5,7 +5,6 @@
 // under load: every acknowledged entry is in Parquet exactly once. Every field is read back with
 // DuckDB.
 import assert from 'node:assert/strict';
-import {execFileSync} from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import {test} from 'node:test';
@@ -14,7 +13,7 @@ import {gzipSync} from 'node:zlib';
 import protobuf from 'protobufjs';
 import SnappyJS from 'snappyjs';
 
-import {ingotBinary, killUnderLoad, missingAndDuplicated, post, query, repoRoot,
+import {authFileWithUser, killUnderLoad, missingAndDuplicated, post, query, repoRoot,
         sendNumberedBatches, startServer, streamSource, tempDir} from './helpers.mjs';
 
 const root = protobuf.loadSync(path.join(repoRoot, 'src', 'protocols', 'loki', 'proto',
@@ -134,14 +133,8 @@ test('malformed label strings and bodies are 400 naming them; nothing stored', a
 });
 
 test('credentials are checked for the org: X-Scope-OrgID, or the path', async () => {
-  const dir = tempDir();
-  const user = execFileSync(ingotBinary, ['hash-password', '--email', 'promtail',
-                                          '--orgs', 'team_a'],
-                            {input: 'correct horse battery\n', encoding: 'utf8'});
-  const file = path.join(dir, 'auth.toml');
-  fs.writeFileSync(file, user);
+  const {file, basic} = authFileWithUser('promtail', 'correct horse battery', 'team_a');
   const server = await startServer(['--auth-file', file]);
-  const basic = `Basic ${Buffer.from('promtail:correct horse battery').toString('base64')}`;
   const body = snappyPush([{labels: '{job="a"}', entries: [entry(1700000000000000000n, 'x')]}]);
   try {
     const cases = [
