@@ -10,7 +10,7 @@ step() { printf '\n=== %s\n' "$*" >&2; }
 step "format check"
 git ls-files '*.h' '*.cc' | xargs clang-format --dry-run --Werror
 
-step "layer check (no folder of src/ includes one above it in the data flow)"
+step "layer check (no folder of src/ includes one above it: scripts/check-layers.py)"
 /usr/bin/python3 scripts/check-layers.py
 
 step "build (warnings are errors: INGOT_WERROR is on by default)"

@@ -5,6 +5,7 @@
 
 #include "api/otlp_http.h"
 #include "api/remote_write_http.h"
+#include "common/ascii.h"
 #include "common/json_escape.h"
 #include "http/response.h"
 #include "model/column.h"
@@ -112,6 +113,28 @@ const RequestState& NoState() {
   return state;
 }
 
+// Loki push: 204 when every entry was stored; 400 naming the first failure when some were not
+// (the others are stored, as Loki does).
+http::Response LokiAnswer(const RequestState& state, Clock::time_point) {
+  http::Response r;
+  const std::size_t failed = state.decoded.failed();
+  if (failed == 0) {
+    r.status = 204;
+    r.content_type.clear();
+    return r;
+  }
+  std::string first;
+  for (const auto& s : state.decoded.streams()) {
+    if (s->failed > 0) {
+      first = s->first_error;
+      break;
+    }
+  }
+  return http::ErrorResponse(400, std::to_string(failed) + " of " +
+                                      std::to_string(failed + state.decoded.successful()) +
+                                      " entries not stored (the others are): " + first);
+}
+
 }  // namespace
 
 IngestApi::IngestApi(ingest::IngestFlow& flow) : flow_(flow) {
@@ -201,6 +224,13 @@ IngestApi::IngestApi(ingest::IngestFlow& flow) : flow_(flow) {
       return InfluxErrorResponse(api, refusal);
     };
   }
+  // Loki push: one stream (the `stream-name` header); 204.
+  for (auto [e, id] : {std::pair{&loki_protobuf_, protocols::Protocol::kLokiProtobuf},
+                       std::pair{&loki_json_, protocols::Protocol::kLokiJson}}) {
+    e->spec = {.endpoint = Endpoint::kLoki, .protocol = protocol(id)};
+    e->answer = LokiAnswer;
+    e->error = DefaultError;
+  }
 }
 
 Status IngestApi::Register(http::Router& router) {
@@ -280,6 +310,14 @@ Status IngestApi::Register(http::Router& router) {
       "POST", "/api/{org}/prometheus/api/v1/write",
       [this](ExchangePtr e) { IngestRemoteWrite(e, e->request().param("org")); },
       CredentialsFirst(remote_write, "org")));
+  INGOT_RETURN_IF_ERROR(router.Add(
+      "POST", "/loki/api/v1/push",
+      [this](ExchangePtr e) { IngestLoki(e, LokiOrgOf(e->request(), "")); },
+      LokiCredentialsFirst("")));
+  INGOT_RETURN_IF_ERROR(router.Add(
+      "POST", "/api/{org}/loki/api/v1/push",
+      [this](ExchangePtr e) { IngestLoki(e, e->request().param("org")); },
+      LokiCredentialsFirst("org")));
   return Status::Ok();
 }
 
@@ -321,6 +359,31 @@ http::PreBodyCheck IngestApi::InfluxCredentialsFirst(InfluxApi api) {
     if (!denied) return std::nullopt;
     return InfluxErrorResponse(api, *denied);
   };
+}
+
+std::string_view IngestApi::LokiOrgOf(const http::Request& head, std::string_view org_param) {
+  if (!org_param.empty()) return head.param(org_param);
+  const std::string_view tenant = head.header("X-Scope-OrgID");
+  return tenant.empty() ? "default" : tenant;
+}
+
+http::PreBodyCheck IngestApi::LokiCredentialsFirst(std::string_view org_param) {
+  return [this, org_param](const http::Request& head) -> std::optional<http::Response> {
+    std::optional<Refusal> denied =
+        flow_.CheckCredentials(head.header("Authorization"), LokiOrgOf(head, org_param), false);
+    if (!denied) return std::nullopt;
+    return ErrorFor(*denied);
+  };
+}
+
+void IngestApi::IngestLoki(const ExchangePtr& exchange, std::string_view org) {
+  const http::Request& request = exchange->request();
+  const std::string_view content_type = request.header("Content-Type");
+  const std::string_view media = TrimWhitespace(content_type.substr(0, content_type.find(';')));
+  const bool json = EqualsIgnoreCase(media, loki_json_.spec.protocol->content_types[0]);
+  std::string_view stream = request.header("stream-name");
+  if (stream.empty()) stream = "default";
+  Ingest(exchange, json ? loki_json_ : loki_protobuf_, org, stream);
 }
 
 void IngestApi::IngestInflux(const ExchangePtr& exchange, InfluxApi api) {

@@ -15,6 +15,8 @@
 //   POST /api/v1/write/msgpack           Arc MessagePack, org from x-arc-database ("default")
 //   POST /api/v1/write                   Prometheus remote_write, org "default"
 //   (remote_write_http.h) POST /api/{org}/prometheus/api/v1/write
+//   POST /loki/api/v1/push               Loki push, org from X-Scope-OrgID ("default")
+//   POST /api/{org}/loki/api/v1/push
 #pragma once
 
 #include <array>
@@ -61,6 +63,9 @@ class IngestApi {
   // Line protocol: the database from the query or header (InfluxDatabase), credentials also from
   // the `u`/`p` query parameters (InfluxAuthorization).
   http::PreBodyCheck InfluxCredentialsFirst(InfluxApi api);
+  // Loki: the org from path parameter `org_param`, else the X-Scope-OrgID header (LokiOrgOf).
+  http::PreBodyCheck LokiCredentialsFirst(std::string_view org_param);
+  static std::string_view LokiOrgOf(const http::Request& head, std::string_view org_param);
   // The org a request names: path parameter `org_param`, "default" when there is none.
   static std::string_view OrgOf(const http::Request& head, std::string_view org_param);
 
@@ -75,6 +80,9 @@ class IngestApi {
   // Line protocol: 400 without a database or with an unknown precision, which goes to the WAL
   // record as its variant; a stream per measurement.
   void IngestInflux(const http::ExchangePtr& exchange, InfluxApi api);
+  // Loki push: protobuf (snappy) unless the Content-Type is application/json; the stream from
+  // the `stream-name` header.
+  void IngestLoki(const http::ExchangePtr& exchange, std::string_view org);
 
   // Prometheus remote_write: picks the message (1.0 or 2.0) from the Content-Type (415 for any
   // other) and the stream from the `stream-name` header ("prometheus" when absent).
@@ -88,6 +96,7 @@ class IngestApi {
   std::array<std::array<HttpEndpoint, 2>, 3> otlp_;
   // [InfluxApi]: they differ in their error shape.
   std::array<HttpEndpoint, 3> influx_;
+  HttpEndpoint loki_protobuf_, loki_json_;
 };
 
 }  // namespace ingot::api

@@ -3,6 +3,7 @@
 #include "api/ingest_api.h"
 
 #include <gtest/gtest.h>
+#include <snappy.h>
 
 #include <chrono>
 #include <memory>
@@ -91,6 +92,8 @@ TEST_F(IngestApiFrontDoorTest, CredentialsAreCheckedBeforeTheBodyIsRead) {
       {"/api/acme/v1/metrics", R"("code":16)"},
       {"/api/v1/write", R"({"code":401,)"},
       {"/api/acme/prometheus/api/v1/write", R"({"code":401,)"},
+      {"/loki/api/v1/push", R"({"code":401,)"},
+      {"/api/acme/loki/api/v1/push", R"({"code":401,)"},
   };
   // Each announces 12 MiB (all of them together: far more than the 16 MiB budget) and never sends
   // it: each is answered at once, nothing is charged, and each refusal is counted once.
@@ -135,6 +138,27 @@ TEST_F(IngestApiFrontDoorTest, RequestsThatCanNeverFitNextToTheirBodyAre413) {
   ndjson.resize(ndjson.rfind('\n', 4 << 20) + 1);  // 4 MiB of whole lines: 12 MiB in all
   r = c.Post(base_ + "/api/acme/s/_multi", ndjson, {basic_});
   EXPECT_EQ(r.status, 200) << r.body;
+}
+
+// A snappy body is charged for what it uncompresses to (its preamble says how much): 6 MiB of
+// lines that compress to a few hundred KiB can never fit the 16 MiB budget (413); while the budget
+// is full, a small one is 503 + Retry-After.
+TEST_F(IngestApiFrontDoorTest, SnappyBodiesAreChargedUncompressed) {
+  std::string lines;
+  while (lines.size() < (6 << 20)) lines += "level=info msg=\"the same line again\" ";
+  const std::string json = R"({"streams":[{"stream":{"a":"b"},"values":[["1","x"]]}]})";
+  std::string compressed;
+  snappy::Compress(lines.data(), lines.size(), &compressed);
+  ASSERT_LT(compressed.size(), 1u << 20);
+  CurlClient c;
+  auto r = c.Post(base_ + "/loki/api/v1/push", compressed, {basic_});
+  EXPECT_EQ(r.status, 413) << r.body;
+  const std::uint64_t fill = budget_.limit() - budget_.used() - 4096;
+  ASSERT_TRUE(budget_.TryCharge(fill));
+  r = c.Post(base_ + "/loki/api/v1/push", json, {basic_, "Content-Type: application/json"});
+  EXPECT_EQ(r.status, 503) << r.body;
+  EXPECT_NE(r.headers.find("Retry-After: 1"), std::string::npos) << r.headers;
+  budget_.Release(fill);
 }
 
 }  // namespace

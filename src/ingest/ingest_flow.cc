@@ -13,11 +13,14 @@ namespace {
 // its columns (values, offsets, definition bytes: at most about twice the input for log-like
 // data, more for binary formats: ProtocolSpec::column_bytes_per_body_byte), plus, for bodies
 // simdjson parses as one document, the parser's index of the document (about four bytes per input
-// byte).
-std::uint64_t DecodeEstimate(const EndpointSpec& spec, std::size_t body_bytes) {
-  const std::uint64_t body = body_bytes;
+// byte); for bodies uncompressed before they are read (Loki's snappy protobuf), the uncompressed
+// bytes three times: the buffer they are uncompressed into, and the columns made from them.
+std::uint64_t DecodeEstimate(const EndpointSpec& spec, std::string_view body_text) {
+  const std::uint64_t body = body_text.size();
+  const std::uint64_t uncompressed =
+      spec.protocol->uncompressed_bytes ? spec.protocol->uncompressed_bytes(body_text) : 0;
   return (spec.protocol->column_bytes_per_body_byte + spec.transport_body_copies) * body + 4096 +
-         5 * std::min(body, spec.protocol->document_index_cap);
+         5 * std::min(body, spec.protocol->document_index_cap) + 3 * uncompressed;
 }
 
 Refusal Busy(std::string message) { return Refusal{503, std::move(message), {}}; }
@@ -71,7 +74,7 @@ std::optional<Refusal> IngestFlow::CheckCredentials(std::string_view authorizati
   return Refusal{d.status, std::move(d.message), d.failure};
 }
 
-Ingester* IngestFlow::Admit(const EndpointSpec& spec, std::size_t body_bytes,
+Ingester* IngestFlow::Admit(const EndpointSpec& spec, std::string_view body,
                             std::uint64_t held_bytes, BudgetCharge& charge, Refusal& refusal) {
   Ingester* ingester = ingester_.load();
   if (ingester == nullptr) {
@@ -85,7 +88,7 @@ Ingester* IngestFlow::Admit(const EndpointSpec& spec, std::size_t body_bytes,
     return nullptr;
   }
   if (MemoryBudget* budget = options_.memory_budget) {
-    const std::uint64_t need = DecodeEstimate(spec, body_bytes);
+    const std::uint64_t need = DecodeEstimate(spec, body);
     // Next to the body buffers already charged, a request that cannot fit even an empty budget
     // never will: 413, so that the client stops instead of retrying a 503 forever.
     if (need > budget->limit() - std::min(held_bytes, budget->limit())) {
@@ -159,7 +162,7 @@ void IngestFlow::Run(const EndpointSpec& spec, std::shared_ptr<IngestCall> call,
   state.header.stream = std::move(*stream_name);
   // Credentials were checked by the transport, before the body was read (CheckCredentials).
   Refusal refusal;
-  Ingester* ingester = Admit(spec, body.size(), held_bytes, state.charge, refusal);
+  Ingester* ingester = Admit(spec, body, held_bytes, state.charge, refusal);
   if (ingester == nullptr) {
     call->Refuse(refusal);
     return;

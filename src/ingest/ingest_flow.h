@@ -195,7 +195,7 @@ class IngestFlow {
   // Admission, before the body is decoded: the ingester, or null with `refusal` set (503 while
   // starting, under disk or memory pressure; 413 if it can never fit). On success `charge` holds
   // the request's claim on the memory budget.
-  Ingester* Admit(const EndpointSpec& spec, std::size_t body_bytes, std::uint64_t held_bytes,
+  Ingester* Admit(const EndpointSpec& spec, std::string_view body, std::uint64_t held_bytes,
                   BudgetCharge& charge, Refusal& refusal);
   // The refusal for a commit that failed (503 when retrying may help).
   Refusal CommitFailure(const Status& st);

@@ -1,6 +1,8 @@
 #include "ingest/ingest_metrics.h"
 
+#include <algorithm>
 #include <functional>
+#include <vector>
 
 namespace ingot::ingest {
 
@@ -28,6 +30,7 @@ std::string_view EndpointName(Endpoint e) {
     case Endpoint::kInfluxLine: return "influx_line";
     case Endpoint::kArcMsgpack: return "arc_msgpack";
     case Endpoint::kPromRemoteWrite: return "prom_remote_write";
+    case Endpoint::kLoki: return "loki";
     case Endpoint::kCount: break;
   }
   return "?";
@@ -98,20 +101,34 @@ void IngestMetrics::RenderMetrics(std::string& out) const {
        "streams is split by their record counts.",
        &Counters::bytes},
   };
+  // The series in label order (org, stream, endpoint), not in the shards' hash order, so that
+  // /metrics lists them the same way whatever order the requests came in. Series are never
+  // removed, so their counters outlive the shard locks.
+  struct Row {
+    std::string labels;
+    const Counters* counters;
+  };
+  std::vector<Row> rows;
+  rows.reserve(series_count_.load(std::memory_order_relaxed));
+  for (const Shard& shard : shards_) {
+    std::lock_guard lock(shard.mu);
+    for (const auto& [key, counters] : shard.series) {
+      const std::size_t a = key.find('\0');
+      const std::size_t b = key.find('\0', a + 1);
+      rows.push_back(
+          {prometheus::Label("org", std::string_view(key).substr(a + 1, b - a - 1)) + "," +
+               prometheus::Label("stream", std::string_view(key).substr(b + 1)) + "," +
+               prometheus::Label("endpoint", EndpointName(static_cast<Endpoint>(key[0] - '0'))),
+           counters.get()});
+    }
+  }
+  std::sort(rows.begin(), rows.end(),
+            [](const Row& x, const Row& y) { return x.labels < y.labels; });
   for (const Family& family : kFamilies) {
     prometheus::Help(out, family.name, "counter", family.help);
-    for (const Shard& shard : shards_) {
-      std::lock_guard lock(shard.mu);
-      for (const auto& [key, counters] : shard.series) {
-        const std::size_t a = key.find('\0');
-        const std::size_t b = key.find('\0', a + 1);
-        const std::string labels =
-            prometheus::Label("org", std::string_view(key).substr(a + 1, b - a - 1)) + "," +
-            prometheus::Label("stream", std::string_view(key).substr(b + 1)) + "," +
-            prometheus::Label("endpoint", EndpointName(static_cast<Endpoint>(key[0] - '0')));
-        prometheus::Sample(out, family.name, labels,
-                           static_cast<double>(((*counters).*family.field).load()));
-      }
+    for (const Row& row : rows) {
+      prometheus::Sample(out, family.name, row.labels,
+                         static_cast<double>((row.counters->*family.field).load()));
     }
     for (std::size_t e = 0; e < other_.size(); ++e) {
       const std::uint64_t records = other_[e].records.load() + other_[e].failed.load();

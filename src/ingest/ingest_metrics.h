@@ -40,6 +40,7 @@ enum class Endpoint : std::uint8_t {
   kInfluxLine,  // InfluxDB line protocol: /write, /api/v2/write, /api/v1/write/line-protocol
   kArcMsgpack,
   kPromRemoteWrite,  // 1.0 and 2.0, both paths
+  kLoki,             // Loki push: /loki/api/v1/push, /api/{org}/loki/api/v1/push
   kCount
 };
 std::string_view EndpointName(Endpoint e);

@@ -9,6 +9,7 @@
 // Each registered protocol needs a sample here; a protocol added to the registry without one fails
 // EveryRegisteredProtocolHasASample.
 #include <gtest/gtest.h>
+#include <snappy.h>
 
 #include <algorithm>
 #include <chrono>
@@ -26,6 +27,7 @@
 #include "ingest/ingest_flow.h"
 #include "ingest/ingester.h"
 #include "ingest/request_record.h"
+#include "loki_push.pb.h"
 #include "memtable/memtable.h"
 #include "model/timestamp.h"
 #include "opentelemetry/proto/collector/logs/v1/logs_service.pb.h"
@@ -119,6 +121,35 @@ std::string OtlpTraces() {
   old->set_name("old");
   old->set_start_time_unix_nano(k1970Ns);
   return request.SerializeAsString();
+}
+
+// Loki push: two streams (labels with escapes), structured metadata, an entry from 1970.
+logproto::PushRequest LokiPush() {
+  logproto::PushRequest request;
+  auto* api = request.add_streams();
+  api->set_labels(R"({app="api", path="C:\\logs \"x\""})");
+  auto* e = api->add_entries();
+  e->mutable_timestamp()->set_seconds(model::NowMicros() / 1'000'000 - 60);
+  e->mutable_timestamp()->set_nanos(123'456'789);
+  e->set_line("GET /health 200");
+  auto* meta = e->add_structured_metadata();
+  meta->set_name("trace_id");
+  meta->set_value("abc");
+  auto* old = api->add_entries();
+  old->mutable_timestamp()->set_seconds(5);
+  old->set_line("old");
+  auto* worker = request.add_streams();
+  worker->set_labels(R"({app="worker"})");
+  worker->add_entries()->set_line("worker line");
+  worker->mutable_entries(0)->mutable_timestamp()->set_seconds(model::NowMicros() / 1'000'000);
+  return request;
+}
+
+std::string LokiProtobuf() {
+  const std::string message = LokiPush().SerializeAsString();
+  std::string body;
+  snappy::Compress(message.data(), message.size(), &body);
+  return body;
 }
 
 // A record of twenty fields, over IngestFlowOptions::max_fields below: it fails by itself.
@@ -266,6 +297,14 @@ std::map<Protocol, Sample> Samples() {
   samples[Protocol::kArcMsgpack] = {ArcMsgpack(), ""};
   samples[Protocol::kPromRemoteWrite] = {PromRemoteWrite(false), "prometheus"};
   samples[Protocol::kPromRemoteWriteV2] = {PromRemoteWrite(true), "prometheus"};
+  samples[Protocol::kLokiProtobuf] = {LokiProtobuf(), "app"};
+  const std::string now_ns = std::to_string(model::NowMicros() * 1000 - 60'000'000'123);
+  samples[Protocol::kLokiJson] = {
+      R"({"streams":[{"stream":{"app":"api","q":"say \"hi\""},"values":[[")" + now_ns +
+          R"(","line one",{"trace_id":"abc","user":"u1"}],["5000000000","1970"]]},)"
+          R"({"values":[[")" +
+          now_ns + R"(","two"]],"stream":{"app":"worker"}}]})",
+      "app"};
   return samples;
 }
 

@@ -18,6 +18,7 @@ constexpr std::uint64_t kWholeBody = std::numeric_limits<std::uint64_t>::max();
 constexpr std::array<std::string_view, 2> kProtobufTypes = {"application/x-protobuf",
                                                             "application/protobuf"};
 constexpr std::array<std::string_view, 2> kJsonTypes = {"application/json", {}};
+constexpr std::array<std::string_view, 2> kLokiProtobufTypes = {"application/x-protobuf", {}};
 
 Status DecodeJsonArray(std::string_view body, std::string_view stream, std::uint8_t,
                        Decoded& decoded, DecodeOutcome&) {
@@ -70,6 +71,17 @@ Status DecodeInfluxLine(std::string_view body, std::string_view, std::uint8_t va
   }
   return influx::DecodeLineProtocol(body, static_cast<influx::Precision>(variant), decoded,
                                     outcome.influx);
+}
+
+// Loki push: one stream (the request's); the WAL keeps the protobuf body snappy-compressed, as
+// received, and replay uncompresses it again.
+Status DecodeLokiProtobuf(std::string_view body, std::string_view stream, std::uint8_t,
+                          Decoded& decoded, DecodeOutcome&) {
+  return loki::DecodeProtobuf(body, decoded.Stream(stream));
+}
+Status DecodeLokiJson(std::string_view body, std::string_view stream, std::uint8_t,
+                      Decoded& decoded, DecodeOutcome&) {
+  return loki::DecodeJson(body, decoded.Stream(stream));
 }
 
 // One OTLP protocol: protobuf is read in place, JSON is one document simdjson indexes whole; one
@@ -168,6 +180,21 @@ constexpr ProtocolSpec kProtocols[] = {
      .endpoint = "POST /api/{org}/prometheus/api/v1/write, "
                  "Content-Type: application/x-protobuf;proto=io.prometheus.write.v2.Request, "
                  "stream-name: {stream} (the body without Content-Encoding: snappy)"},
+    // Loki push: one stream (`stream-name`), type logs.
+    {.id = Protocol::kLokiProtobuf,
+     .name = "loki_protobuf",
+     .decode = DecodeLokiProtobuf,
+     .uncompressed_bytes = loki::UncompressedBytes,
+     .content_types = kLokiProtobufTypes,
+     .endpoint = "POST /api/{org}/loki/api/v1/push, Content-Type: application/x-protobuf, "
+                 "stream-name: {stream}"},
+    {.id = Protocol::kLokiJson,
+     .name = "loki_json",
+     .decode = DecodeLokiJson,
+     .document_index_cap = kWholeBody,
+     .content_types = kJsonTypes,
+     .endpoint = "POST /api/{org}/loki/api/v1/push, Content-Type: application/json, "
+                 "stream-name: {stream}"},
 };
 
 // Ids are what WAL records hold: unique, in range, never kAbort.

@@ -17,6 +17,7 @@
 #include "protocols/influx/line_protocol.h"
 #include "protocols/json/bulk.h"
 #include "protocols/json/hec.h"
+#include "protocols/loki/loki.h"
 #include "protocols/otlp/otlp.h"
 #include "protocols/prometheus/remote_write.h"
 
@@ -44,8 +45,10 @@ enum class Protocol : std::uint8_t {
   // (prometheus.WriteRequest) and 2.0 (io.prometheus.write.v2.Request).
   kPromRemoteWrite = 14,
   kPromRemoteWriteV2 = 15,
+  kLokiProtobuf = 16,  // Loki push, snappy-compressed logproto.PushRequest (kept compressed)
+  kLokiJson = 17,      // Loki push, JSON
 };
-inline constexpr std::uint8_t kMaxProtocol = 15;
+inline constexpr std::uint8_t kMaxProtocol = 17;
 
 // What some decoders report besides rows; each protocol's answer is made from its part.
 struct DecodeOutcome {
@@ -87,9 +90,14 @@ struct ProtocolSpec {
   // text formats; a binary one can pack an 8-byte value and its row's 8-byte `_timestamp` in one
   // byte.
   std::uint32_t column_bytes_per_body_byte = 2;
+  // For bodies the decoder uncompresses before reading them (Loki's snappy protobuf): the bytes
+  // the body says it uncompresses to, read from its header, charged with the memory estimate.
+  // Null: the body is read as it is.
+  std::uint64_t (*uncompressed_bytes)(std::string_view body) = nullptr;
   // OTLP: the export and encoding; the Content-Types (media types, compared case-insensitively)
-  // that name the encoding, the first the one answers carry. Other protocols take any
-  // Content-Type.
+  // that name the encoding, the first the one answers carry. Loki: the Content-Type of the body
+  // form (a push that is not application/json is protobuf, as for Loki). Other protocols take
+  // any Content-Type.
   std::optional<OtlpBody> otlp{};
   std::array<std::string_view, 2> content_types{};
   // How the request is sent to ingot, for people re-sending a quarantined one:

@@ -21,8 +21,12 @@ TEST(Registry, EveryEntryIsComplete) {
     EXPECT_TRUE(p.endpoint.starts_with("POST /api/")) << p.endpoint;
     EXPECT_NE(p.endpoint.find("{org}"), std::string_view::npos) << p.endpoint;
     EXPECT_EQ(FindProtocol(p.id), &p);
-    // OTLP bodies say their encoding by Content-Type; the others take any.
-    EXPECT_EQ(p.otlp.has_value(), !p.content_types[0].empty());
+    // OTLP and Loki bodies say their encoding by Content-Type; the others take any.
+    const bool by_content_type =
+        p.otlp.has_value() || p.id == Protocol::kLokiProtobuf || p.id == Protocol::kLokiJson;
+    EXPECT_EQ(by_content_type, !p.content_types[0].empty());
+    // Only a body that is uncompressed before it is read says how large it gets.
+    EXPECT_EQ(p.uncompressed_bytes != nullptr, p.id == Protocol::kLokiProtobuf);
   }
   EXPECT_EQ(FindProtocol(Protocol::kAbort), nullptr);
   EXPECT_EQ(FindProtocol(static_cast<Protocol>(0)), nullptr);
@@ -46,7 +50,26 @@ TEST(Registry, WalIdsAreStable) {
   EXPECT_EQ(static_cast<int>(Protocol::kInfluxLine), 13);
   EXPECT_EQ(static_cast<int>(Protocol::kPromRemoteWrite), 14);
   EXPECT_EQ(static_cast<int>(Protocol::kPromRemoteWriteV2), 15);
-  EXPECT_EQ(Protocols().size(), 14u);
+  EXPECT_EQ(static_cast<int>(Protocol::kLokiProtobuf), 16);
+  EXPECT_EQ(static_cast<int>(Protocol::kLokiJson), 17);
+  EXPECT_EQ(Protocols().size(), 16u);
+}
+
+// Loki push: logs in the request's stream; the protobuf body's memory estimate counts what it
+// uncompresses to.
+TEST(Registry, LokiPush) {
+  for (Protocol id : {Protocol::kLokiProtobuf, Protocol::kLokiJson}) {
+    const ProtocolSpec* p = FindProtocol(id);
+    ASSERT_NE(p, nullptr);
+    EXPECT_EQ(p->type, model::StreamType::kLogs);
+    EXPECT_FALSE(p->streams_in_body);
+  }
+  EXPECT_EQ(FindProtocol(Protocol::kLokiProtobuf)->content_types[0], "application/x-protobuf");
+  EXPECT_EQ(FindProtocol(Protocol::kLokiJson)->content_types[0], "application/json");
+  EXPECT_EQ(FindProtocol(Protocol::kLokiJson)->document_index_cap, UINT64_MAX);
+  // Snappy's preamble: the uncompressed length as a varint (300), for a body that can hold it.
+  const std::string body = "\xac\x02" + std::string(18, 'x');
+  EXPECT_EQ(FindProtocol(Protocol::kLokiProtobuf)->uncompressed_bytes(body), 300u);
 }
 
 // Line protocol: metrics, a stream per measurement, the precision as the record's variant.

@@ -22,7 +22,7 @@ export async function query(sql) {
   }
 }
 
-import { spawn } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
 import { setTimeout as sleep } from 'node:timers/promises';
 import fs from 'node:fs';
 import os from 'node:os';
@@ -32,6 +32,16 @@ export const ingotBinary = path.join(buildDir, 'ingot');
 // A fresh temporary directory, removed by the returned cleanup function.
 export function tempDir(prefix = 'ingot-e2e-') {
   return fs.mkdtempSync(path.join(os.tmpdir(), prefix));
+}
+
+// An auth file (in a fresh directory) with one user, `email` with `password`, who may write to
+// `orgs` (comma-separated, as stored); returns its path and the user's Basic Authorization value.
+export function authFileWithUser(email, password, orgs) {
+  const user = execFileSync(ingotBinary, ['hash-password', '--email', email, '--orgs', orgs],
+                            { input: `${password}\n`, encoding: 'utf8' });
+  const file = path.join(tempDir(), 'auth.toml');
+  fs.writeFileSync(file, user);
+  return { file, basic: `Basic ${Buffer.from(`${email}:${password}`).toString('base64')}` };
 }
 
 // Starts `ingot serve` on free ports (HTTP and OTLP/gRPC) with a fresh data directory. Resolves

@@ -12,8 +12,8 @@ import {fileURLToPath} from 'node:url';
 
 import {InfluxDB, Point} from '@influxdata/influxdb-client';
 
-import {ingotBinary, killUnderLoad, missingAndDuplicated, post, query, startServer, streamSource,
-        tempDir} from './helpers.mjs';
+import {authFileWithUser, killUnderLoad, missingAndDuplicated, post, query, startServer,
+        streamSource, tempDir} from './helpers.mjs';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 
@@ -175,14 +175,8 @@ test('a body over --max-body-size is 413, nothing stored', async () => {
 });
 
 test('credentials: u/p query parameters, Basic, scoped to the database', async () => {
-  const dir = tempDir();
-  const user = execFileSync(ingotBinary, ['hash-password', '--email', 'telegraf',
-                                          '--orgs', 'metrics'],
-                            {input: 'correct horse battery\n', encoding: 'utf8'});
-  const file = path.join(dir, 'auth.toml');
-  fs.writeFileSync(file, user);
+  const {file, basic} = authFileWithUser('telegraf', 'correct horse battery', 'metrics');
   const server = await startServer(['--auth-file', file]);
-  const basic = `Basic ${Buffer.from('telegraf:correct horse battery').toString('base64')}`;
   try {
     const cases = [
       ['/write?db=metrics', {}, 401],

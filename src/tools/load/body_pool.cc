@@ -40,6 +40,10 @@ std::string_view ContentType(Endpoint e) {
 }
 
 bool IsOtlp(Endpoint e) { return e == Endpoint::kOtlpProto || e == Endpoint::kOtlpJson; }
+// Endpoints whose stream is the stream-name header.
+bool StreamInHeader(Endpoint e) {
+  return IsOtlp(e) || e == Endpoint::kPromRw || e == Endpoint::kLoki;
+}
 
 bool HasHeader(const std::vector<std::string>& headers, std::string_view name) {
   for (const std::string& h : headers) {
@@ -53,6 +57,14 @@ bool HasHeader(const std::vector<std::string>& headers, std::string_view name) {
   return false;
 }
 
+// Appends a record id, "<run_id>-" and kIdDigits zeros that PatchIds overwrites.
+void AppendId(const std::string& run_id, Body& body) {
+  body.raw += run_id;
+  body.raw += '-';
+  body.id_offsets.push_back(static_cast<std::uint32_t>(body.raw.size()));
+  body.raw.append(kIdDigits, '0');
+}
+
 // Appends `record` (one JSON object, no newline), with the id field first when `run_id` is set.
 void AppendRecord(std::string_view record, const std::string& run_id, Body& body) {
   if (run_id.empty()) {
@@ -60,10 +72,7 @@ void AppendRecord(std::string_view record, const std::string& run_id, Body& body
     return;
   }
   body.raw += "{\"load_id\":\"";
-  body.raw += run_id;
-  body.raw += '-';
-  body.id_offsets.push_back(static_cast<std::uint32_t>(body.raw.size()));
-  body.raw.append(kIdDigits, '0');
+  AppendId(run_id, body);
   body.raw += "\",";
   body.raw += record.substr(1);
 }
@@ -77,11 +86,22 @@ void AppendPoint(std::string_view point, const std::string& run_id, Body& body) 
   const std::size_t measurement_end = point.find_first_of(", ");
   body.raw += point.substr(0, measurement_end);
   body.raw += ",load_id=";
-  body.raw += run_id;
-  body.raw += '-';
-  body.id_offsets.push_back(static_cast<std::uint32_t>(body.raw.size()));
-  body.raw.append(kIdDigits, '0');
+  AppendId(run_id, body);
   body.raw += point.substr(measurement_end);
+}
+
+// Appends a Loki entry: ["<ns>", record as a JSON string], with {"load_id":...} as its structured
+// metadata when `run_id` is set.
+void AppendLokiEntry(std::string_view record, std::int64_t ms, const std::string& run_id,
+                     bool comma, Body& body) {
+  fmt::format_to(std::back_inserter(body.raw), "{}[\"{}000000\",", comma ? "," : "", ms);
+  AppendJsonString(record, body.raw);
+  if (!run_id.empty()) {
+    body.raw += ",{\"load_id\":\"";
+    AppendId(run_id, body);
+    body.raw += "\"}";
+  }
+  body.raw += ']';
 }
 
 }  // namespace
@@ -110,6 +130,7 @@ std::string RequestPath(const LoadOptions& o, const Target& target) {
     case Endpoint::kMsgpackColumnar:
     case Endpoint::kMsgpackRows: break;  // returned above
     case Endpoint::kPromRw: path += "/prometheus/api/v1/write"; break;
+    case Endpoint::kLoki: path += "/loki/api/v1/push"; break;
   }
   return path;
 }
@@ -132,8 +153,7 @@ Result<BodyPool> BodyPool::Build(const LoadOptions& o, const Target& target,
     prefix += ContentType(o.endpoint);
     prefix += "\r\n";
   }
-  if ((IsOtlp(o.endpoint) || o.endpoint == Endpoint::kPromRw) &&
-      !HasHeader(o.headers, "stream-name")) {
+  if (StreamInHeader(o.endpoint) && !HasHeader(o.headers, "stream-name")) {
     prefix += "stream-name: " + o.stream + "\r\n";
   }
   if (IsMsgpack(o.endpoint) && !HasHeader(o.headers, "x-arc-database")) {
@@ -177,6 +197,9 @@ Result<BodyPool> BodyPool::Build(const LoadOptions& o, const Target& target,
       if (!run_id.empty()) body.id_offsets.reserve(records_per_request);
       if (o.endpoint == Endpoint::kJson) body.raw += '[';
       if (arc != nullptr) arc->Append(records_per_request, body.raw);
+      if (o.endpoint == Endpoint::kLoki) {
+        body.raw += R"({"streams":[{"stream":{"job":"ingot-load"},"values":[)";
+      }
       for (std::uint32_t i = 0; arc == nullptr && i < records_per_request; ++i) {
         record.clear();
         source->Append(record);
@@ -211,12 +234,16 @@ Result<BodyPool> BodyPool::Build(const LoadOptions& o, const Target& target,
             AppendPoint(record, run_id, body);
             body.raw += '\n';
             break;
+          case Endpoint::kLoki:
+            AppendLokiEntry(record, source->timestamp_ms(), run_id, i > 0, body);
+            break;
           case Endpoint::kMsgpackColumnar:
           case Endpoint::kMsgpackRows: break;  // the whole body at once, above
           case Endpoint::kPromRw: INGOT_RETURN_IF_ERROR(prom_rw->Add(record)); break;
         }
       }
       if (o.endpoint == Endpoint::kJson) body.raw += ']';
+      if (o.endpoint == Endpoint::kLoki) body.raw += "]}]}";
       if (otlp != nullptr) otlp->Finish(body.raw, body.id_offsets);
       if (prom_rw != nullptr) prom_rw->Finish(body.raw, body.id_offsets);
       record_hint = body.raw.size() / records_per_request + 16;

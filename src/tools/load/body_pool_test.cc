@@ -99,6 +99,7 @@ std::vector<std::string> Records(Endpoint endpoint, const std::string& raw) {
       ADD_FAILURE() << "MessagePack bodies are checked by arc_body_test";
       break;
     case Endpoint::kPromRw: ADD_FAILURE() << "remote_write bodies: prom_rw_body_test"; break;
+    case Endpoint::kLoki: ADD_FAILURE() << "Loki is checked by LokiPushesWithIds"; break;
   }
   return records;
 }
@@ -250,6 +251,50 @@ TEST(BodyPool, LineProtocolPointsWithIds) {
   ASSERT_TRUE(plain.ok());
   EXPECT_TRUE(plain->body(0).raw.starts_with("cpu,host=web-")) << plain->body(0).raw;
   EXPECT_EQ(ParseEndpoint("lp").value(), Endpoint::kLp);
+}
+
+// Loki: the JSON push form to /api/{org}/loki/api/v1/push, one stream, each record's JSON text an
+// entry's line at the record's time, ids in the entries' structured metadata.
+TEST(BodyPool, LokiPushesWithIds) {
+  LoadOptions o = Options(Endpoint::kLoki);
+  o.org = "acme";
+  o.bodies = 2;
+  auto pool = BodyPool::Build(o, LocalTarget(), 30, "run7");
+  ASSERT_TRUE(pool.ok());
+  Body& b = pool->body(1);
+  EXPECT_TRUE(b.head.starts_with("POST /api/acme/loki/api/v1/push HTTP/1.1\r\n")) << b.head;
+  EXPECT_NE(b.head.find("\r\nContent-Type: application/json\r\n"), std::string::npos);
+  EXPECT_NE(b.head.find("\r\nstream-name: app\r\n"), std::string::npos);
+  PatchIds(b, 30);
+  simdjson::dom::parser parser;
+  simdjson::dom::element push = Parse(parser, b.raw);
+  simdjson::dom::array streams, values;
+  ASSERT_EQ(push["streams"].get(streams), simdjson::SUCCESS);
+  ASSERT_EQ(streams.size(), 1u);
+  std::string_view job;
+  EXPECT_EQ(streams.at(0)["stream"]["job"].get(job), simdjson::SUCCESS);
+  EXPECT_EQ(job, "ingot-load");
+  ASSERT_EQ(streams.at(0)["values"].get(values), simdjson::SUCCESS);
+  ASSERT_EQ(values.size(), 30u);
+  std::size_t i = 0;
+  for (simdjson::dom::element entry : values) {
+    std::string_view ns, line, id;
+    ASSERT_EQ(entry.at(0).get(ns), simdjson::SUCCESS);
+    ASSERT_EQ(entry.at(1).get(line), simdjson::SUCCESS);
+    ASSERT_EQ(entry.at(2)["load_id"].get(id), simdjson::SUCCESS);
+    const std::string want = std::to_string(30 + i++);
+    EXPECT_EQ(id, "run7-" + std::string(12 - want.size(), '0') + want);
+    // The line is the record, whose time the entry carries.
+    simdjson::dom::parser record_parser;
+    std::int64_t ts_ms = 0;
+    EXPECT_EQ(Parse(record_parser, line)["timestamp"].get(ts_ms), simdjson::SUCCESS) << line;
+    EXPECT_EQ(ns, std::to_string(ts_ms) + "000000");
+  }
+  EXPECT_FALSE(internal::ReportsRejectedRecords(Endpoint::kLoki, ""));
+  auto plain = BodyPool::Build(o, LocalTarget(), 2, "");
+  ASSERT_TRUE(plain.ok());
+  EXPECT_EQ(plain->body(0).raw.find("load_id"), std::string::npos) << plain->body(0).raw;
+  EXPECT_EQ(ParseEndpoint("loki").value(), Endpoint::kLoki);
 }
 
 TEST(BodyPool, IdsWithGzipAreCompressedPerRequest) {

@@ -15,9 +15,10 @@ Result<Endpoint> ParseEndpoint(std::string_view name) {
   if (name == "msgpack-columnar") return Endpoint::kMsgpackColumnar;
   if (name == "msgpack-rows") return Endpoint::kMsgpackRows;
   if (name == "prom-rw") return Endpoint::kPromRw;
+  if (name == "loki") return Endpoint::kLoki;
   return Status::InvalidInput("unknown endpoint '" + std::string(name) +
                               "' (json, multi, bulk, hec, otlp-proto, otlp-json, lp, "
-                              "msgpack-columnar, msgpack-rows, prom-rw)");
+                              "msgpack-columnar, msgpack-rows, prom-rw, loki)");
 }
 
 Result<Workload> ParseWorkload(std::string_view name) {
@@ -41,6 +42,7 @@ std::string_view EndpointName(Endpoint e) {
     case Endpoint::kMsgpackColumnar: return "msgpack-columnar";
     case Endpoint::kMsgpackRows: return "msgpack-rows";
     case Endpoint::kPromRw: return "prom-rw";
+    case Endpoint::kLoki: return "loki";
   }
   return "?";
 }

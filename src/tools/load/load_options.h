@@ -19,7 +19,9 @@ namespace ingot::load {
 // kMsgpackColumnar / kMsgpackRows: Arc MessagePack (/api/v1/write/msgpack, org in
 // x-arc-database), the same cpu points (arc_body.h), the stream as the measurement.
 // kPromRw: Prometheus remote_write 1.0 (/api/{org}/prometheus/api/v1/write, stream in the
-// stream-name header), snappy protobuf, the workload's records as series (prom_rw_body.h).
+// stream-name header), snappy protobuf, the workload's records as series (prom_rw_body.h). kLoki:
+// Loki push in its JSON form (/api/{org}/loki/api/v1/push, stream in the stream-name header), one
+// stream labelled job="ingot-load", each workload record's JSON text an entry's line.
 enum class Endpoint : std::uint8_t {
   kJson,
   kMulti,
@@ -30,7 +32,8 @@ enum class Endpoint : std::uint8_t {
   kLp,
   kMsgpackColumnar,
   kMsgpackRows,
-  kPromRw
+  kPromRw,
+  kLoki
 };
 // Arc MessagePack: the records are arc_body.h's, whatever --workload says.
 inline bool IsMsgpack(Endpoint e) {
@@ -38,7 +41,8 @@ inline bool IsMsgpack(Endpoint e) {
 }
 enum class Workload : std::uint8_t { kLogs, kWide, kNarrow, kMetrics };
 
-// "json", "multi", "bulk", "hec", "otlp-*", "lp", "msgpack-columnar", "msgpack-rows", "prom-rw"
+// "json", "multi", "bulk", "hec", "otlp-*", "lp", "msgpack-columnar", "msgpack-rows", "prom-rw",
+// "loki"
 Result<Endpoint> ParseEndpoint(std::string_view name);
 Result<Workload> ParseWorkload(std::string_view name);  // "logs", "wide", "narrow", "metrics"
 std::string_view EndpointName(Endpoint e);

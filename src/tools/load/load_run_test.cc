@@ -74,7 +74,7 @@ class ScriptedServer {
     http::Router router;
     for (const char* path :
          {"/api/{org}/{stream}/_multi", "/api/{org}/{stream}/_json", "/api/{org}/_bulk",
-          "/api/{org}/_hec", "/api/{org}/v1/logs", "/write"}) {
+          "/api/{org}/_hec", "/api/{org}/v1/logs", "/write", "/api/{org}/loki/api/v1/push"}) {
       EXPECT_TRUE(router.Add("POST", path, [this](http::ExchangePtr ex) { Handle(ex); }).ok());
     }
     server_ = std::make_unique<http::Server>(options, std::move(router));
@@ -122,8 +122,8 @@ class ScriptedServer {
         r.body =
             reject ? R"({"partialSuccess":{"rejectedLogRecords":"1","errorMessage":"old"}})" : "{}";
       }
-    } else if (path == "/write") {
-      // Line protocol: 204, or InfluxDB's partial write (400) when rejecting.
+    } else if (path == "/write" || path.ends_with("/loki/api/v1/push")) {
+      // Line protocol and Loki: 204, or a 400 naming what was not stored when rejecting.
       if (reject) {
         r.status = 400;
         r.body = R"({"error":"partial write: line 1: unable to parse 'x': missing fields"})";
@@ -199,6 +199,10 @@ class LoadRunTest : public ::testing::Test {
     o.progress_interval = 0s;
     return o;
   }
+
+  // A run against a server answering 204, 400 (one record refused) or 503 by turns: only the ids
+  // of 204 answers are acknowledged; every request went to `want_path`.
+  void Ack204Only(Endpoint endpoint, std::string_view want_path);
 
   static std::vector<std::string> ReadLines(const std::filesystem::path& p) {
     std::ifstream in(p);
@@ -291,19 +295,26 @@ TEST_P(ScriptedAnswers, CountsStatusesAndAcksOnly2xxWithoutRejections) {
   EXPECT_FALSE(FormatText(r).empty());
 }
 
-// Line protocol answers 204 when every point is stored, and a partial write is a 400: only the
-// points of 204 answers are acknowledged.
-TEST_F(LoadRunTest, LineProtocolAcksThePointsOf204Answers) {
+// Line protocol and Loki answer 204 when every point (entry) is stored, and a partial write is a
+// 400: only the records of 204 answers are acknowledged.
+TEST_F(LoadRunTest, LineProtocolAndLokiAckTheRecordsOf204Answers) {
+  for (const Endpoint endpoint : {Endpoint::kLp, Endpoint::kLoki}) {
+    SCOPED_TRACE(std::string(EndpointName(endpoint)));
+    Ack204Only(endpoint, endpoint == Endpoint::kLp ? "/write" : "/api/default/loki/api/v1/push");
+  }
+}
+
+void LoadRunTest::Ack204Only(Endpoint endpoint, std::string_view want_path) {
   ScriptedServer server([](int i) {
     if (i % 3 == 2) return Answer::kUnavailable;
     if (i % 5 == 4) return Answer::kRejectedOne;
     return Answer::kOk;
   });
   LoadOptions o = Options(server);
-  o.endpoint = Endpoint::kLp;
+  o.endpoint = endpoint;
   o.connections = 2;
   o.max_requests = 15;
-  o.ack_file = (dir_ / "acks.txt").string();
+  o.ack_file = (dir_ / (std::string(EndpointName(endpoint)) + "-acks.txt")).string();
   o.run_id = "lp";
   auto report = RunLoad(o);
   ASSERT_TRUE(report.ok()) << report.status().ToString();
@@ -315,11 +326,11 @@ TEST_F(LoadRunTest, LineProtocolAcksThePointsOf204Answers) {
     ++ok;
     acked_by_server.insert(req.ids.begin(), req.ids.end());
   }
-  for (const std::string& path : server.paths()) EXPECT_EQ(path, "/write");
+  for (const std::string& path : server.paths()) EXPECT_EQ(path, want_path);
   EXPECT_EQ(report->statuses.at(204), ok);
   EXPECT_EQ(report->statuses.at(400), 2u);
   EXPECT_EQ(report->records_ok, ok * 10);
-  const std::vector<std::string> lines = ReadLines(dir_ / "acks.txt");
+  const std::vector<std::string> lines = ReadLines(o.ack_file);
   EXPECT_EQ(std::set<std::string>(lines.begin(), lines.end()), acked_by_server);
   EXPECT_EQ(lines.size(), ok * 10);
 }

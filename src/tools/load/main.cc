@@ -73,19 +73,22 @@ int main(int argc, char** argv) {
       "ingot-load: sends generated logs or metrics to an ingestion endpoint and reports "
       "throughput and latency percentiles (docs/load.md)"};
   app.add_option("--url", o.url, "Server base URL (http only)")->capture_default_str();
-  app.add_option("--endpoint", endpoint,
-                 "multi | json | bulk | hec | otlp-proto | otlp-json (OTLP/HTTP logs) | lp "
-                 "(InfluxDB line protocol to /write?db=<org>: cpu points, 2 tags and 3 fields, "
-                 "whatever --workload) | msgpack-columnar | msgpack-rows (Arc MessagePack, the "
-                 "same points) | prom-rw (Prometheus remote_write 1.0, snappy; best with "
-                 "--workload metrics)")
+  app.add_option(
+         "--endpoint", endpoint,
+         "multi | json | bulk | hec | otlp-proto | otlp-json (OTLP/HTTP logs) | lp "
+         "(InfluxDB line protocol to /write?db=<org>: cpu points, 2 tags and 3 fields, "
+         "whatever --workload) | msgpack-columnar | msgpack-rows (Arc MessagePack, the "
+         "same points) | prom-rw (Prometheus remote_write 1.0, snappy; best with "
+         "--workload metrics) | loki (Loki push, JSON form, to /api/<org>/loki/api/v1/push: "
+         "each record an entry's line)")
       ->capture_default_str();
   app.add_option("--org", o.org,
                  "Organization in the path (lp: the database; msgpack: x-arc-database)")
       ->capture_default_str();
   app.add_option(
          "--stream", o.stream,
-         "Stream (the _index of bulk, the index of HEC events, the stream-name header of OTLP)")
+         "Stream (the _index of bulk, the index of HEC events, the stream-name header of OTLP "
+         "and Loki)")
       ->capture_default_str();
   app.add_option("--workload", workload, "logs | wide | narrow | metrics")->capture_default_str();
   app.add_option("--records-per-request", o.records_per_request, "Records in each request body")
