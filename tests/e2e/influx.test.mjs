@@ -12,7 +12,7 @@ import {fileURLToPath} from 'node:url';
 
 import {InfluxDB, Point} from '@influxdata/influxdb-client';
 
-import {authFileWithUser, killUnderLoad, missingAndDuplicated, post, query, startServer,
+import {authFileWithUser, ingotBinary, killUnderLoad, missingAndDuplicated, post, query, startServer,
         streamSource, tempDir} from './helpers.mjs';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
@@ -174,8 +174,13 @@ test('a body over --max-body-size is 413, nothing stored', async () => {
   assert.ok(!fs.existsSync(path.join(server.dataDir, 'files', 'big')));
 });
 
-test('credentials: u/p query parameters, Basic, scoped to the database', async () => {
+test('credentials: u/p query parameters, Basic, Token, scoped to the database', async () => {
   const {file, basic} = authFileWithUser('telegraf', 'correct horse battery', 'metrics');
+  // A token for the JavaScript client, which sends it as `Authorization: Token <t>`.
+  const tokenOut = execFileSync(ingotBinary, ['new-token', '--name', 'js', '--orgs', 'metrics'],
+                                {encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore']});
+  const token = /^# token: (\S+)$/m.exec(tokenOut)[1];
+  fs.appendFileSync(file, `\n${tokenOut}`);
   const server = await startServer(['--auth-file', file]);
   try {
     const cases = [
@@ -196,9 +201,20 @@ test('credentials: u/p query parameters, Basic, scoped to the database', async (
     execFileSync('/usr/bin/python3', [path.join(here, 'clients', 'influx_write.py'), hostname,
                                       port, 'metrics', 'telegraf', 'correct horse battery'],
                  {encoding: 'utf8'});
+    // InfluxDB 2.x's JavaScript client with the token; with a wrong one its write fails.
+    const ts = `${BigInt(Date.now()) * 1_000_000n}`;
+    const good = new InfluxDB({url: server.url, token}).getWriteApi('o', 'metrics', 'ns');
+    good.writePoint(new Point('js_token').intField('n', 1).timestamp(ts));
+    await good.close();
+    const bad = new InfluxDB({url: server.url, token: `${token}x`})
+                    .getWriteApi('o', 'metrics', 'ns', {maxRetries: 0});
+    bad.writePoint(new Point('js_token').intField('n', 2).timestamp(ts));
+    await assert.rejects(bad.close(), (e) => e.statusCode === 401);
   } finally {
     assert.equal(await server.stop(), 0, server.log());
   }
+  const rows = await query(`SELECT n FROM ${metrics(server.dataDir, 'metrics', 'js_token')}`);
+  assert.deepEqual(rows.map((r) => r.n), [1n]);
 });
 
 // Sends line protocol batches of uniquely numbered points on `connections` parallel loops until
