@@ -34,6 +34,8 @@ together: they may include every folder but app/, and the other folders may incl
     workload/  common. Included by tools/, and by benchmarks, tests and fuzzers anywhere.
     tools/     common, workload (its tests also http, to run a scripted server). Nothing
                includes it.
+    objstore/  common, fs: S3-compatible object storage. Included by persist/ (upload,
+               compaction, retention).
 
 Only `#include "..."` lines whose first path component is a folder of src/ are read (generated
 headers such as "opentelemetry/..." are not ours). Exits 1 and lists each offending line when a
@@ -64,6 +66,7 @@ OUTSIDE = {
     "auth": {"may_include": {"model"}, "included_by": {"grpc", "api", "ingest"}},
     "workload": {"may_include": set(), "included_by": {"tools"}},
     "tools": {"may_include": {"workload"}, "included_by": set()},
+    "objstore": {"may_include": {"fs"}, "included_by": {"persist"}},
 }
 # The folders that wire the others together, and who may include each of them.
 WIRING = {"app": set(), "engine": {"app"}}
