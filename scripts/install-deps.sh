@@ -6,7 +6,9 @@
 #   scripts/install-deps.sh --test   also what the tests and benchmarks need: clang for the
 #                                    fuzzers, clang-format, Python's Elasticsearch and InfluxDB
 #                                    clients, VictoriaMetrics (bench/lp_vs_victoria.py), zstd,
-#                                    Prometheus (the remote_write client of the e2e tests)
+#                                    Prometheus (the remote_write client of the e2e tests),
+#                                    HAProxy and nginx (the load balancers of the scale-out test),
+#                                    boto3 (an S3 client for bench/object_store.py)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -23,7 +25,7 @@ packages=(
 command -v node >/dev/null && command -v npm >/dev/null || packages+=(nodejs npm)
 if (( with_tests )); then
   packages+=(clang libclang-rt-14-dev clang-format python3 python3-elasticsearch python3-influxdb
-             victoria-metrics zstd prometheus
+             victoria-metrics zstd prometheus haproxy nginx python3-boto3
              python3-matplotlib linux-perf strace valgrind heaptrack)
 fi
 
