@@ -36,6 +36,8 @@ together: they may include every folder but app/, and the other folders may incl
                includes it.
     objstore/  common, fs: S3-compatible object storage. Included by persist/ (upload,
                compaction, retention).
+    fingerprint/ common: log message templates and their hash. Included by the decoders
+               (protocols), convert/ and ingest/.
 
 Only `#include "..."` lines whose first path component is a folder of src/ are read (generated
 headers such as "opentelemetry/..." are not ours). Exits 1 and lists each offending line when a
@@ -67,6 +69,7 @@ OUTSIDE = {
     "workload": {"may_include": set(), "included_by": {"tools"}},
     "tools": {"may_include": {"workload"}, "included_by": set()},
     "objstore": {"may_include": {"fs"}, "included_by": {"persist"}},
+    "fingerprint": {"may_include": set(), "included_by": {"protocols", "convert", "ingest"}},
 }
 # The folders that wire the others together, and who may include each of them.
 WIRING = {"app": set(), "engine": {"app"}}

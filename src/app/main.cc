@@ -7,6 +7,7 @@
 #include <cstdio>
 
 #include "app/credential_commands.h"
+#include "app/fingerprint_command.h"
 #include "app/serve.h"
 #include "app/serve_config.h"
 #include "common/units.h"
@@ -106,6 +107,11 @@ int main(int argc, char** argv) {
       ->check(CLI::IsMember({"auto", "never", "always"}))
       ->capture_default_str();
 
+  CLI::App* fingerprint = app.add_subcommand(
+      "fingerprint",
+      "Print the fingerprint and template of each line of stdin (<fingerprint>\\t<template>; "
+      "docs/fingerprint.md)");
+
   ingot::app::CredentialOptions credentials;
   CLI::App* hash_password = nullptr;
   CLI::App* new_token = nullptr;
@@ -130,6 +136,7 @@ int main(int argc, char** argv) {
   }
   if (*hash_password) return ingot::app::RunHashPassword(credentials);
   if (*new_token) return ingot::app::RunNewToken(credentials);
+  if (*fingerprint) return ingot::app::RunFingerprint(stdin, stdout);
   return RunConvert(in, out, compression, zstd_level, threads, depth, max_columns, row_group_rows,
                     dictionary);
 }
