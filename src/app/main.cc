@@ -12,6 +12,7 @@
 #include "app/serve_config.h"
 #include "common/units.h"
 #include "convert/ndjson_to_parquet.h"
+#include "fingerprint/fingerprint.h"
 #include "parquet/codec.h"
 
 namespace {
@@ -27,13 +28,17 @@ bool CpuSupported() {
 
 int RunConvert(const std::string& in, const std::string& out, const std::string& compression,
                int zstd_level, unsigned threads, unsigned depth, unsigned max_columns,
-               std::size_t row_group_rows, const std::string& dictionary) {
+               std::size_t row_group_rows, const std::string& dictionary, bool fingerprint) {
   ingot::convert::ConvertOptions o;
   o.input = in;
   o.output = out;
   o.threads = threads;
   o.normalize.max_depth = depth;
   o.normalize.max_columns = max_columns;
+  if (fingerprint) {  // as `ingot serve` stores the JSON family's records
+    o.normalize.message_fields = ingot::fingerprint::kDefaultMessageFields;
+    o.normalize.fingerprint = &ingot::fingerprint::FingerprintMessage;
+  }
   o.normalize.now_us = std::chrono::duration_cast<std::chrono::microseconds>(
                            std::chrono::system_clock::now().time_since_epoch())
                            .count();
@@ -106,6 +111,13 @@ int main(int argc, char** argv) {
                    "Dictionary encoding: auto (where it pays), never, always")
       ->check(CLI::IsMember({"auto", "never", "always"}))
       ->capture_default_str();
+  std::string convert_fingerprint = "on";
+  convert
+      ->add_option("--fingerprint", convert_fingerprint,
+                   "Records with a message (message, msg, log or body) get _fingerprint and "
+                   "_template (docs/fingerprint.md): on or off")
+      ->check(CLI::IsMember({"on", "off"}))
+      ->capture_default_str();
 
   CLI::App* fingerprint = app.add_subcommand(
       "fingerprint",
@@ -138,5 +150,5 @@ int main(int argc, char** argv) {
   if (*new_token) return ingot::app::RunNewToken(credentials);
   if (*fingerprint) return ingot::app::RunFingerprint(stdin, stdout);
   return RunConvert(in, out, compression, zstd_level, threads, depth, max_columns, row_group_rows,
-                    dictionary);
+                    dictionary, convert_fingerprint == "on");
 }

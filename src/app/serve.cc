@@ -32,6 +32,8 @@ engine::EngineOptions EngineOptionsOf(const ServeConfig& c, std::size_t max_conn
   o.max_past_us = c.max_past_us;
   o.max_future_us = c.max_future_us;
   o.hec_default_stream = c.hec_default_stream;
+  o.fingerprint = c.fingerprint == "on";
+  o.fingerprint_fields = c.fingerprint_fields;
   o.wal_sync = c.wal_sync;
   o.wal_segment_bytes = c.wal_segment_bytes;
   o.memory_limit_bytes = c.memory_limit_bytes;

@@ -66,6 +66,13 @@ void ServeConfig::AddFlags(CLI::App& cmd) {
   Flag(cmd, "max-future", max_future,
        "Reject records whose _timestamp is further ahead than this (e.g. 1h; 0 = accept any)");
   Flag(cmd, "hec-default-stream", hec_default_stream, "Stream of HEC events that name no index");
+  Flag(cmd, "fingerprint", fingerprint,
+       "Log records get _fingerprint and _template, the id and text of their message's "
+       "template (docs/fingerprint.md): on or off")
+      ->check(CLI::IsMember({"on", "off"}));
+  Flag(cmd, "fingerprint-fields", fingerprint_fields,
+       "Where a JSON record's message is: the first string among these top-level fields, "
+       "comma-separated (_json, _multi, _bulk, HEC; OTLP and Loki use the body)");
   Flag(cmd, "wal-sync", wal_sync,
        "When a request is acknowledged: always (after fdatasync of the WAL: survives power loss), "
        "interval:<ms> (after the write; fsync every <ms>: a power loss may lose that much), none "
@@ -199,6 +206,21 @@ Status ServeConfig::Resolve() {
   Result<std::string> hec_stream = model::StreamName(hec_default_stream, "--hec-default-stream");
   if (!hec_stream.ok()) return hec_stream.status();
   hec_default_stream = std::move(*hec_stream);
+  // Matched against column names, so formatted as keys are (`Message` is `message`).
+  std::string fields;
+  std::string_view rest = fingerprint_fields;
+  while (!rest.empty()) {
+    const std::size_t comma = rest.find(',');
+    std::string_view field = rest.substr(0, comma);
+    rest = comma == std::string_view::npos ? std::string_view() : rest.substr(comma + 1);
+    while (!field.empty() && field.front() == ' ') field.remove_prefix(1);
+    while (!field.empty() && field.back() == ' ') field.remove_suffix(1);
+    if (field.empty()) continue;
+    if (!fields.empty()) fields += ',';
+    model::AppendFormattedKey(field, fields);
+  }
+  if (fields.empty()) return Status::InvalidInput("--fingerprint-fields names no field");
+  fingerprint_fields = std::move(fields);
   return Status::Ok();
 }
 

@@ -31,6 +31,9 @@ struct ServeConfig {
   std::string max_past = "0";
   std::string max_future = "1d";
   std::string hec_default_stream = "default";
+  std::string fingerprint = "on";  // on | off
+  // Comma-separated; Resolve() formats each as a column name.
+  std::string fingerprint_fields = "message,msg,log,body";
   std::string log_level = "info";
   std::string wal_sync = "always";
   std::string wal_segment_size = "64MiB";

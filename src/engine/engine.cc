@@ -208,6 +208,8 @@ Status Engine::Open() {
   flow.max_past_us = o.max_past_us;
   flow.max_future_us = o.max_future_us;
   flow.hec_default_stream = o.hec_default_stream;
+  flow.fingerprint = o.fingerprint;
+  flow.fingerprint_fields = o.fingerprint_fields;
   flow.max_fields = o.max_fields;
   flow.max_record_bytes = o.max_record_bytes;
   flow.memory_budget = &n.budget;

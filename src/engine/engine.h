@@ -43,6 +43,8 @@ struct EngineOptions {
   std::int64_t max_past_us = 0;  // 0: any past
   std::int64_t max_future_us = 86'400'000'000;
   std::string hec_default_stream = "default";
+  bool fingerprint = true;  // log records get _fingerprint and _template (docs/fingerprint.md)
+  std::string fingerprint_fields = "message,msg,log,body";  // formatted column names
   std::string wal_sync = "always";
   std::uint64_t wal_segment_bytes = 64 << 20;
   std::uint64_t memory_limit_bytes = 1ULL << 30;

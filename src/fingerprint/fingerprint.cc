@@ -482,4 +482,10 @@ std::int64_t Fingerprinter::Hash(std::string_view template_text) {
   return out;
 }
 
+std::int64_t FingerprintMessage(std::string_view message, std::string_view& template_text) {
+  thread_local Fingerprinter fingerprinter;
+  template_text = fingerprinter.Template(message);
+  return Fingerprinter::Hash(template_text);
+}
+
 }  // namespace ingot::fingerprint

@@ -44,4 +44,12 @@ class Fingerprinter {
   std::string out_;
 };
 
+// The fingerprint of `message`, pointing `template_text` at its template in this thread's
+// Fingerprinter (valid until the thread's next call): what model::BuilderOptions::fingerprint is
+// set to, so that decoders fingerprint each log record while they build it.
+std::int64_t FingerprintMessage(std::string_view message, std::string_view& template_text);
+
+// The default --fingerprint-fields: where the JSON family's message is, in order of preference.
+inline constexpr std::string_view kDefaultMessageFields = "message,msg,log,body";
+
 }  // namespace ingot::fingerprint

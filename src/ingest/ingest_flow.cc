@@ -2,6 +2,7 @@
 
 #include <algorithm>
 
+#include "fingerprint/fingerprint.h"
 #include "model/names.h"
 #include "model/timestamp.h"
 
@@ -58,6 +59,19 @@ model::BuilderOptions IngestFlow::BuilderOptionsNow() const {
   if (options_.max_past_us > 0) o.min_timestamp_us = o.now_us - options_.max_past_us;
   if (options_.max_future_us > 0) o.max_timestamp_us = o.now_us + options_.max_future_us;
   return o;
+}
+
+void IngestFlow::SetMessageOptions(const protocols::ProtocolSpec& protocol,
+                                   model::BuilderOptions& options) const {
+  if (!options_.fingerprint) return;
+  switch (protocol.message) {
+    case protocols::MessageSource::kNone: return;
+    case protocols::MessageSource::kFields:
+      options.message_fields = options_.fingerprint_fields;
+      break;
+    case protocols::MessageSource::kBody: options.message_fields = "body"; break;
+  }
+  options.fingerprint = &fingerprint::FingerprintMessage;
 }
 
 std::optional<Refusal> IngestFlow::CheckCredentials(std::string_view authorization,
@@ -147,6 +161,8 @@ void IngestFlow::Run(const EndpointSpec& spec, std::shared_ptr<IngestCall> call,
   RequestState& state = call->state;
   state.header.protocol = protocol.id;
   state.header.type = protocol.type;
+  SetMessageOptions(protocol, state.header.options);
+  state.decoded.mutable_options() = state.header.options;  // before the decoder makes a stream
   Result<std::string> org_name = model::StreamName(org, "org");
   Result<std::string> stream_name = protocol.streams_in_body
                                         ? Result<std::string>(std::string(stream))

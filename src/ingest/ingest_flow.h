@@ -23,6 +23,7 @@
 #include "common/memory_budget.h"
 #include "common/prometheus_text.h"
 #include "common/status.h"
+#include "fingerprint/fingerprint.h"
 #include "ingest/ingest_metrics.h"
 #include "ingest/ingester.h"
 #include "ingest/request_record.h"
@@ -48,6 +49,11 @@ struct IngestFlowOptions {
   std::int64_t max_past_us = 0;
   std::int64_t max_future_us = 0;
   std::string hec_default_stream = "default";
+  // Log records get `_fingerprint` and `_template` (docs/fingerprint.md): --fingerprint.
+  bool fingerprint = true;
+  // Where the JSON family's message is (formatted column names, comma-separated, in order of
+  // preference): --fingerprint-fields.
+  std::string fingerprint_fields{fingerprint::kDefaultMessageFields};
 };
 
 // Requests refused before their data was stored, by reason, for /metrics.
@@ -131,6 +137,10 @@ class IngestFlow {
   // A fresh call's builder options: normalization settings and the `_timestamp` window for a
   // request arriving now.
   model::BuilderOptions BuilderOptionsNow() const;
+  // Sets where `protocol`'s records have their message, and the fingerprint function, in
+  // `options` (nothing for protocols without messages, or with --fingerprint off).
+  void SetMessageOptions(const protocols::ProtocolSpec& protocol,
+                         model::BuilderOptions& options) const;
 
   // Takes `call` through the flow for `spec` (decoding with spec.protocol's decoder on this
   // thread), writing to `org` / `stream` as the client named them

@@ -249,7 +249,7 @@ std::map<Protocol, Sample> Samples() {
           TwentyFields() + "]",
       "app"};
   samples[Protocol::kNdjson] = {
-      "{\"a\":1,\"s\":\"x\"}\n\n{\"a\":\"t\",\"_timestamp\":5}\n"
+      "{\"a\":1,\"s\":\"x\",\"msg\":\"took 5ms\"}\n\n{\"a\":\"t\",\"_timestamp\":5}\n"
       "{\"n\":{\"m\":{\"o\":{\"p\":1}}}}\n" +
           TwentyFields() + "\n",
       "app"};
@@ -499,6 +499,11 @@ TEST(ProtocolRoundTrip, AReplayThatDriftsIsCaught) {
   RoundTrip unlimited;
   TakeThrough(multi, sample, unlimited, [](RequestHeader& h) { h.options.max_fields = 0; });
   EXPECT_NE(unlimited.replayed_counts, unlimited.acknowledged_counts);
+  // Whether records were fingerprinted is in the record too.
+  RoundTrip unfingerprinted;
+  TakeThrough(multi, sample, unfingerprinted,
+              [](RequestHeader& h) { h.options.fingerprint = nullptr; });
+  EXPECT_NE(unfingerprinted.replayed, unfingerprinted.acknowledged);
   // The line protocol's precision is in the record: read as nanoseconds, the sample's points
   // would be in 1970.
   const protocols::ProtocolSpec& line = *protocols::FindProtocol(Protocol::kInfluxLine);
@@ -506,6 +511,74 @@ TEST(ProtocolRoundTrip, AReplayThatDriftsIsCaught) {
   TakeThrough(line, Samples()[Protocol::kInfluxLine], nanoseconds,
               [](RequestHeader& h) { h.variant = 0; });
   EXPECT_NE(nanoseconds.replayed_counts, nanoseconds.acknowledged_counts);
+}
+
+// The `_fingerprint` and `_template` columns of what `body` stored through `protocol` (with
+// --fingerprint `on`, or off), as Describe() writes them.
+std::string FingerprintColumns(Protocol id, const std::string& body, bool on = true) {
+  IngestFlowOptions options;
+  options.fingerprint = on;
+  Partitions stored;
+  Ingester ingester(stored.memtable(), nullptr, nullptr);
+  IngestFlow flow(options);
+  flow.set_ingester(&ingester);
+  const std::string padded = Padded(body);
+  auto call = std::make_shared<RecordingCall>(flow.BuilderOptionsNow());
+  flow.Run({.endpoint = Endpoint::kJson, .protocol = protocols::FindProtocol(id)}, call, "acme",
+           "app", {padded.data(), body.size()}, 0);
+  EXPECT_TRUE(call->accepted()) << (call->refusal() ? call->refusal()->message : "no answer");
+  std::string out;
+  for (const auto& [partition, columns] : stored.Take()) {
+    for (std::size_t at = 0; at < columns.size();) {
+      const std::size_t end = columns.find('\n', at);
+      const std::string_view line(columns.data() + at, end - at);
+      if (line.starts_with("_fingerprint ") || line.starts_with("_template ")) {
+        out += std::string(line) + "\n";
+      }
+      at = end + 1;
+    }
+  }
+  return out;
+}
+
+// The same message gets the same fingerprint whichever protocol carries it: as a JSON record's
+// `message` or `msg`, an HEC event's text, an OTLP log body or a Loki line.
+TEST(Fingerprints, TheSameMessageGetsTheSameFingerprintFromEveryLogProtocol) {
+  const std::string message = "user 42 logged in from 10.0.0.1:51515 in 30s";
+  const std::string multi =
+      FingerprintColumns(Protocol::kNdjson, R"({"message":")" + message + R"(","level":"info"})");
+  EXPECT_NE(multi.find("_template string: \"user <NUM> logged in from <IP> in <NUM>\""),
+            std::string::npos)
+      << multi;
+  EXPECT_EQ(FingerprintColumns(Protocol::kJsonArray, R"([{"msg":")" + message + R"("}])"), multi);
+  EXPECT_EQ(FingerprintColumns(Protocol::kBulk,
+                               "{\"index\":{\"_index\":\"app\"}}\n{\"log\":\"" + message + "\"}\n"),
+            multi);
+  EXPECT_EQ(FingerprintColumns(Protocol::kHec, R"({"event":")" + message + R"(","index":"app"})"),
+            multi);
+  logs_v1::ExportLogsServiceRequest otlp;
+  otlp.add_resource_logs()->add_scope_logs()->add_log_records()->mutable_body()->set_string_value(
+      message);
+  // An attribute named like a JSON message field does not replace the body.
+  auto* attribute = otlp.mutable_resource_logs(0)
+                        ->mutable_scope_logs(0)
+                        ->mutable_log_records(0)
+                        ->add_attributes();
+  attribute->set_key("message");
+  attribute->mutable_value()->set_string_value("not the body");
+  EXPECT_EQ(FingerprintColumns(Protocol::kOtlpLogsProtobuf, otlp.SerializeAsString()), multi);
+  const std::string now_ns = std::to_string(model::NowMicros() * 1000);
+  EXPECT_EQ(FingerprintColumns(Protocol::kLokiJson, R"({"streams":[{"stream":{"app":"a"},)"
+                                                    R"("values":[[")" +
+                                                        now_ns + R"(",")" + message + R"("]]}]})"),
+            multi);
+}
+
+TEST(Fingerprints, NoneForMetricsTracesOrWhenOff) {
+  EXPECT_EQ(FingerprintColumns(Protocol::kNdjson, R"({"message":"hello 1"})", false), "");
+  EXPECT_EQ(FingerprintColumns(Protocol::kNdjson, R"({"other":"hello 1"})"), "");
+  EXPECT_EQ(FingerprintColumns(Protocol::kInfluxLine, "cpu,message=x usage=1"), "");
+  EXPECT_EQ(FingerprintColumns(Protocol::kOtlpTracesProtobuf, OtlpTraces()), "");
 }
 
 }  // namespace

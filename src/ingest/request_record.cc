@@ -2,6 +2,8 @@
 
 #include <cstring>
 
+#include "fingerprint/fingerprint.h"
+
 namespace ingot::ingest {
 
 namespace {
@@ -65,6 +67,10 @@ void EncodeRequestHeader(const RequestHeader& h, std::string& out) {
   Put<std::uint64_t>(out, h.options.max_record_bytes);
   PutText(out, h.org);
   PutText(out, h.stream);
+  // Version 3: whether records were fingerprinted, and where their message was, so that replay
+  // stores the same columns whatever the flags are at the next start.
+  Put<std::uint8_t>(out, h.options.fingerprint != nullptr ? 1 : 0);
+  PutText(out, h.options.message_fields);
 }
 
 Status DecodeRequestRecord(std::string_view payload, RequestHeader& h, std::string_view& body) {
@@ -73,7 +79,7 @@ Status DecodeRequestRecord(std::string_view payload, RequestHeader& h, std::stri
   if (!r.Get(version) || !r.Get(protocol) || !r.Get(type) || !r.Get(variant)) {
     return Status::InvalidInput("WAL record too short for its header");
   }
-  if (version != 1 && version != kRequestRecordVersion) {
+  if (version < 1 || version > kRequestRecordVersion) {
     return Status::InvalidInput("WAL record version " + std::to_string(version) +
                                 " is not one this ingot reads");
   }
@@ -90,6 +96,15 @@ Status DecodeRequestRecord(std::string_view payload, RequestHeader& h, std::stri
       (version >= 2 && (!r.Get(h.options.max_fields) || !r.Get(h.options.max_record_bytes))) ||
       !r.GetText(h.org) || !r.GetText(h.stream)) {
     return Status::InvalidInput("WAL record header is truncated");
+  }
+  h.options.fingerprint = nullptr;
+  h.options.message_fields.clear();
+  if (version >= 3) {
+    std::uint8_t fingerprinted;
+    if (!r.Get(fingerprinted) || !r.GetText(h.options.message_fields)) {
+      return Status::InvalidInput("WAL record header is truncated");
+    }
+    if (fingerprinted != 0) h.options.fingerprint = &fingerprint::FingerprintMessage;
   }
   body = r.rest();
   return Status::Ok();

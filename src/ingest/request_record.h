@@ -28,8 +28,9 @@
 namespace ingot::ingest {
 
 // Version 2 records the per-record limits too (max_fields, max_record_bytes), so that a record the
-// request rejected for them is rejected again on replay.
-inline constexpr std::uint8_t kRequestRecordVersion = 2;
+// request rejected for them is rejected again on replay; version 3 whether records were
+// fingerprinted and where their message was (docs/wal.md).
+inline constexpr std::uint8_t kRequestRecordVersion = 3;
 
 // The protocol byte is a protocols::Protocol id: a registered protocol (protocols/registry.h), or
 // kAbort: not a request, the body lists (SeqRanges text) WAL sequences whose records the WAL may

@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include "common/input_padding.h"
+#include "fingerprint/fingerprint.h"
 #include "opentelemetry/proto/collector/logs/v1/logs_service.pb.h"
 #include "opentelemetry/proto/collector/trace/v1/trace_service.pb.h"
 
@@ -82,9 +83,11 @@ TEST(RequestRecord, ReadsVersion1Records) {
   h.stream = "s";
   h.options.now_us = 7;
   h.options.max_fields = 5;
-  std::string v2;
-  EncodeRequestHeader(h, v2);
-  // Version 1: the same without max_fields (u32) and max_record_bytes (u64) after offset 36.
+  std::string v3;
+  EncodeRequestHeader(h, v3);
+  // Version 2: without version 3's fingerprint byte and (empty) message fields at the end.
+  const std::string v2 = v3.substr(0, v3.size() - 3);
+  // Version 1: also without max_fields (u32) and max_record_bytes (u64) after offset 36.
   std::string v1 = v2.substr(0, 36) + v2.substr(48);
   v1[0] = 1;
   v1 += "BODY";
@@ -97,6 +100,38 @@ TEST(RequestRecord, ReadsVersion1Records) {
   EXPECT_EQ(back.stream, "s");
   EXPECT_EQ(back.options.now_us, 7);
   EXPECT_EQ(back.options.max_fields, 0u);
+}
+
+// Version 3 records whether the records were fingerprinted and where their message was; version 2
+// records replay without fingerprints.
+TEST(RequestRecord, RecordsTheFingerprintSettings) {
+  RequestHeader h;
+  h.protocol = Protocol::kNdjson;
+  h.org = "acme";
+  h.stream = "s";
+  h.options.message_fields = "message,msg";
+  h.options.fingerprint = &fingerprint::FingerprintMessage;
+  std::string v3;
+  EncodeRequestHeader(h, v3);
+  RequestHeader back;
+  std::string_view body;
+  ASSERT_TRUE(DecodeRequestRecord(v3 + "BODY", back, body).ok());
+  EXPECT_EQ(body, "BODY");
+  EXPECT_EQ(back.options.message_fields, "message,msg");
+  EXPECT_EQ(back.options.fingerprint, &fingerprint::FingerprintMessage);
+
+  h.options.message_fields.clear();
+  h.options.fingerprint = nullptr;
+  std::string off;
+  EncodeRequestHeader(h, off);
+  std::string v2 = off.substr(0, off.size() - 3) + "BODY";
+  v2[0] = 2;
+  back.options = h.options;
+  back.options.fingerprint = &fingerprint::FingerprintMessage;  // what a live request might say
+  ASSERT_TRUE(DecodeRequestRecord(v2, back, body).ok());
+  EXPECT_EQ(body, "BODY");
+  EXPECT_EQ(back.options.fingerprint, nullptr);
+  EXPECT_EQ(back.options.message_fields, "");
 }
 
 // A record rejected by --max-fields when the request was answered is rejected again on replay.

@@ -29,6 +29,8 @@ void BatchBuilder::Reset(const BuilderOptions& options, KeyTree&& tree) {
     UnresolveColumns();
   }
   extra_column_ = kUnresolved;
+  fingerprint_column_ = kUnresolved;
+  template_column_ = kUnresolved;
   min_ts_ = std::numeric_limits<std::int64_t>::max();
   max_ts_ = std::numeric_limits<std::int64_t>::min();
   ResetRecordState();
@@ -56,6 +58,7 @@ void BatchBuilder::ResetRecordState() {
   record_error_.clear();
   fields_ = 0;
   extra_.clear();
+  message_rank_ = 0;
 }
 
 BatchBuilder::FieldId BatchBuilder::Child(FieldId parent, std::string_view raw_key) {
@@ -118,6 +121,22 @@ std::int32_t BatchBuilder::ResolveColumn(Node& node) {
   // longer than kMaxColumnNameBytes: such a field (`{"":1}`, a 10 kB key) is kept in `_extra`.
   if (node.name == kExtraColumn || node.name.empty() || node.name.size() > kMaxColumnNameBytes) {
     return node.column = kOverflow;
+  }
+  node.message_rank = 0;
+  if (options_.fingerprint != nullptr && node.depth == 1) {
+    // The columns ingot fills itself are not the client's to set.
+    if (node.name == kFingerprintColumn || node.name == kTemplateColumn) {
+      return node.column = kOverflow;
+    }
+    std::string_view fields = options_.message_fields;
+    for (std::uint8_t rank = 1; !fields.empty() && rank < 255; ++rank) {
+      const std::size_t comma = fields.find(',');
+      if (fields.substr(0, comma) == node.name) {
+        node.message_rank = rank;
+        break;
+      }
+      fields = comma == std::string_view::npos ? std::string_view() : fields.substr(comma + 1);
+    }
   }
   const int existing = batch_.FindColumn(node.name);
   if (existing >= 0) return node.column = existing;
@@ -274,6 +293,11 @@ void BatchBuilder::Add(FieldId field, const Value& v) {
     case ColumnType::kString:
       if (v.type == ColumnType::kString) {
         col.AppendString(v.s);
+        if (node.message_rank != 0 && !v.json_text &&
+            (message_rank_ == 0 || node.message_rank < message_rank_)) {
+          message_rank_ = node.message_rank;
+          message_column_ = node.column;
+        }
       } else {
         value_text_.clear();
         AppendScalarText(v, value_text_);
@@ -308,16 +332,11 @@ bool BatchBuilder::EndRecord(std::string* error) {
   Column& ts_col = batch_.column(0);
   ts_col.PadNullsTo(row_);
   ts_col.AppendInt(ts);
+  if (message_rank_ != 0) AddFingerprint();
   if (!extra_.empty()) {
-    if (extra_column_ == kUnresolved) {
-      extra_column_ = batch_.FindColumn(kExtraColumn);
-      if (extra_column_ < 0) {
-        extra_column_ = static_cast<std::int32_t>(
-            batch_.AddColumn(std::string(kExtraColumn), ColumnType::kString));
-      }
-    }
     extra_.push_back('}');
-    Column& extra_col = batch_.column(static_cast<std::size_t>(extra_column_));
+    Column& extra_col = batch_.column(
+        static_cast<std::size_t>(SystemColumn(extra_column_, kExtraColumn, ColumnType::kString)));
     extra_col.PadNullsTo(row_);
     extra_col.AppendString(extra_);
   }
@@ -326,6 +345,30 @@ bool BatchBuilder::EndRecord(std::string* error) {
   if (ts > max_ts_) max_ts_ = ts;
   ResetRecordState();
   return true;
+}
+
+std::int32_t BatchBuilder::SystemColumn(std::int32_t& index, std::string_view name,
+                                        ColumnType type) {
+  if (index == kUnresolved) {
+    index = batch_.FindColumn(name);
+    if (index < 0) index = static_cast<std::int32_t>(batch_.AddColumn(std::string(name), type));
+  }
+  return index;
+}
+
+void BatchBuilder::AddFingerprint() {
+  const Column& message = batch_.column(static_cast<std::size_t>(message_column_));
+  std::string_view template_text;
+  const std::int64_t fingerprint =
+      options_.fingerprint(message.string_at(message.value_count() - 1), template_text);
+  Column& fp = batch_.column(static_cast<std::size_t>(
+      SystemColumn(fingerprint_column_, kFingerprintColumn, ColumnType::kInt64)));
+  fp.PadNullsTo(row_);
+  fp.AppendInt(fingerprint);
+  Column& tmpl = batch_.column(static_cast<std::size_t>(
+      SystemColumn(template_column_, kTemplateColumn, ColumnType::kString)));
+  tmpl.PadNullsTo(row_);
+  tmpl.AppendString(template_text);
 }
 
 void BatchBuilder::AbortRecord() {

@@ -44,6 +44,16 @@ struct BuilderOptions {
   // Bytes a record may take in its encoding (an NDJSON line, a bulk document); decoders fail a
   // longer record without parsing it. 0 = no limit.
   std::uint64_t max_record_bytes = 0;
+  // The record's message, whose template and fingerprint go to the `_template` and
+  // `_fingerprint` columns (docs/fingerprint.md): the first string value among these top-level
+  // columns (comma-separated, in order of preference). With a `fingerprint` function, fields a
+  // client names `_fingerprint` or `_template` go to `_extra`. Empty, or no function: records
+  // get neither column.
+  std::string message_fields;
+  // The fingerprint of `message`, pointing `template_text` at its template (valid until the next
+  // call on the thread): fingerprint::FingerprintMessage. Lives outside model/ (model includes
+  // nothing but common/).
+  std::int64_t (*fingerprint)(std::string_view message, std::string_view& template_text) = nullptr;
 };
 
 // How many records a decoder expects (e.g. the lines of an NDJSON body): columns that appear in
@@ -150,7 +160,10 @@ class BatchBuilder {
     bool plain_key = false;  // raw_key has no character JSON would escape (its JSON spelling)
     bool timestamp = false;  // name is `_timestamp`
     bool renamed = false;    // a top-level `date` or `hour`, whose name got a trailing '_'
-    std::string name;        // full column name
+    // 1 + the index in options.message_fields of this top-level column; 0: not a message field.
+    // Set with the column, per batch.
+    std::uint8_t message_rank = 0;
+    std::string name;  // full column name
     std::uint32_t depth = 0;
     std::int32_t column = kUnresolved;
     std::vector<FieldId> children;
@@ -196,6 +209,11 @@ class BatchBuilder {
   void AddTimestampValue(const Node& node, const Value& v);
   static void AppendScalarText(const Value& v, std::string& out);
   void ResetRecordState();
+  // The index of ingot's own column `name` in this batch, found or created (with `type`) the
+  // first time and kept in `index`.
+  std::int32_t SystemColumn(std::int32_t& index, std::string_view name, ColumnType type);
+  // Fills `_fingerprint` and `_template` from the record's message (message_column_).
+  void AddFingerprint();
 
   // Makes every node's column unknown again, for a new batch.
   void UnresolveColumns();
@@ -215,6 +233,11 @@ class BatchBuilder {
   std::string lookup_key_;  // scratch for child_index_ lookups
   std::string value_text_;  // scratch for numbers written into string columns
   std::int32_t extra_column_ = kUnresolved;
+  std::int32_t fingerprint_column_ = kUnresolved;
+  std::int32_t template_column_ = kUnresolved;
+  // The record's message so far: the best message_rank seen (0: none) and its column.
+  std::uint8_t message_rank_ = 0;
+  std::int32_t message_column_ = kUnresolved;
 
   // State of the record being built.
   std::size_t row_ = 0;

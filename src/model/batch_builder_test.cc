@@ -2,6 +2,7 @@
 
 #include <gtest/gtest.h>
 
+#include <cctype>
 #include <functional>
 #include <limits>
 #include <utility>
@@ -213,6 +214,88 @@ TEST(BatchBuilder, SecondValueForAColumnGoesToExtra) {
   b.Finish();
   EXPECT_EQ(Col(b, "a_b").ints(), (std::vector<std::int64_t>{1}));
   EXPECT_EQ(Col(b, "_extra").string_at(0), R"({"a_b":2})");
+}
+
+// A stand-in for fingerprint::FingerprintMessage: the template is the message upper-cased, the
+// fingerprint its length.
+std::int64_t FakeFingerprint(std::string_view message, std::string_view& template_text) {
+  static thread_local std::string text;
+  text.assign(message);
+  for (char& c : text) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+  template_text = text;
+  return static_cast<std::int64_t>(message.size());
+}
+
+BuilderOptions FingerprintOptions() {
+  BuilderOptions o = Options();
+  o.message_fields = "message,msg,log";
+  o.fingerprint = &FakeFingerprint;
+  return o;
+}
+
+TEST(BatchBuilder, FingerprintsTheFirstPresentMessageFieldInPreferenceOrder) {
+  BatchBuilder b(FingerprintOptions());
+  std::string err;
+  auto add = [&](std::vector<std::pair<std::string_view, std::string_view>> fields) {
+    b.BeginRecord();
+    for (auto [k, v] : fields) b.AddString(b.Child(BatchBuilder::kRoot, k), v);
+    ASSERT_TRUE(b.EndRecord(&err));
+  };
+  add({{"log", "from log"}, {"msg", "from msg"}});  // msg is preferred, though it comes later
+  add({{"log", "only log"}});
+  add({{"other", "no message"}});
+  add({{"Message", "formatted key"}});  // "Message" formats to `message`
+  b.BeginRecord();
+  b.AddInt(b.Child(BatchBuilder::kRoot, "message"), 7);  // not a string: no message
+  ASSERT_TRUE(b.EndRecord(&err));
+  b.BeginRecord();
+  b.AddJsonText(b.Child(BatchBuilder::kRoot, "msg"), "[1]");  // an array: no message
+  ASSERT_TRUE(b.EndRecord(&err));
+  b.Finish();
+  const Column& fp = Col(b, "_fingerprint");
+  const Column& tmpl = Col(b, "_template");
+  EXPECT_EQ(fp.DefinedRows(), (std::vector<std::uint8_t>{1, 1, 0, 1, 0, 0}));
+  EXPECT_EQ(fp.ints(), (std::vector<std::int64_t>{8, 8, 13}));
+  ASSERT_EQ(tmpl.value_count(), 3u);
+  EXPECT_EQ(tmpl.string_at(0), "FROM MSG");
+  EXPECT_EQ(tmpl.string_at(1), "ONLY LOG");
+  EXPECT_EQ(tmpl.string_at(2), "FORMATTED KEY");
+}
+
+TEST(BatchBuilder, ClientFieldsNamedLikeTheFingerprintColumnsGoToExtra) {
+  BatchBuilder b(FingerprintOptions());
+  std::string err;
+  b.BeginRecord();
+  b.AddInt(b.Child(BatchBuilder::kRoot, "_fingerprint"), 1);
+  b.AddString(b.Child(BatchBuilder::kRoot, "_template"), "mine");
+  b.AddString(b.Child(BatchBuilder::kRoot, "message"), "hello");
+  ASSERT_TRUE(b.EndRecord(&err));
+  b.Finish();
+  EXPECT_EQ(Col(b, "_fingerprint").ints(), (std::vector<std::int64_t>{5}));
+  EXPECT_EQ(Col(b, "_template").string_at(0), "HELLO");
+  EXPECT_EQ(Col(b, "_extra").string_at(0), R"({"_fingerprint":1,"_template":"mine"})");
+}
+
+TEST(BatchBuilder, NoFingerprintColumnsWithoutTheFunctionOrAFailedRecord) {
+  BuilderOptions off = Options();
+  off.message_fields = "message";
+  BatchBuilder b(off);
+  std::string err;
+  b.BeginRecord();
+  b.AddString(b.Child(BatchBuilder::kRoot, "message"), "hello");
+  b.AddInt(b.Child(BatchBuilder::kRoot, "_fingerprint"), 1);  // an ordinary column when off
+  ASSERT_TRUE(b.EndRecord(&err));
+  b.Finish();
+  EXPECT_EQ(Col(b, "_fingerprint").ints(), (std::vector<std::int64_t>{1}));
+  EXPECT_LT(b.batch().FindColumn("_template"), 0);
+
+  BatchBuilder failing(FingerprintOptions());
+  failing.BeginRecord();
+  failing.AddString(failing.Child(BatchBuilder::kRoot, "message"), "hello");
+  failing.AddString(failing.Child(BatchBuilder::kRoot, "_timestamp"), "not a time");
+  EXPECT_FALSE(failing.EndRecord(&err));
+  failing.Finish();
+  EXPECT_EQ(failing.batch().num_rows(), 0u);
 }
 
 TEST(BatchBuilder, SparseColumnsArePaddedWithNulls) {

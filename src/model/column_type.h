@@ -40,6 +40,9 @@ inline constexpr std::string_view kTimestampColumn = "_timestamp";
 // Holds, as a JSON object text, the fields of a record that could not get their own column: over
 // the per-stream column cap, or a second value for a column the record already filled.
 inline constexpr std::string_view kExtraColumn = "_extra";
+// A log record's message fingerprint and template (docs/fingerprint.md).
+inline constexpr std::string_view kFingerprintColumn = "_fingerprint";
+inline constexpr std::string_view kTemplateColumn = "_template";
 // The Hive partition keys of the directories files are written in (persist/layout.cc): readers
 // with hive_partitioning see them as columns, so no record column may have these names (a record's
 // own top-level `date` / `hour` is stored as `date_` / `hour_`).

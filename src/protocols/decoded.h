@@ -44,6 +44,9 @@ class Decoded {
   StreamRecords& Stream(std::string_view name);
 
   const model::BuilderOptions& options() const { return options_; }
+  // For settings that depend on the protocol (the message fields); only before the first
+  // Stream().
+  model::BuilderOptions& mutable_options() { return options_; }
   std::vector<std::unique_ptr<StreamRecords>>& streams() { return streams_; }
   const std::vector<std::unique_ptr<StreamRecords>>& streams() const { return streams_; }
   // Finishes every stream's batch (see BatchBuilder::Finish) and counts its records, so the

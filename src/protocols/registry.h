@@ -75,11 +75,19 @@ struct OtlpBody {
   otlp::Encoding encoding;
 };
 
+// Where a log record's message is, for its fingerprint (docs/fingerprint.md).
+enum class MessageSource : std::uint8_t {
+  kNone,    // metrics and traces: no message
+  kFields,  // the JSON family: the first string among --fingerprint-fields (message, msg, ...)
+  kBody,    // OTLP logs and Loki: the record's body / line (the `body` column)
+};
+
 struct ProtocolSpec {
   Protocol id{};
   std::string_view name{};  // for people: "_json", "otlp_logs_protobuf", ...
   model::StreamType type = model::StreamType::kLogs;
   Decoder decode = nullptr;
+  MessageSource message = MessageSource::kNone;
   // The body names each record's stream (_bulk `_index`, HEC `index`; the decoder checks those
   // names): the request's stream is only the default, and is not checked.
   bool streams_in_body = false;
