@@ -303,7 +303,7 @@ Result<S3ObjectStore::Response> S3ObjectStore::Send(const Request& request,
     ++stats_.requests;
     Response response = Attempt(request);
     if (response.read_failed) {
-      return Status::IoError(what + ": cannot read the local file: " + std::strerror(errno));
+      return Status::IoError(what + ": the local file could not be read while it was sent");
     }
     if (response.curl_code != CURLE_OK) {
       if (PermanentCurlError(response.curl_code)) {
@@ -312,10 +312,7 @@ Result<S3ObjectStore::Response> S3ObjectStore::Send(const Request& request,
       last_error = response.curl_error;
       continue;
     }
-    if (Is2xx(response.status) || !RetryableAnswer(response)) {
-      if (Is2xx(response.status)) stats_.bytes_uploaded += BodySize(request);
-      return response;
-    }
+    if (Is2xx(response.status) || !RetryableAnswer(response)) return response;
     last_error = ErrorStatus(response, what).message();
     last_error = last_error.substr(std::min(last_error.size(), what.size() + 2));
   }
@@ -381,6 +378,7 @@ Status S3ObjectStore::Put(const std::string& key, std::string_view bytes) {
     return Fail(Status::InvalidInput(what + ": the store answered ETag \"" + r->etag +
                                      "\", not the MD5 sent (" + Hex(md5) + ")"));
   }
+  stats_.bytes_uploaded += bytes.size();
   return Status::Ok();
 }
 
@@ -412,6 +410,7 @@ Status S3ObjectStore::PutFile(const std::string& key, const std::string& path) {
     return Fail(Status::InvalidInput(what + ": the store answered ETag \"" + r->etag +
                                      "\", not the MD5 sent (" + Hex(digests->md5) + ")"));
   }
+  stats_.bytes_uploaded += size;
   return Status::Ok();
 }
 
@@ -438,6 +437,7 @@ Status S3ObjectStore::PutPart(const std::string& full_key, const std::string& up
     return Status::InvalidInput(what + ": the store answered ETag \"" + r->etag +
                                 "\", not the MD5 sent (" + Hex(digests->md5) + ")");
   }
+  stats_.bytes_uploaded += length;
   etag = "\"" + r->etag + "\"";
   md5 = std::move(digests->md5);
   return Status::Ok();

@@ -12,12 +12,21 @@
 // s3rver accepts one credential, S3RVER / S3RVER (a request with another access key is refused
 // with InvalidAccessKeyId); it checks no Signature Version 4 signature and no Content-MD5, so the
 // signer is checked against npm's signer instead (s3_client.test.mjs).
+//
+// s3rver runs in a child process (this file, run with --serve): a test may then block its own
+// event loop (execFileSync of ingot) without stalling the server, stop() is a real outage
+// (connections refused at once), and the child gets Node's --openssl-legacy-provider, without
+// which s3rver's continuation tokens (DES) fail with InternalError on OpenSSL 3, i.e. any listing
+// of more keys than one page holds.
 import { S3Client, ListObjectsV2Command, GetObjectCommand } from '@aws-sdk/client-s3';
-import S3rver from 's3rver';
+import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const self = fileURLToPath(import.meta.url);
 
 // A TCP port that nothing listens on now (the kernel's choice, released at once).
 async function freePort() {
@@ -41,15 +50,26 @@ export async function startS3Server({ bucket = 'ingot-test', region = 'us-east-1
   let server = null;
 
   async function start() {
-    const instance = new S3rver({
-      address: '127.0.0.1',
-      port,
-      directory,
-      silent: true,
-      configureBuckets: [{ name: bucket }],
+    const child = spawn(process.execPath,
+                        ['--openssl-legacy-provider', self, '--serve', String(port), directory, bucket],
+                        { stdio: ['ignore', 'pipe', 'pipe'] });
+    let log = '';
+    await new Promise((resolve, reject) => {
+      const timer = setTimeout(() => reject(new Error(`s3rver did not start:\n${log}`)), 15000);
+      child.stdout.on('data', (d) => {
+        log += d;
+        if (log.includes('s3rver listening')) {
+          clearTimeout(timer);
+          resolve();
+        }
+      });
+      child.stderr.on('data', (d) => { log += d; });
+      child.on('exit', (code) => {
+        clearTimeout(timer);
+        reject(new Error(`s3rver exited with ${code}:\n${log}`));
+      });
     });
-    await instance.run();
-    server = instance;
+    server = child;
   }
   await start();
 
@@ -95,9 +115,14 @@ export async function startS3Server({ bucket = 'ingot-test', region = 'us-east-1
     // Stops listening (connections are refused from now on). `remove`: also delete the directory.
     async stop({ remove = false } = {}) {
       if (server) {
-        const s = server;
+        const child = server;
         server = null;
-        await s.close();
+        if (child.exitCode === null && child.signalCode === null) {
+          await new Promise((resolve) => {
+            child.once('exit', resolve);
+            child.kill('SIGTERM');
+          });
+        }
       }
       if (remove) {
         client.destroy();
@@ -113,4 +138,19 @@ export async function startS3Server({ bucket = 'ingot-test', region = 'us-east-1
       return server !== null;
     },
   };
+}
+
+// The child: `node --openssl-legacy-provider s3_server.mjs --serve <port> <directory> <bucket>`.
+if (process.argv[1] === self && process.argv[2] === '--serve') {
+  const [port, directory, bucket] = process.argv.slice(3);
+  const { default: S3rver } = await import('s3rver');
+  const server = new S3rver({
+    address: '127.0.0.1',
+    port: Number(port),
+    directory,
+    silent: true,
+    configureBuckets: [{ name: bucket }],
+  });
+  await server.run();
+  process.stdout.write('s3rver listening\n');
 }
