@@ -9,6 +9,7 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include <condition_variable>
 #include <cstdio>
 #include <deque>
 #include <fstream>
@@ -26,6 +27,7 @@ struct Answer {
   std::string body;
   std::map<std::string, std::string> headers;
   bool etag_from_body = false;  // answer ETag: "<md5 hex of the request body>"
+  bool stall = false;           // say nothing until the server stops (at most 10 s), then close
 };
 
 struct Received {
@@ -52,6 +54,11 @@ class ScriptedS3 {
     thread_ = std::thread([this] { Serve(); });
   }
   ~ScriptedS3() {
+    {
+      std::lock_guard lock(mu_);
+      stopped_ = true;
+    }
+    stopped_cv_.notify_all();
     shutdown(fd_, SHUT_RDWR);
     close(fd_);
     thread_.join();
@@ -125,6 +132,11 @@ class ScriptedS3 {
         script_.pop_front();
       }
     }
+    if (a.stall) {
+      std::unique_lock lock(mu_);
+      stopped_cv_.wait_for(lock, std::chrono::seconds(10), [this] { return stopped_; });
+      return;
+    }
     std::string out = "HTTP/1.1 " + std::to_string(a.status) + " X\r\nConnection: close\r\n";
     if (a.etag_from_body) out += "ETag: \"" + Hex(Md5(r.body)) + "\"\r\n";
     for (const auto& [k, v] : a.headers) out += k + ": " + v + "\r\n";
@@ -142,6 +154,8 @@ class ScriptedS3 {
   int port_ = 0;
   std::thread thread_;
   std::mutex mu_;
+  std::condition_variable stopped_cv_;
+  bool stopped_ = false;  // GUARDED_BY(mu_)
   std::deque<Answer> script_;
   std::vector<Received> received_;
 };
@@ -295,6 +309,20 @@ TEST(S3ObjectStore, UnreachableIsUnavailable) {
   Status st = store.Check();
   EXPECT_EQ(st.code(), StatusCode::kUnavailable) << st.ToString();
   EXPECT_EQ(store.stats().requests, 2u);
+}
+
+TEST(S3ObjectStore, AServerThatStallsIsATimeout) {
+  ScriptedS3 server;
+  server.Then({500, "", {}, false, true});
+  S3Config config = ConfigFor(server.port());
+  config.options.max_attempts = 1;
+  config.options.low_speed_bytes = 1;
+  config.options.low_speed_time = std::chrono::seconds(1);
+  S3ObjectStore store(config);
+  Status st = store.Put("k", "v");
+  EXPECT_EQ(st.code(), StatusCode::kUnavailable);
+  // libcurl's low-speed limit ended it, not the server closing the connection after 10 s.
+  EXPECT_NE(st.message().find("Operation too slow"), std::string::npos) << st.message();
 }
 
 TEST(S3ObjectStore, ListFollowsContinuationTokens) {

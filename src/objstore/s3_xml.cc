@@ -100,8 +100,8 @@ std::vector<std::string_view> XmlElements(std::string_view doc, std::string_view
     }
     std::size_t open_end = doc.find('>', name_at);
     if (open_end == std::string_view::npos) break;
-    if (doc[open_end - 1] == '/') {  // <tag/>
-      found.emplace_back();
+    if (doc[open_end - 1] == '/') {  // <tag/>: empty, a view where it stands
+      found.push_back(doc.substr(open_end + 1, 0));
       pos = open_end + 1;
       continue;
     }
