@@ -152,6 +152,9 @@ test('S3 client against s3rver', async (t) => {
       assert.equal(got.status, 0, got.stderr);
       assert.deepEqual(got.stdout, body);
     }
+    const empty = await run([url, 'put', 'o/empty'], { env, input: '' });
+    assert.equal(empty.status, 0, empty.stderr);
+    assert.equal((await s3.getObject('ingot/node-1/o/empty')).length, 0);
     const missing = await run([url, 'get', 'o/none'], { env });
     assert.equal(missing.status, 2, missing.stderr);
     assert.match(missing.stderr, /NoSuchKey/);
@@ -190,7 +193,7 @@ test('S3 client against s3rver', async (t) => {
     assert.deepEqual(listed.map(([k]) => k), expected);
     assert.deepEqual(listed.slice(0, 2).map(([, size]) => size), ['2', '2']);
     const all = await run([url, 'list'], { env });
-    assert.equal(all.stdout.toString().trim().split('\n').length, 25 + keys.length + 2);
+    assert.equal(all.stdout.toString().trim().split('\n').length, 25 + keys.length + 3);
   });
 
   await t.test('delete: many keys at once, missing keys are no error', async () => {
