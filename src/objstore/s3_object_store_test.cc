@@ -297,6 +297,21 @@ TEST(S3ObjectStore, CheckNamesTheProblem) {
   EXPECT_EQ(got[1].target, "/bucket?list-type=2&max-keys=1");
 }
 
+TEST(S3ObjectStore, ABucketInAnotherRegionIsNamed) {
+  ScriptedS3 server;
+  server.Then({301, "", {{"x-amz-bucket-region", "eu-west-1"}}});
+  server.Then({301,
+               ErrorXml("PermanentRedirect",
+                        "The bucket you are attempting to access must "
+                        "be addressed using the specified endpoint."),
+               {{"x-amz-bucket-region", "eu-west-1"}}});
+  S3ObjectStore store(ConfigFor(server.port()));
+  Status st = store.Check();
+  EXPECT_EQ(st.code(), StatusCode::kInvalidInput);
+  EXPECT_NE(st.message().find("PermanentRedirect"), std::string::npos) << st.message();
+  EXPECT_NE(st.message().find("set AWS_REGION=eu-west-1"), std::string::npos) << st.message();
+}
+
 TEST(S3ObjectStore, UnreachableIsUnavailable) {
   int port;
   {
