@@ -19,7 +19,7 @@ packages=(
   build-essential cmake ninja-build pkg-config git
   libsimdjson-dev libboost-dev libzstd-dev liblz4-dev libsnappy-dev libdeflate-dev zlib1g-dev
   libthrift-dev thrift-compiler libxxhash-dev libspdlog-dev libfmt-dev libcli11-dev
-  libtoml11-dev libgtest-dev libgmock-dev libbenchmark-dev libcurl4-openssl-dev
+  libtoml11-dev libgtest-dev libgmock-dev libbenchmark-dev libcurl4-openssl-dev libssl-dev
   libprotobuf-dev protobuf-compiler libgrpc++-dev protobuf-compiler-grpc libmsgpack-cxx-dev
 )
 command -v node >/dev/null && command -v npm >/dev/null || packages+=(nodejs npm)
